@@ -1,0 +1,123 @@
+"""The ``statusgen`` command line (click).
+
+User errors (:class:`~generator.errors.StatusgenError`) end as one clear line
+and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import clock
+from .errors import ContentError, Diagnostic, StatusgenError
+from .loader import load_content
+from .models import SCHEMAS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(func: F) -> F:
+    """Turn user errors into ``statusgen: error: …`` and their exit code."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ContentError as exc:
+            for diagnostic in exc.diagnostics:
+                click.echo(diagnostic.format_text(), err=True)
+            sys.exit(exc.exit_code)
+        except StatusgenError as exc:
+            message = str(exc)
+            click.echo(message if ": error: " in message else f"statusgen: error: {message}", err=True)
+            sys.exit(exc.exit_code)
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="The site repository (holds mkdocs.yml and content/).")
+@click.version_option(package_name="statusgen")
+@click.pass_context
+def cli(ctx: click.Context, root: Path) -> None:
+    """Status and incident sites from Markdown files in git."""
+    ctx.obj = root
+
+
+now_option = click.option("--now", "now_text", metavar="TIMESTAMP",
+                          help="The time to validate or build for (default: SOURCE_DATE_EPOCH, else the clock).")
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps([d.to_json() for d in diagnostics], indent=2))
+    elif fmt == "github":
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.format_github())
+    else:
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.format_text(), err=diagnostic.severity == "error")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@now_option
+@click.pass_obj
+@_reports_errors
+def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
+    """Check every content file against its template and the rules."""
+    now = clock.build_time(now_text)
+    content, diagnostics = load_content(root, now.date())
+    print_diagnostics(diagnostics, fmt)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if fmt == "text":
+        summary = f"{errors} error(s), {warnings} warning(s)" if diagnostics else "content is valid"
+        click.echo(summary, err=bool(errors))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["incident", "maintenance", "postmortem", "runbook"]))
+@click.argument("title")
+@click.option("--incident", "incident_id", metavar="ID", help="For a postmortem: the incident it is about.")
+@now_option
+@click.pass_obj
+@_reports_errors
+def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: str | None) -> None:
+    """Write a new content file from its template."""
+    from .scaffold import create
+
+    path = create(root, kind, title, clock.build_time(now_text), incident_id)
+    click.echo(str(path))
+    click.echo("Fill in the empty fields; 'statusgen validate' lists what is left.", err=True)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(sorted(SCHEMAS)), required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a file kind (all kinds, without KIND)."""
+    if kind:
+        document: dict[str, Any] = schema_of(kind)
+    else:
+        document = {name: schema_of(name) for name in sorted(SCHEMAS)}
+    click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+def schema_of(kind: str) -> dict[str, Any]:
+    schema = SCHEMAS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://statusgen.dev/schemas/{kind}.schema.json"
+    return schema
+
+
+def main() -> None:
+    cli(prog_name="statusgen")

@@ -1,0 +1,63 @@
+"""Problems a user can cause, and how they are reported.
+
+Every problem in content is a :class:`Diagnostic` (file, line, column, severity,
+code, message). Code that finds problems collects them; code that must stop on a
+problem raises an exception of the one user-error family::
+
+    StatusgenError              any problem the user can fix; never shown as a traceback
+    ├── ContentError            one or more diagnostics in content files
+    └── UsageError              a bad command-line value or a missing file (exit 2)
+
+The CLI turns these into ``path:line:col: error: message`` lines and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place in one file; lines and columns count from 1."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+
+    def format_text(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def format_github(self) -> str:
+        kind = "error" if self.severity == "error" else "warning"
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.file},line={self.line},col={self.column},title=statusgen {self.code}::{message}"
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class StatusgenError(Exception):
+    """Base of every problem a user can cause and fix."""
+
+    exit_code = 1
+
+
+class ContentError(StatusgenError):
+    """Content files have errors; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        first = self.diagnostics[0].format_text() if self.diagnostics else "invalid content"
+        super().__init__(first)
+
+
+class UsageError(StatusgenError):
+    """A command-line value that cannot be used (exit 2, like click's usage errors)."""
+
+    exit_code = 2

@@ -1,0 +1,195 @@
+"""Walking ``content/`` and loading every file into a :class:`~generator.models.Content`.
+
+The layout is fixed: ``components.yml``, and ``<id>.md`` files in ``incidents/``,
+``postmortems/``, ``runbooks/``, plus the templates. Anything else inside
+``content/`` (a symlink, a stray file, a nested folder) is an error, so a typo
+in a file name never silently drops an incident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import models as m
+from .errors import ContentError, Diagnostic, UsageError
+from .source import read_markdown_file, read_yaml_file
+from .validate import (Reporter, check_components, check_incident, check_postmortem, check_runbook,
+                       template_sections)
+
+CONTENT_DIR = "content"
+KIND_DIRS = ("incidents", "postmortems", "runbooks")
+TEMPLATE_NAMES = ("incident", "maintenance", "postmortem", "runbook")
+IGNORED_NAMES = frozenset({".gitkeep", "README.md"})
+_ID = re.compile(m.SLUG_PATTERN)
+
+
+@dataclass
+class Inventory:
+    """The files found in ``content/``, by kind, with problems in the layout itself."""
+
+    components: Path | None = None
+    files: dict[str, list[tuple[str, Path]]] = field(default_factory=lambda: {k: [] for k in KIND_DIRS})
+    templates: dict[str, Path] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def scan(root: Path) -> Inventory:
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        raise UsageError(f"no '{CONTENT_DIR}/' folder in {root}: use --root to point at a site repository")
+    inventory = Inventory()
+
+    def problem(path: Path, code: str, message: str) -> None:
+        inventory.problems.append(Diagnostic(_rel(root, path), 1, 1, "error", code, message))
+
+    def entries(folder: Path) -> list[os.DirEntry[str]]:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+
+    for entry in entries(content):
+        path = Path(entry.path)
+        if entry.name in IGNORED_NAMES and entry.is_file(follow_symlinks=False):
+            continue
+        if entry.is_symlink():
+            problem(path, "symlink", "content files must be regular files, not symbolic links")
+        elif entry.name == "components.yml" and entry.is_file(follow_symlinks=False):
+            inventory.components = path
+        elif entry.name in KIND_DIRS + ("templates",) and entry.is_dir(follow_symlinks=False):
+            _scan_kind(root, path, entry.name, inventory, problem, entries)
+        else:
+            problem(path, "unexpected-file",
+                    f"unexpected {'folder' if entry.is_dir() else 'file'} '{entry.name}' in content/: it may hold "
+                    "only components.yml, incidents/, postmortems/, runbooks/ and templates/")
+    if inventory.components is None:
+        inventory.problems.append(Diagnostic(f"{CONTENT_DIR}/components.yml", 1, 1, "error", "missing-file",
+                                             "content/components.yml is missing: it lists the components"))
+    return inventory
+
+
+def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, problem, entries) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, str] = {}
+    for entry in entries(folder):
+        path = Path(entry.path)
+        if entry.name in IGNORED_NAMES and entry.is_file(follow_symlinks=False):
+            continue
+        if entry.is_symlink():
+            problem(path, "symlink", "content files must be regular files, not symbolic links")
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            kind_of = "folder" if entry.is_dir(follow_symlinks=False) else "special file"
+            problem(path, "unexpected-file", f"unexpected {kind_of} '{entry.name}' in {kind}/: it holds only .md files")
+            continue
+        if not entry.name.endswith(".md"):
+            problem(path, "unexpected-file", f"unexpected file '{entry.name}' in {kind}/: content files end in .md")
+            continue
+        id_ = entry.name[:-3]
+        if kind == "templates":
+            if id_ in TEMPLATE_NAMES:
+                inventory.templates[id_] = path
+            else:
+                problem(path, "unexpected-file",
+                        f"unknown template '{entry.name}'; templates are: {', '.join(TEMPLATE_NAMES)}")
+            continue
+        if not _ID.match(id_):
+            problem(path, "invalid-id", f"file name '{entry.name}' is not a valid id: use lowercase letters, digits "
+                                        "and '-', like 2026-03-30-payment-outage.md")
+            continue
+        folded = id_.casefold()
+        if folded in seen:
+            problem(path, "duplicate-id", f"id '{id_}' is already used by {seen[folded]}")
+            continue
+        seen[folded] = entry.name
+        inventory.files[kind].append((id_, path))
+
+
+def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Diagnostic]]:
+    """Load and validate everything; the content is returned only when it has no errors."""
+    root = root.resolve()
+    inventory = scan(root)
+    diagnostics = list(inventory.problems)
+
+    groups: tuple[m.Group, ...] = ()
+    components: tuple[m.Component, ...] = ()
+    component_ids: set[str] | None = None
+    if inventory.components is not None:
+        rel = _rel(root, inventory.components)
+        located, problems = read_yaml_file(inventory.components, rel)
+        diagnostics += problems
+        if located is not None:
+            report = Reporter(rel, located)
+            spec = check_components(located, report)
+            diagnostics += report.items
+            if spec is not None:
+                groups, components = tuple(spec.groups), tuple(spec.components)
+                component_ids = {c.id for c in spec.components}
+
+    templates: dict[str, tuple[list[m.TemplateSection] | None, str]] = {}
+    for name in ("postmortem", "runbook"):
+        rel = f"{CONTENT_DIR}/templates/{name}.md"
+        path = inventory.templates.get(name)
+        if path is None:
+            diagnostics.append(Diagnostic(rel, 1, 1, "error", "missing-template",
+                                          f"template {rel} is missing: it defines the sections of every {name}"))
+            templates[name] = (None, rel)
+            continue
+        doc, problems = read_markdown_file(path, rel, parse=False)
+        diagnostics += problems
+        templates[name] = (template_sections(doc) if doc is not None else None, rel)
+
+    incidents: list[m.Incident] = []
+    for id_, path, doc, report in _documents(root, inventory.files["incidents"], diagnostics):
+        incident = check_incident(doc, id_, component_ids, report)
+        diagnostics += report.items
+        if incident is not None:
+            incidents.append(incident)
+
+    incident_ids = {id_ for id_, _ in inventory.files["incidents"]}
+    postmortems: list[m.Postmortem] = []
+    for id_, path, doc, report in _documents(root, inventory.files["postmortems"], diagnostics):
+        sections, template_rel = templates["postmortem"]
+        postmortem = check_postmortem(doc, id_, incident_ids, sections, template_rel, today, report)
+        diagnostics += report.items
+        if postmortem is not None:
+            postmortems.append(postmortem)
+
+    runbooks: list[m.Runbook] = []
+    for id_, path, doc, report in _documents(root, inventory.files["runbooks"], diagnostics):
+        sections, template_rel = templates["runbook"]
+        runbook = check_runbook(doc, id_, sections, template_rel, today, report)
+        diagnostics += report.items
+        if runbook is not None:
+            runbooks.append(runbook)
+
+    diagnostics.sort()
+    if any(d.severity == "error" for d in diagnostics):
+        return None, diagnostics
+    content = m.Content(groups, components, tuple(incidents), tuple(postmortems), tuple(runbooks))
+    return content, diagnostics
+
+
+def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic]):  # type: ignore[no-untyped-def]
+    for id_, path in files:
+        rel = _rel(root, path)
+        doc, problems = read_markdown_file(path, rel)
+        diagnostics += problems
+        if doc is None or doc.front is None:
+            continue
+        yield id_, path, doc, Reporter(rel, doc.front)
+
+
+def require_content(root: Path, today: dt.date) -> tuple[m.Content, list[Diagnostic]]:
+    """Load content or raise :class:`ContentError`; returns the warnings too."""
+    content, diagnostics = load_content(root, today)
+    if content is None:
+        raise ContentError([d for d in diagnostics if d.severity == "error"] or diagnostics)
+    return content, diagnostics
+

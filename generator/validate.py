@@ -1,0 +1,415 @@
+"""The rules each content file must follow, turned into diagnostics.
+
+Each ``check_*`` function takes one parsed file and returns the loaded document
+(or ``None`` when it cannot be used) plus its diagnostics; cross-file rules
+(ids that must exist) take the ids known so far. Nothing here raises for a
+problem in content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import models as m
+from .errors import Diagnostic
+from .sections import RawSection, Table, normalize_title, read_sections
+from .source import Located, SourceFile
+
+RUNBOOK_REVIEW_DAYS = 180
+#: Template table columns a document may leave out.
+OPTIONAL_COLUMNS = frozenset({"status"})
+ACTION_STATUSES = ("open", "done")
+_TIME_CELL = re.compile(r"^(\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}(:\d{2})?(Z| ?UTC)?$")
+_DATE_CELL = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Reporter:
+    """Collects the diagnostics of one file."""
+
+    def __init__(self, file: str, located: Located | None = None) -> None:
+        self.file = file
+        self.located = located
+        self.items: list[Diagnostic] = []
+
+    def at(self, line: int, column: int, code: str, message: str, severity: m.Literal["error", "warning"] = "error"
+           ) -> None:
+        self.items.append(Diagnostic(self.file, line, column, severity, code, message))
+
+    def key(self, path: tuple[str | int, ...], code: str, message: str,
+            severity: m.Literal["error", "warning"] = "error") -> None:
+        line, column = self.located.position(path) if self.located else (1, 1)
+        self.at(line, column, code, message, severity)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.items)
+
+
+# --- Schema ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    names: set[str] = set()
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, dict):
+            names.update(schema.get("properties", {}))
+            for value in schema.values():
+                walk(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                walk(value)
+
+    walk(model.model_json_schema())
+    return tuple(sorted(names))
+
+
+def _describe(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number",
+            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    parts = [str(p) for p in loc if p != "[key]"]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
+    return text or "front matter"
+
+
+def apply_schema(model: type[M], located: Located, report: Reporter) -> M | None:
+    """Validate data against a model; every schema error becomes a diagnostic at its key."""
+    data = located.data
+    if not isinstance(data, dict):
+        report.key((), "not-a-mapping", f"expected fields (a YAML mapping), got {_describe(data)}")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _schema_error(model, error, report)
+        return None
+
+
+def _schema_error(model: type[BaseModel], error: Any, report: Reporter) -> None:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    name = _field(loc)
+    if kind == "missing":
+        report.key(loc[:-1], "missing-field", f"missing required field '{name}'")
+    elif kind == "extra_forbidden":
+        key = str(loc[-1])
+        hint = difflib.get_close_matches(key, _field_names(model), n=1, cutoff=0.7)
+        suffix = f"; did you mean '{hint[0]}'?" if hint else ""
+        report.key(loc, "unknown-field", f"unknown field '{name}'{suffix}")
+    elif kind in ("enum", "literal_error"):
+        report.key(loc, "invalid-value",
+                   f"invalid value {value!r} for '{name}'; allowed: {error['ctx']['expected']}")
+    elif kind in ("string_too_short", "too_short"):
+        report.key(loc, "empty-field", f"'{name}' must not be empty")
+    elif kind == "timezone_aware":
+        report.key(loc, "naive-timestamp",
+                   f"timestamp {value!r} in '{name}' has no UTC offset; write it like 2026-03-30T14:15:00Z")
+    elif kind.startswith("datetime"):
+        report.key(loc, "invalid-timestamp",
+                   f"invalid timestamp {value!r} in '{name}'; expected ISO 8601 with an offset, "
+                   "like 2026-03-30T14:15:00Z")
+    elif kind.startswith("date"):
+        report.key(loc, "invalid-date", f"invalid date {value!r} in '{name}'; expected YYYY-MM-DD")
+    elif kind == "string_pattern_mismatch":
+        report.key(loc, "invalid-id", f"invalid id {value!r} in '{name}'; ids are lowercase slugs like "
+                                      "'payments-api' (letters a-z, digits, '-')")
+    elif kind.endswith("_type") or kind in ("model_attributes_type", "dict_type", "list_type"):
+        wanted = {"string_type": "text", "dict_type": "a mapping", "model_type": "a mapping",
+                  "model_attributes_type": "a mapping", "list_type": "a list"}.get(kind, kind.removesuffix("_type"))
+        report.key(loc, "wrong-type", f"'{name}' must be {wanted}, not {_describe(value)}")
+    else:
+        report.key(loc, "invalid-value", f"'{name}': {error['msg']}")
+
+
+def did_you_mean(word: str, known: list[str] | set[str]) -> str:
+    hint = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean '{hint[0]}'?" if hint else ""
+
+
+# --- components.yml --------------------------------------------------------------------
+
+
+def check_components(located: Located, report: Reporter) -> m.ComponentsFile | None:
+    spec = apply_schema(m.ComponentsFile, located, report)
+    if spec is None:
+        return None
+    seen: dict[str, str] = {}
+    for kind, items in (("groups", spec.groups), ("components", spec.components)):
+        for index, item in enumerate(items):
+            if item.id in seen:
+                report.key((kind, index, "id"), "duplicate-id",
+                           f"duplicate id '{item.id}' (already used by {seen[item.id]}); group and component "
+                           "ids share one namespace")
+            else:
+                seen[item.id] = f"a {'group' if kind == 'groups' else 'component'}"
+    groups = {g.id for g in spec.groups}
+    for index, component in enumerate(spec.components):
+        if component.group is not None and component.group not in groups:
+            report.key(("components", index, "group"), "unknown-group",
+                       f"unknown group '{component.group}'{did_you_mean(component.group, groups)}")
+    return spec if report.ok else None
+
+
+# --- incidents -------------------------------------------------------------------------
+
+
+def check_incident(doc: SourceFile, id_: str, component_ids: set[str] | None, report: Reporter
+                   ) -> m.Incident | None:
+    assert doc.front is not None
+    meta = apply_schema(m.IncidentMeta, doc.front, report)
+    if meta is None:
+        return None
+    maintenance = meta.type == "maintenance"
+    kind = "maintenance" if maintenance else "an incident"
+    if maintenance:
+        for name in ("severity", "started", "detected"):
+            if getattr(meta, name) is not None:
+                report.key((name,), "wrong-type-field", f"'{name}' belongs to incidents; maintenance has none")
+        for name in ("scheduled_for", "scheduled_until"):
+            if getattr(meta, name) is None:
+                report.key((), "missing-field", f"missing required field '{name}' (maintenance needs its window)")
+        if meta.scheduled_for and meta.scheduled_until and meta.scheduled_until <= meta.scheduled_for:
+            report.key(("scheduled_until",), "window-order", "'scheduled_until' must be after 'scheduled_for'")
+    else:
+        for name in ("scheduled_for", "scheduled_until"):
+            if getattr(meta, name) is not None:
+                report.key((name,), "wrong-type-field", f"'{name}' belongs to maintenance; set 'type: maintenance'")
+        if meta.severity is None:
+            report.key((), "missing-field", "missing required field 'severity' (SEV1, SEV2, SEV3 or SEV4)")
+        if meta.started is None:
+            report.key((), "missing-field", "missing required field 'started' (when impact began)")
+        if meta.started and meta.detected and meta.detected < meta.started:
+            report.key(("detected",), "detected-before-started", "'detected' is before 'started'")
+        if meta.severity in (m.Severity.SEV1, m.Severity.SEV2) and not (
+                meta.internal and meta.internal.commander and meta.internal.commander.strip()):
+            report.key(("internal", "commander") if meta.internal else ("severity",), "no-commander",
+                       f"{meta.severity} needs an incident commander: set 'internal.commander'")
+
+    allowed_states = (m.ComponentState.UNDER_MAINTENANCE,) if maintenance else m.INCIDENT_STATES
+    _check_states(meta.components, ("components",), allowed_states, component_ids, kind, report)
+    statuses = m.MAINTENANCE_STATUSES if maintenance else m.INCIDENT_STATUSES
+    final = (m.UpdateStatus.COMPLETED, m.UpdateStatus.CANCELLED) if maintenance else (m.UpdateStatus.RESOLVED,)
+    previous: dt.datetime | None = None
+    for index, update in enumerate(meta.updates):
+        where = ("updates", index)
+        if update.status not in statuses:
+            report.key(where + ("status",), "status-of-other-type",
+                       f"status '{update.status}' is not for {kind}; allowed: {', '.join(statuses)}")
+        if update.status in final and index != len(meta.updates) - 1:
+            report.key(where + ("status",), "final-not-last",
+                       f"a '{update.status}' update must be the last one; move it to the end")
+        if previous is not None and update.at <= previous:
+            report.key(where + ("at",), "updates-out-of-order",
+                       f"update at {update.at.isoformat()} is not after the previous one ({previous.isoformat()})")
+        if not maintenance and meta.started and update.at < meta.started:
+            report.key(where + ("at",), "update-before-start", "update is before the incident 'started'")
+        previous = update.at
+        if update.components:
+            _check_states(update.components, where + ("components",),
+                          allowed_states + (m.ComponentState.OPERATIONAL,), component_ids, kind, report)
+    if not report.ok:
+        return None
+    return m.Incident(id_, doc.path, meta, doc.body)
+
+
+def _check_states(states: dict[str, m.ComponentState], path: tuple[str | int, ...],
+                  allowed: tuple[m.ComponentState, ...], component_ids: set[str] | None, kind: str,
+                  report: Reporter) -> None:
+    for component, state in states.items():
+        if component_ids is not None and component not in component_ids:
+            report.key(path + (component,), "unknown-component",
+                       f"unknown component '{component}'{did_you_mean(component, component_ids)}")
+        if state not in allowed:
+            report.key(path + (component,), "invalid-state",
+                       f"state '{state}' is not for {kind}; allowed: {', '.join(allowed)}")
+
+
+# --- sections of postmortems and runbooks ---------------------------------------------
+
+
+def template_sections(doc: SourceFile) -> list[m.TemplateSection]:
+    result = []
+    for section in read_sections(doc.body, doc.body_line):
+        columns = tuple(c for c in section.tables[0].header) if section.tables else None
+        result.append(m.TemplateSection(section.title, section.optional, columns))
+    return result
+
+
+def check_sections(doc: SourceFile, template: list[m.TemplateSection], template_path: str, report: Reporter
+                   ) -> list[RawSection]:
+    """Sections must follow the template: all required ones, in order, none empty."""
+    sections = read_sections(doc.body, doc.body_line)
+    order = {normalize_title(t.title): i for i, t in enumerate(template)}
+    seen: dict[str, RawSection] = {}
+    last_index, last_title = -1, ""
+    for section in sections:
+        key = normalize_title(section.title)
+        if key in seen:
+            report.at(section.line, 1, "duplicate-section",
+                      f"section '## {section.title}' appears twice (first on line {seen[key].line})")
+            continue
+        seen[key] = section
+        index = order.get(key)
+        if index is None:
+            continue
+        if index < last_index:
+            report.at(section.line, 1, "section-order",
+                      f"section '## {section.title}' is out of order: it must come before '## {last_title}' "
+                      f"(order of {template_path})")
+        else:
+            last_index, last_title = index, section.title
+        if not section.has_content:
+            report.at(section.line, 1, "empty-section", f"section '## {section.title}' is empty")
+    end_line = doc.body_line + doc.body.count("\n")
+    for index, wanted in enumerate(template):
+        if wanted.optional or normalize_title(wanted.title) in seen:
+            continue
+        later = [s for s in sections if order.get(normalize_title(s.title), -1) > index]
+        line = later[0].line if later else end_line
+        report.at(line, 1, "missing-section", f"missing section '## {wanted.title}' (required by {template_path})")
+    for wanted in template:
+        section = seen.get(normalize_title(wanted.title))
+        if section is not None and wanted.columns is not None:
+            _check_table(section, wanted.columns, report)
+    return sections
+
+
+def _check_table(section: RawSection, columns: tuple[str, ...], report: Reporter) -> Table | None:
+    for line in section.stray_pipes:
+        report.at(line, 1, "malformed-table",
+                  "malformed table: a table needs a header row, a delimiter row like '|---|---|', and rows")
+    required = [c for c in columns if normalize_title(c) not in OPTIONAL_COLUMNS]
+    if not section.tables:
+        if not section.stray_pipes:
+            report.at(section.line, 1, "missing-table",
+                      f"section '## {section.title}' needs a table with columns: {' | '.join(required)}")
+        return None
+    table = section.tables[0]
+    header = [normalize_title(c) for c in table.header]
+    for column in required:
+        if normalize_title(column) not in header:
+            report.at(table.line, 1, "missing-column",
+                      f"table in '## {section.title}' has no column '{column}'")
+    for line, count in table.ragged:
+        report.at(line, 1, "malformed-table",
+                  f"malformed table: row has {count} cells, the header has {len(table.header)}")
+    if not table.rows:
+        report.at(table.line, 1, "empty-table", f"table in '## {section.title}' has no rows")
+    return table
+
+
+def _column(table: Table, name: str) -> int | None:
+    header = [normalize_title(c) for c in table.header]
+    return header.index(name) if name in header else None
+
+
+def read_timeline(section: RawSection | None, report: Reporter) -> tuple[m.TimelineRow, ...]:
+    if section is None or not section.tables:
+        return ()
+    table = section.tables[0]
+    time_col = next((i for i, c in enumerate(table.header) if normalize_title(c).startswith("time")), None)
+    event_col = _column(table, "event")
+    rows = []
+    for line, cells in table.rows:
+        if time_col is None or event_col is None or len(cells) != len(table.header):
+            continue
+        time = cells[time_col]
+        if not _TIME_CELL.match(time):
+            report.at(line, 1, "invalid-time", f"timeline time {time!r} must look like 14:32 or 2026-03-30 14:32")
+        rows.append(m.TimelineRow(time, cells[event_col]))
+    return tuple(rows)
+
+
+def read_action_items(section: RawSection | None, today: dt.date, report: Reporter) -> tuple[m.ActionItem, ...]:
+    if section is None or not section.tables:
+        return ()
+    table = section.tables[0]
+    action, owner, due, status = (_column(table, n) for n in ("action", "owner", "due date", "status"))
+    if action is None or owner is None or due is None:
+        return ()
+    items = []
+    for line, cells in table.rows:
+        if len(cells) != len(table.header):
+            continue
+        if not cells[owner]:
+            report.at(line, 1, "action-no-owner", f"action item {cells[action]!r} has no owner")
+        due_date = None
+        if not _DATE_CELL.match(cells[due]):
+            report.at(line, 1, "action-bad-date",
+                      f"action item {cells[action]!r} has due date {cells[due]!r}; expected YYYY-MM-DD")
+        else:
+            try:
+                due_date = dt.date.fromisoformat(cells[due])
+            except ValueError:
+                report.at(line, 1, "action-bad-date",
+                          f"action item {cells[action]!r} has due date {cells[due]!r}, which is not a real date")
+        state = cells[status].strip().lower() if status is not None else "open"
+        if status is not None and state not in ACTION_STATUSES:
+            report.at(line, 1, "action-bad-status",
+                      f"action item status {cells[status]!r} is not one of: {', '.join(ACTION_STATUSES)}")
+        done = state == "done"
+        if due_date and due_date < today and not done:
+            report.at(line, 1, "action-overdue",
+                      f"action item {cells[action]!r} (owner {cells[owner] or 'none'}) was due {due_date} "
+                      "and is not done", severity="warning")
+        items.append(m.ActionItem(cells[action], cells[owner], due_date, done, line))
+    return tuple(items)
+
+
+def _find(sections: list[RawSection], title: str) -> RawSection | None:
+    return next((s for s in sections if normalize_title(s.title) == title), None)
+
+
+def _frozen(sections: list[RawSection]) -> tuple[m.Section, ...]:
+    return tuple(m.Section(s.title, s.line, s.markdown) for s in sections)
+
+
+def check_postmortem(doc: SourceFile, id_: str, incident_ids: set[str], template: list[m.TemplateSection] | None,
+                     template_path: str, today: dt.date, report: Reporter) -> m.Postmortem | None:
+    assert doc.front is not None
+    meta = apply_schema(m.PostmortemMeta, doc.front, report)
+    sections = check_sections(doc, template, template_path, report) if template is not None else []
+    timeline = read_timeline(_find(sections, "timeline"), report)
+    actions = read_action_items(_find(sections, "action items"), today, report)
+    if meta is None:
+        return None
+    for index, incident in enumerate(meta.incident_ids):
+        if incident not in incident_ids:
+            path = ("incident", index) if isinstance(meta.incident, list) else ("incident",)
+            report.key(path, "unknown-incident", f"unknown incident '{incident}'{did_you_mean(incident, incident_ids)}")
+    if not report.ok:
+        return None
+    return m.Postmortem(id_, doc.path, meta, doc.body, _frozen(sections), timeline, actions)
+
+
+def check_runbook(doc: SourceFile, id_: str, template: list[m.TemplateSection] | None, template_path: str,
+                  today: dt.date, report: Reporter) -> m.Runbook | None:
+    assert doc.front is not None
+    meta = apply_schema(m.RunbookMeta, doc.front, report)
+    sections = check_sections(doc, template, template_path, report) if template is not None else []
+    if meta is None:
+        return None
+    age = (today - meta.last_reviewed).days
+    if age > RUNBOOK_REVIEW_DAYS:
+        report.key(("last_reviewed",), "runbook-stale",
+                   f"runbook was last reviewed {age} days ago (on {meta.last_reviewed}); review it at least every "
+                   f"{RUNBOOK_REVIEW_DAYS} days", severity="warning")
+    if not report.ok:
+        return None
+    return m.Runbook(id_, doc.path, meta, doc.body, _frozen(sections))

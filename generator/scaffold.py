@@ -8,6 +8,7 @@ left empty, so validation lists exactly what remains to fill in.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import tempfile
@@ -78,7 +79,9 @@ def render_template(root: Path, name: str, values: dict[str, object]) -> str:
     path = root / rel
     if not path.is_file():
         raise UsageError(f"template {rel} is missing")
+    # Not HTML: the output is YAML and Markdown, so values are quoted as YAML strings, not escaped.
     env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
     try:
         return env.from_string(path.read_text(encoding="utf-8")).render(values)
     except jinja2.TemplateSyntaxError as exc:

@@ -121,10 +121,22 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Located | No
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
-        problem = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        problem = str(exc.problem or "invalid YAML")
+        if exc.context:
+            context = exc.context
+            if exc.context_mark and exc.context_mark is not mark:
+                context += f" started on line {exc.context_mark.line + 1 + line_offset}"
+            problem = f"{context}: {problem}"
         return None, [Diagnostic(file, line, column, "error", "yaml-syntax", f"YAML syntax error: {problem}")]
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Diagnostic(file, line, column, "error", "yaml-syntax",
+                                 f"YAML cannot contain the control character U+{ord(char):04X}")]
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(file, 1 + line_offset, 1, "error", "yaml-syntax", f"YAML syntax error: {exc}")]
+        return None, [Diagnostic(file, 1 + line_offset, 1, "error", "yaml-syntax",
+                                 "YAML syntax error: " + " ".join(str(exc).split()))]
     builder = _Builder(line_offset)
     if node is None:
         return Located(None, {(): (1 + line_offset, 1)}), []

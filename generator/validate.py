@@ -276,7 +276,7 @@ def check_sections(doc: SourceFile, template: list[m.TemplateSection], template_
             last_index, last_title = index, section.title
         if not section.has_content:
             report.at(section.line, 1, "empty-section", f"section '## {section.title}' is empty")
-    end_line = doc.body_line + doc.body.count("\n")
+    end_line = doc.body_line + doc.body.rstrip().count("\n")
     for index, wanted in enumerate(template):
         if wanted.optional or normalize_title(wanted.title) in seen:
             continue

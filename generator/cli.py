@@ -102,6 +102,41 @@ def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: st
 
 
 @cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
+              help="Where to write site/public/ and site/internal/.")
+@now_option
+@click.option("--strict", is_flag=True, help="Rendering warnings (broken links, missing pages) are errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.pass_obj
+@_reports_errors
+def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool) -> None:
+    """Validate the content and build the sites into --out."""
+    from .build import Progress, build as run_build
+
+    now = clock.build_time(now_text)
+    out = out if out.is_absolute() else root / out
+    result = run_build(root, out, now, strict=strict, progress=Progress(quiet))
+    # Date-dependent content warnings are shown but never fail a build: an old action
+    # item must not block publishing an incident update.
+    for diagnostic in result.warnings:
+        click.echo(diagnostic.format_text(), err=True)
+    for message in result.render_warnings:
+        click.echo(f"statusgen: warning: {message}", err=True)
+
+
+@cli.command()
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.pass_obj
+@_reports_errors
+def serve(root: Path, audience: str, port: int) -> None:
+    """Preview a site on http://127.0.0.1:PORT/, rebuilding when content changes."""
+    from .serve import serve as run_serve
+
+    run_serve(root, audience, port)
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(sorted(SCHEMAS)), required=False)
 def schema(kind: str | None) -> None:
     """Print the JSON Schema of a file kind (all kinds, without KIND)."""

@@ -1,0 +1,113 @@
+"""``statusgen build``: validate, compute, write pages, render, then swap into place.
+
+Everything is built into a temporary folder beside ``--out`` and moved into place
+only when all of it succeeded, so a failed build leaves the previous site intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .errors import ContentError, Diagnostic, StatusgenError
+from .loader import load_content
+from .pages import ASSETS, asset, public_pages
+from .render_mkdocs import derive_config, render_site
+from .settings import Settings, load_settings
+from .snapshot import Snapshot, build_snapshot
+
+
+class Progress:
+    """Stage lines on stderr: plain lines, the same on a terminal and in CI logs; ``-q`` silences them."""
+
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+
+    def stage(self, message: str) -> None:
+        if not self.quiet:
+            elapsed = time.monotonic() - self.started
+            print(f"statusgen [{elapsed:5.1f}s] {message}", file=self.stream, flush=True)
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    snapshot: Snapshot
+    warnings: list[Diagnostic]
+    render_warnings: list[str]
+    pages: int
+
+
+def write_docs(docs: Path, pages: dict[str, str]) -> None:
+    for rel, text in pages.items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (docs / "assets").mkdir(parents=True, exist_ok=True)
+    for name in ASSETS:
+        (docs / "assets" / name).write_text(asset(name), encoding="utf-8")
+
+
+def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, site_dir: Path, strict: bool,
+                  epoch: int) -> tuple[int, list[str]]:
+    docs = work / "public-docs"
+    pages = public_pages(snap)
+    write_docs(docs, pages)
+    config = derive_config(
+        settings.raw, root, docs, site_dir, site_name=settings.site_name, site_url=settings.site_url,
+        nav=[{"Current status": "index.md"}, {"History": "history/index.md"}], search=False,
+        extra_css=["assets/statusgen.css"], extra_javascript=["assets/statusgen.js"],
+        not_in_nav="incidents/\ncomponents/\npostmortems/\nhistory/\n")
+    warnings = render_site(config, work / "public-mkdocs.yml", strict=strict, epoch=epoch)
+    return len(pages), warnings
+
+
+def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None
+          ) -> BuildResult:
+    progress = progress or Progress(quiet=True)
+    root = root.resolve()
+    out = (out if out.is_absolute() else Path.cwd() / out).resolve()
+    progress.stage(f"validating content in {root / 'content'}")
+    settings = load_settings(root)
+    content, diagnostics = load_content(root, now.date())
+    if content is None:
+        raise ContentError([d for d in diagnostics if d.severity == "error"])
+    progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
+                   f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
+    snap = build_snapshot(content, settings, now)
+    epoch = int(now.timestamp())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".statusgen-build-") as tmp:
+        work = Path(tmp)
+        staging = work / "site"
+        progress.stage("rendering the public site")
+        pages, render_warnings = render_public(root, settings, snap, work, staging / "public", strict, epoch)
+        progress.stage(f"public site: {pages} pages")
+        _swap(staging, out, work)
+    progress.stage(f"done: {snap.description}; wrote {out}")
+    return BuildResult(out, snap, [d for d in diagnostics if d.severity == "warning"], render_warnings, pages)
+
+
+def _swap(staging: Path, out: Path, work: Path) -> None:
+    """Move the new site into place; the old one is removed only after the new one is there."""
+    if out.exists() and not out.is_dir():
+        raise StatusgenError(f"--out {out} exists and is not a folder")
+    old = work / "old"
+    if out.exists():
+        os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        if old.exists():
+            os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,113 @@
+"""The public site's pages as Markdown + HTML files, from a :class:`~generator.snapshot.Snapshot`.
+
+Pages are rendered with Jinja (autoescape on) into plain Markdown files whose body
+is HTML, so any Markdown renderer can turn them into a site. Content Markdown is
+turned into HTML here (see ``markup.py``), never passed through raw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from importlib.resources import files
+from itertools import groupby
+
+import jinja2
+from markupsafe import Markup
+
+from .markup import iso_z, to_html, to_text, utc
+from .models import ComponentState
+from .snapshot import Snapshot
+from .timeline import LABELS
+from .uptime import Day
+
+ICONS = {"operational": "✔", "degraded_performance": "▲", "partial_outage": "◆", "major_outage": "✖",
+         "under_maintenance": "⚙"}
+INDICATOR_ICONS = {"none": "✔", "minor": "▲", "major": "◆", "critical": "✖", "maintenance": "⚙"}
+IMPACT_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical",
+                 "maintenance": "Maintenance"}
+STATUS_LABELS = {"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring",
+                 "resolved": "Resolved", "postmortem": "Postmortem", "scheduled": "Scheduled",
+                 "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed",
+                 "cancelled": "Cancelled"}
+ASSETS = ("statusgen.css", "statusgen.js")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(
+        iso=iso_z, utc=utc, markdown=to_html, text=to_text,
+        day=lambda d: d.strftime("%b %-d, %Y"),
+        # Front matter values: JSON strings are valid YAML; HTML in titles stays text.
+        yaml=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)))
+    env.globals.update(icons=ICONS, labels={s.value: l for s, l in LABELS.items()}, impact_labels=IMPACT_LABELS,
+                       status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS)
+    return env
+
+
+def day_title(day: Day, titles: dict[str, str]) -> str:
+    """The text behind one daily bar: date, downtime and the incidents of that day."""
+    date = day.date.strftime("%b %-d, %Y")
+    if not day.has_data:
+        return f"{date}: no data"
+    parts = []
+    if day.major_seconds:
+        parts.append(f"{_minutes(day.major_seconds)} major outage")
+    if day.partial_seconds:
+        parts.append(f"{_minutes(day.partial_seconds)} partial outage")
+    if not parts:
+        parts.append("no downtime" if day.worst == ComponentState.OPERATIONAL else LABELS[day.worst].lower())
+    text = f"{date}: {', '.join(parts)}"
+    if day.incidents:
+        text += " · " + "; ".join(titles.get(i, i) for i in day.incidents)
+    return text
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.1f} h"
+
+
+def public_pages(snap: Snapshot, subscribe_links: str = "") -> dict[str, str]:
+    """Every public page: path under the docs folder -> Markdown text."""
+    titles = {v.id: v.title for v in snap.incidents}
+
+    def render(template: str, **values: object) -> str:
+        return environment().get_template(template).render(
+            day_title=lambda day: day_title(day, titles), **values)
+
+    links = Markup(subscribe_links)
+    names = {s.component.id: s.component.name for s in snap.components}
+    pages: dict[str, str] = {
+        "index.md": render("public/index.md", snap=snap, site_name=snap.settings.site_name, subscribe_links=links)}
+    for view in snap.incidents:
+        pages[f"incidents/{view.id}.md"] = render(
+            "public/incident.md", view=view, component_names=names,
+            description=to_html(view.incident.body) if view.incident.body.strip() else "")
+    for status in snap.components:
+        pages[f"components/{status.component.id}.md"] = render(
+            "public/component.md", status=status, incidents=status.incidents[:50], subscribe_links=Markup(""))
+    size = snap.settings.history_page_size
+    chunks = [snap.incidents[i:i + size] for i in range(0, len(snap.incidents), size)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        months = [(month, list(items)) for month, items in
+                  groupby(chunk, key=lambda v: v.start.astimezone(dt.timezone.utc).strftime("%B %Y"))]
+        path = "history/index.md" if number == 1 else f"history/{number}.md"
+        pages[path] = render("public/history.md", months=months, page=number, pages=len(chunks),
+                             root="../" if number == 1 else "../../")
+    seen: set[str] = set()
+    for view in snap.incidents:
+        postmortem = view.postmortem
+        if postmortem is None or postmortem.id in seen:
+            continue
+        seen.add(postmortem.id)
+        views = [v for v in snap.incidents if v.postmortem is postmortem]
+        pages[f"postmortems/{postmortem.id}.md"] = render("public/postmortem.md", postmortem=postmortem, views=views)
+    return pages
+
+
+def asset(name: str) -> str:
+    return (files("generator") / "assets" / name).read_text(encoding="utf-8")

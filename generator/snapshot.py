@@ -1,0 +1,153 @@
+"""What the public outputs show at ``now``: one computation shared by pages, feeds and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import timeline as tl
+from .models import Component, ComponentState, Content, Group, Incident, Postmortem, Update
+from .settings import Settings
+from .uptime import Uptime, uptime
+
+RECENT_DAYS = 7
+
+
+@dataclass
+class ComponentStatus:
+    component: Component
+    group: Group | None
+    state: ComponentState
+    uptime: Uptime
+    #: incidents that affected it, newest first
+    incidents: list["IncidentView"] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return tl.LABELS[self.state]
+
+
+@dataclass
+class IncidentView:
+    incident: Incident
+    status: str
+    impact: str
+    start: dt.datetime
+    end: dt.datetime | None
+    duration: dt.timedelta
+    components: list[Component]
+    postmortem: Postmortem | None
+
+    @property
+    def id(self) -> str:
+        return self.incident.id
+
+    @property
+    def title(self) -> str:
+        return self.incident.title
+
+    @property
+    def latest(self) -> Update:
+        return self.incident.updates[-1]
+
+    @property
+    def announced(self) -> dt.datetime:
+        return self.incident.updates[0].at
+
+    @property
+    def updated(self) -> dt.datetime:
+        return self.incident.updates[-1].at
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.incident.is_maintenance
+
+    @property
+    def duration_text(self) -> str:
+        return tl.format_duration(self.duration)
+
+
+@dataclass
+class Snapshot:
+    now: dt.datetime
+    settings: Settings
+    indicator: str
+    description: str
+    components: list[ComponentStatus]
+    groups: list[tuple[Group | None, list[ComponentStatus]]]
+    #: every incident and maintenance public at ``now``, newest first
+    incidents: list[IncidentView]
+
+    @property
+    def active_incidents(self) -> list[IncidentView]:
+        return [i for i in self.incidents if not i.is_maintenance and i.status != "resolved"]
+
+    @property
+    def active_maintenance(self) -> list[IncidentView]:
+        return [i for i in self.incidents if i.is_maintenance and i.status in ("in_progress", "verifying")]
+
+    @property
+    def upcoming_maintenance(self) -> list[IncidentView]:
+        return sorted((i for i in self.incidents if i.is_maintenance and i.status == "scheduled"),
+                      key=lambda i: (i.start, i.id))
+
+    def recent_days(self, days: int = RECENT_DAYS) -> list[tuple[dt.date, list[IncidentView]]]:
+        """The last ``days`` days, newest first, with what started (or ran) on each day."""
+        today = self.now.date()
+        result = []
+        for offset in range(days):
+            date = today - dt.timedelta(days=offset)
+            items = [i for i in self.incidents if i.start.astimezone(dt.timezone.utc).date() == date
+                     and i.status not in ("scheduled", "cancelled")]
+            result.append((date, items))
+        return result
+
+
+def _start(incident: Incident) -> dt.datetime:
+    return tl.window(incident)[0]
+
+
+def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Snapshot:
+    now = now.astimezone(dt.timezone.utc)
+    public = tl.as_of(content, now)
+    spans = tl.all_spans(public.incidents)
+    names = {c.id: c for c in content.components}
+    postmortems: dict[str, Postmortem] = {}
+    for postmortem in content.postmortems:
+        if postmortem.is_public:
+            for incident_id in postmortem.meta.incident_ids:
+                postmortems.setdefault(incident_id, postmortem)
+
+    views = []
+    for incident in public.incidents:
+        start, end = tl.window(incident)
+        affected = list(incident.meta.components)
+        for update in incident.updates:
+            affected += [c for c in (update.components or {}) if c not in affected]
+        views.append(IncidentView(
+            incident=incident, status=tl.status(incident, now), impact=tl.impact(incident), start=start,
+            end=end,
+            duration=tl.duration(incident, now), components=[names[c] for c in affected if c in names],
+            postmortem=postmortems.get(incident.id)))
+    views.sort(key=lambda v: (v.start, v.id), reverse=True)
+
+    groups = {g.id: g for g in content.groups}
+    statuses = []
+    for component in content.components:
+        status = ComponentStatus(
+            component, groups.get(component.group) if component.group else None,
+            tl.state_at(spans.get(component.id, []), now),
+            uptime(component, spans.get(component.id, []), now, settings.uptime_days, settings.weights))
+        status.incidents = [v for v in views if any(c.id == component.id for c in v.components)]
+        statuses.append(status)
+
+    ordered: list[tuple[Group | None, list[ComponentStatus]]] = []
+    ungrouped = [s for s in statuses if s.group is None]
+    for group in content.groups:
+        members = [s for s in statuses if s.group is group]
+        if members:
+            ordered.append((group, members))
+    if ungrouped:
+        ordered.append((None, ungrouped))
+    indicator, description = tl.indicator(s.state for s in statuses)
+    return Snapshot(now, settings, indicator, description, statuses, ordered, views)

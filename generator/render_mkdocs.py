@@ -5,9 +5,10 @@ writes a derived ``mkdocs.yml`` next to them and runs ``mkdocs build``. Nothing
 else in statusgen imports MkDocs, so another renderer that reads ``mkdocs.yml``
 (Zensical, say) can replace this module alone.
 
-MkDocs hooks used: none; the derived configuration does everything:
-``not_in_nav`` keeps generated pages out of the navigation (a full nav makes the
-build quadratic), and ``plugins`` decides about search per audience.
+The derived configuration sets ``not_in_nav`` to keep generated pages out of the
+navigation (a full nav makes the build quadratic), ``plugins`` to decide about
+search per audience, and ``hooks`` to ``mkdocs_hooks.py``, which hands pages that
+are pure HTML to the theme without re-parsing them.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def derive_config(base: dict[str, Any], root: Path, docs_dir: Path, site_dir: Pa
     config["theme"] = theme
     config["plugins"] = ["search"] if search else []
     config["extra"] = {"generator": False}
+    config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
     config.setdefault("markdown_extensions", [])
     return config
 

@@ -1,0 +1,28 @@
+"""MkDocs hooks for statusgen's generated pages (loaded through ``hooks:`` in the derived config).
+
+Events used:
+- ``on_page_markdown``: a page whose front matter says ``statusgen_html: true`` is a Markdown
+  file whose body is only HTML. Python-Markdown would pass such HTML through unchanged, after
+  parsing every tag of it (the larger part of a build of a long history), so the body is set
+  aside and Python-Markdown gets an empty page.
+- ``on_page_content``: the set-aside HTML becomes the page content.
+
+The pages themselves stay plain Markdown + HTML that any renderer can read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_HTML: dict[str, str] = {}
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if page.meta.get("statusgen_html"):
+        _HTML[page.file.src_uri] = markdown
+        return ""
+    return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return _HTML.pop(page.file.src_uri, html)

@@ -22,6 +22,7 @@ from .pages import ASSETS, asset, public_pages
 from .render_mkdocs import derive_config, render_site
 from .settings import Settings, load_settings
 from .snapshot import Snapshot, build_snapshot
+from .subscriptions import subscriber_files
 
 
 class Progress:
@@ -57,6 +58,13 @@ def write_docs(docs: Path, pages: dict[str, str]) -> None:
         (docs / "assets" / name).write_text(asset(name), encoding="utf-8")
 
 
+def write_files(site: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
 def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, site_dir: Path, strict: bool,
                   epoch: int) -> tuple[int, list[str]]:
     docs = work / "public-docs"
@@ -64,7 +72,8 @@ def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, si
     write_docs(docs, pages)
     config = derive_config(
         settings.raw, root, docs, site_dir, site_name=settings.site_name, site_url=settings.site_url,
-        nav=[{"Current status": "index.md"}, {"History": "history/index.md"}], search=False,
+        nav=[{"Current status": "index.md"}, {"History": "history/index.md"}, {"Subscribe": "subscribe/index.md"}],
+        search=False,
         extra_css=["assets/statusgen.css"], extra_javascript=["assets/statusgen.js"],
         not_in_nav="incidents/\ncomponents/\npostmortems/\nhistory/\n")
     warnings = render_site(config, work / "public-mkdocs.yml", strict=strict, epoch=epoch)
@@ -78,6 +87,9 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     out = (out if out.is_absolute() else Path.cwd() / out).resolve()
     progress.stage(f"validating content in {root / 'content'}")
     settings = load_settings(root)
+    if not settings.site_url:
+        raise StatusgenError("mkdocs.yml:1:1: error: site_url is not set; feeds, the JSON API and the calendar "
+                             "need absolute links (set it to the address the public site is published at)")
     content, diagnostics = load_content(root, now.date())
     if content is None:
         raise ContentError([d for d in diagnostics if d.severity == "error"])
@@ -92,6 +104,9 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
         progress.stage("rendering the public site")
         pages, render_warnings = render_public(root, settings, snap, work, staging / "public", strict, epoch)
         progress.stage(f"public site: {pages} pages")
+        files = subscriber_files(snap)
+        write_files(staging / "public", files)
+        progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
         _swap(staging, out, work)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, [d for d in diagnostics if d.severity == "warning"], render_warnings, pages)

@@ -6,6 +6,8 @@ Events used:
   parsing every tag of it (the larger part of a build of a long history), so the body is set
   aside and Python-Markdown gets an empty page.
 - ``on_page_content``: the set-aside HTML becomes the page content.
+- ``on_post_page``: ``statusgen_alternate`` in the front matter becomes ``<link rel="alternate">`` tags
+  (feeds), which Material has no setting for.
 
 The pages themselves stay plain Markdown + HTML that any renderer can read.
 """
@@ -26,3 +28,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     return _HTML.pop(page.file.src_uri, html)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """``statusgen_alternate`` in a page's front matter becomes ``<link rel="alternate">`` in its head."""
+    from html import escape
+
+    links = page.meta.get("statusgen_alternate") or []
+    tags = "".join(
+        f'<link rel="alternate" type="{escape(str(link["type"]))}" href="{escape(str(link["href"]))}" '
+        f'title="{escape(str(link["title"]))}">' for link in links)
+    return output.replace("</head>", tags + "</head>", 1) if tags else output

@@ -71,7 +71,7 @@ def _minutes(seconds: float) -> str:
     return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.1f} h"
 
 
-def public_pages(snap: Snapshot, subscribe_links: str = "") -> dict[str, str]:
+def public_pages(snap: Snapshot) -> dict[str, str]:
     """Every public page: path under the docs folder -> Markdown text."""
     titles = {v.id: v.title for v in snap.incidents}
 
@@ -79,17 +79,19 @@ def public_pages(snap: Snapshot, subscribe_links: str = "") -> dict[str, str]:
         return environment().get_template(template).render(
             day_title=lambda day: day_title(day, titles), **values)
 
-    links = Markup(subscribe_links)
     names = {s.component.id: s.component.name for s in snap.components}
     pages: dict[str, str] = {
-        "index.md": render("public/index.md", snap=snap, site_name=snap.settings.site_name, subscribe_links=links)}
+        "index.md": render("public/index.md", snap=snap, site_name=snap.settings.site_name),
+        "subscribe/index.md": render("public/subscribe.md", site_name=snap.settings.site_name,
+                                     url=snap.settings.site_url, components=snap.components,
+                                     weights=snap.settings.weights, description=snap.description)}
     for view in snap.incidents:
         pages[f"incidents/{view.id}.md"] = render(
             "public/incident.md", view=view, component_names=names,
             description=to_html(view.incident.body) if view.incident.body.strip() else "")
     for status in snap.components:
         pages[f"components/{status.component.id}.md"] = render(
-            "public/component.md", status=status, incidents=status.incidents[:50], subscribe_links=Markup(""))
+            "public/component.md", status=status, incidents=status.incidents[:50])
     size = snap.settings.history_page_size
     chunks = [snap.incidents[i:i + size] for i in range(0, len(snap.incidents), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):

@@ -1,0 +1,331 @@
+"""The Statuspage v2-compatible JSON API under ``api/v2/``, plus ``api/uptime.json``.
+
+Documents are built as pydantic models, so the JSON Schema shipped in
+``schemas/api/`` is exactly what is written. Field names and value sets follow
+Atlassian Statuspage's public API, so existing consumers (exporters, chat bots,
+Home Assistant, status widgets) can read this static site unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .markup import to_text
+from .models import ComponentState
+from .snapshot import IncidentView, Snapshot
+from .timeline import RANK
+
+ComponentStatus = Literal["operational", "degraded_performance", "partial_outage", "major_outage",
+                          "under_maintenance"]
+IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved", "postmortem"]
+MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed", "cancelled"]
+Impact = Literal["none", "minor", "major", "critical", "maintenance"]
+RECENT = 50
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(_Doc):
+    id: str
+    name: str
+    url: str
+    time_zone: Literal["Etc/UTC"] = "Etc/UTC"
+    updated_at: str
+
+
+class Status(_Doc):
+    indicator: Literal["none", "minor", "major", "critical", "maintenance"]
+    description: str
+
+
+class Component(_Doc):
+    id: str
+    name: str
+    status: ComponentStatus
+    created_at: str
+    updated_at: str
+    position: int
+    description: str | None
+    showcase: bool
+    start_date: str | None
+    group_id: str | None
+    page_id: str
+    group: bool
+    only_show_if_degraded: bool
+    components: list[str] | None = None
+
+
+class AffectedComponent(_Doc):
+    code: str
+    name: str
+    old_status: ComponentStatus
+    new_status: ComponentStatus
+
+
+class IncidentUpdate(_Doc):
+    id: str
+    status: str
+    body: str
+    incident_id: str
+    created_at: str
+    updated_at: str
+    display_at: str
+    affected_components: list[AffectedComponent] | None
+
+
+class Incident(_Doc):
+    id: str
+    name: str
+    status: IncidentStatus
+    impact: Impact
+    created_at: str
+    updated_at: str
+    started_at: str
+    monitoring_at: str | None
+    resolved_at: str | None
+    shortlink: str
+    page_id: str
+    incident_updates: list[IncidentUpdate]
+    components: list[Component]
+
+
+class ScheduledMaintenance(Incident):  # type: ignore[misc]
+    status: MaintenanceStatus  # type: ignore[assignment]
+    scheduled_for: str
+    scheduled_until: str
+
+
+class StatusDocument(_Doc):
+    page: Page
+    status: Status
+
+
+class ComponentsDocument(_Doc):
+    page: Page
+    components: list[Component]
+
+
+class IncidentsDocument(_Doc):
+    page: Page
+    incidents: list[Incident]
+
+
+class MaintenancesDocument(_Doc):
+    page: Page
+    scheduled_maintenances: list[ScheduledMaintenance]
+
+
+class SummaryDocument(_Doc):
+    page: Page
+    status: Status
+    components: list[Component]
+    incidents: list[Incident]
+    scheduled_maintenances: list[ScheduledMaintenance]
+
+
+class UptimeDay(_Doc):
+    date: str
+    downtime_seconds: float
+    major_outage_seconds: float
+    partial_outage_seconds: float
+    incidents: list[str]
+
+
+class UptimeComponent(_Doc):
+    id: str
+    name: str
+    uptime_percent: float | None
+    window_start: str
+    window_end: str
+    days: list[UptimeDay]
+
+
+class UptimeDocument(_Doc):
+    """Our extension: the figures behind the 90-day bars."""
+
+    page: Page
+    major_weight: float
+    partial_weight: float
+    components: list[UptimeComponent]
+
+
+#: file under api/v2/ (or api/) -> its document model
+DOCUMENTS: dict[str, type[BaseModel]] = {
+    "v2/summary.json": SummaryDocument, "v2/status.json": StatusDocument,
+    "v2/components.json": ComponentsDocument, "v2/incidents.json": IncidentsDocument,
+    "v2/incidents/unresolved.json": IncidentsDocument,
+    "v2/scheduled-maintenances.json": MaintenancesDocument,
+    "v2/scheduled-maintenances/upcoming.json": MaintenancesDocument,
+    "v2/scheduled-maintenances/active.json": MaintenancesDocument,
+    "uptime.json": UptimeDocument,
+}
+
+
+def ts(moment: dt.datetime) -> str:
+    """Statuspage's timestamp shape: 2026-03-30T14:15:00.000Z."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def stable_id(*parts: str) -> str:
+    """A short opaque id derived from names, the same in every build."""
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:12]
+
+
+class _Builder:
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        url = snap.settings.site_url or ""
+        self.url = url
+        self.page_id = stable_id("page", url or snap.settings.site_name)
+        updated = max((v.updated for v in snap.incidents), default=snap.now)
+        self.page = Page(id=self.page_id, name=snap.settings.site_name, url=url.rstrip("/"), updated_at=ts(updated))
+        self.epoch = ts(min([v.announced for v in snap.incidents], default=snap.now))
+        self.components = self._components()
+        self.by_id = {c.id: c for c in self.components}
+
+    def _component_updated(self, component_id: str) -> str:
+        times = [u.at for v in self.snap.incidents for u in v.incident.updates
+                 if any(c.id == component_id for c in v.components)]
+        return ts(max(times)) if times else self.epoch
+
+    def _components(self) -> list[Component]:
+        result = []
+        position = 0
+        for group, members in self.snap.groups:
+            if group is not None:
+                position += 1
+                worst = max((m.state for m in members), key=RANK.__getitem__)
+                result.append(Component(
+                    id=group.id, name=group.name, status=str(worst), created_at=self.epoch,  # type: ignore[arg-type]
+                    updated_at=max(self._component_updated(m.component.id) for m in members),
+                    position=position, description=group.description, showcase=False, start_date=None,
+                    group_id=None, page_id=self.page_id, group=True, only_show_if_degraded=False,
+                    components=[m.component.id for m in members]))
+            for member in members:
+                position += 1
+                component = member.component
+                result.append(Component(
+                    id=component.id, name=component.name, status=str(member.state),  # type: ignore[arg-type]
+                    created_at=self.epoch, updated_at=self._component_updated(component.id), position=position,
+                    description=component.description, showcase=True,
+                    start_date=component.start_date.isoformat() if component.start_date else None,
+                    group_id=group.id if group else None, page_id=self.page_id, group=False,
+                    only_show_if_degraded=False))
+        return result
+
+    def shortlink(self, view: IncidentView) -> str:
+        return f"{self.url}incidents/{view.id}/"
+
+    def _updates(self, view: IncidentView) -> list[IncidentUpdate]:
+        incident = view.incident
+        states: dict[str, ComponentState] = {}
+        updates = []
+        for index, update in enumerate(incident.updates, start=1):
+            changes: dict[str, ComponentState] = {}
+            if index == 1:
+                changes.update(incident.meta.components)
+            changes.update(update.components or {})
+            if update.status in ("resolved", "completed", "cancelled"):
+                changes = {c.id: ComponentState.OPERATIONAL for c in view.components}
+            affected = []
+            for code, new in changes.items():
+                old = states.get(code, ComponentState.OPERATIONAL)
+                states[code] = new
+                component = self.by_id.get(code)
+                if component is not None and (old != new or index == 1):
+                    affected.append(AffectedComponent(code=code, name=component.name, old_status=str(old),  # type: ignore[arg-type]
+                                                      new_status=str(new)))  # type: ignore[arg-type]
+            updates.append(IncidentUpdate(
+                id=f"{incident.id}-{index}", status=str(update.status), body=to_text(update.message),
+                incident_id=incident.id, created_at=ts(update.at), updated_at=ts(update.at),
+                display_at=ts(update.at), affected_components=affected or None))
+        return list(reversed(updates))
+
+    def incident(self, view: IncidentView) -> Incident | ScheduledMaintenance:
+        incident = view.incident
+        monitoring = next((u.at for u in incident.updates if u.status == "monitoring"), None)
+        resolved = incident.resolved_at
+        common = dict(
+            id=incident.id, name=incident.title,
+            impact="maintenance" if view.is_maintenance else view.impact,
+            created_at=ts(view.announced), updated_at=ts(view.updated), started_at=ts(view.start),
+            monitoring_at=ts(monitoring) if monitoring else None, shortlink=self.shortlink(view),
+            page_id=self.page_id, incident_updates=self._updates(view),
+            components=[self.by_id[c.id] for c in view.components if c.id in self.by_id])
+        if view.is_maintenance:
+            end = view.end or view.start
+            status = view.status
+            done = status in ("completed", "cancelled")
+            return ScheduledMaintenance(
+                status=status, resolved_at=ts(min(end, self.snap.now)) if done else None,  # type: ignore[arg-type]
+                scheduled_for=ts(incident.meta.scheduled_for), scheduled_until=ts(incident.meta.scheduled_until),  # type: ignore[arg-type]
+                **common)
+        status = "postmortem" if resolved and view.postmortem else view.status
+        return Incident(status=status, resolved_at=ts(resolved) if resolved else None, **common)  # type: ignore[arg-type]
+
+
+def documents(snap: Snapshot) -> dict[str, BaseModel]:
+    """Every API document: path under ``api/`` -> model."""
+    b = _Builder(snap)
+    status = Status(indicator=snap.indicator, description=snap.description)  # type: ignore[arg-type]
+    incidents = [v for v in snap.incidents if not v.is_maintenance]
+    maintenance = [v for v in snap.incidents if v.is_maintenance]
+    recent = [b.incident(v) for v in incidents[:RECENT]]
+    unresolved = [b.incident(v) for v in snap.active_incidents]
+    all_maintenance = [b.incident(v) for v in maintenance[:RECENT]]
+    upcoming = [b.incident(v) for v in snap.upcoming_maintenance]
+    active = [b.incident(v) for v in snap.active_maintenance]
+    uptime = UptimeDocument(
+        page=b.page, major_weight=snap.settings.weights.major, partial_weight=snap.settings.weights.partial,
+        components=[UptimeComponent(
+            id=s.component.id, name=s.component.name, uptime_percent=s.uptime.percent,
+            window_start=ts(snap.now - dt.timedelta(seconds=s.uptime.window_seconds)), window_end=ts(snap.now),
+            days=[UptimeDay(date=d.date.isoformat(), downtime_seconds=round(d.downtime_seconds, 3),
+                            major_outage_seconds=round(d.major_seconds, 3),
+                            partial_outage_seconds=round(d.partial_seconds, 3),
+                            incidents=list(d.incidents)) for d in s.uptime.days])
+            for s in snap.components])
+    return {
+        "v2/summary.json": SummaryDocument(page=b.page, status=status, components=b.components, incidents=unresolved,
+                                           scheduled_maintenances=active + upcoming),  # type: ignore[arg-type]
+        "v2/status.json": StatusDocument(page=b.page, status=status),
+        "v2/components.json": ComponentsDocument(page=b.page, components=b.components),
+        "v2/incidents.json": IncidentsDocument(page=b.page, incidents=recent),  # type: ignore[arg-type]
+        "v2/incidents/unresolved.json": IncidentsDocument(page=b.page, incidents=unresolved),  # type: ignore[arg-type]
+        "v2/scheduled-maintenances.json": MaintenancesDocument(page=b.page, scheduled_maintenances=all_maintenance),  # type: ignore[arg-type]
+        "v2/scheduled-maintenances/upcoming.json": MaintenancesDocument(page=b.page, scheduled_maintenances=upcoming),  # type: ignore[arg-type]
+        "v2/scheduled-maintenances/active.json": MaintenancesDocument(page=b.page, scheduled_maintenances=active),  # type: ignore[arg-type]
+        "uptime.json": uptime,
+    }
+
+
+def dump(document: BaseModel) -> str:
+    return json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def schema(path: str) -> dict[str, object]:
+    result = DOCUMENTS[path].model_json_schema()
+    result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return result
+
+
+def schema_file(path: str) -> str:
+    """Where the schema of an API document is shipped: schemas/api/v2/summary.schema.json."""
+    return f"schemas/api/{path.removesuffix('.json')}.schema.json"
+
+
+if __name__ == "__main__":  # python -m generator.api: rewrite the shipped schemas
+    from pathlib import Path
+
+    for name in DOCUMENTS:
+        target = Path(schema_file(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(schema(name), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(target)

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import ContentError, Diagnostic, StatusgenError
+from .internal_pages import internal_name, internal_pages
 from .loader import load_content
+from .models import Content
 from .pages import ASSETS, asset, public_pages
 from .render_mkdocs import derive_config, render_site
 from .settings import Settings, load_settings
@@ -80,6 +82,34 @@ def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, si
     return len(pages), warnings
 
 
+def render_internal(root: Path, settings: Settings, content: Content, snap: Snapshot, work: Path, site_dir: Path,
+                    strict: bool, epoch: int) -> tuple[int, list[str]]:
+    docs = work / "internal-docs"
+    public_url = settings.site_url or "/"
+    internal_url = settings.internal_url or ""
+    pattern = f"{internal_url or 'https://internal.example/'}runbooks/<id>/"
+    pages = internal_pages(content, snap, public_url, pattern)
+    write_docs(docs, pages)
+    (docs / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    nav = [{"Overview": "index.md"}, {"Incidents": "incidents/index.md"}, {"Runbooks": "runbooks/index.md"},
+           {"Postmortems": "postmortems/index.md"}, {"Action items": "action-items/index.md"},
+           {"Metrics": "metrics/index.md"}]
+    if "reference/index.md" in pages:
+        nav.append({"Reference": "reference/index.md"})
+    config = derive_config(
+        settings.raw, root, docs, site_dir, site_name=internal_name(snap), site_url=settings.internal_url,
+        nav=nav, search=True, extra_css=["assets/statusgen.css"], extra_javascript=[],
+        not_in_nav="incidents/\nrunbooks/\npostmortems/\n", noindex=True,
+        markdown_extensions=["tables", "admonition", "attr_list", "md_in_html", "def_list", {"toc": {"permalink": True}},
+                             "pymdownx.details", "pymdownx.superfences", {"pymdownx.highlight": {"use_pygments": True}},
+                             {"pymdownx.emoji": {}}])
+    theme = config["theme"]
+    theme["palette"] = [{"scheme": "default", "primary": "deep orange", "accent": "deep orange"}]
+    theme["features"] = ["navigation.tabs", "search.suggest", "search.highlight", "content.code.copy"]
+    warnings = render_site(config, work / "internal-mkdocs.yml", strict=strict, epoch=epoch)
+    return len(pages), warnings
+
+
 def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None
           ) -> BuildResult:
     progress = progress or Progress(quiet=True)
@@ -107,6 +137,11 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
         files = subscriber_files(snap)
         write_files(staging / "public", files)
         progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
+        progress.stage("rendering the internal site")
+        internal_count, internal_warnings = render_internal(root, settings, content, snap, work, staging / "internal",
+                                                            strict, epoch)
+        render_warnings += internal_warnings
+        progress.stage(f"internal site: {internal_count} pages")
         _swap(staging, out, work)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, [d for d in diagnostics if d.severity == "warning"], render_warnings, pages)

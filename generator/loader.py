@@ -1,6 +1,6 @@
 """Walking ``content/`` and loading every file into a :class:`~generator.models.Content`.
 
-The layout is fixed: ``components.yml``, and ``<id>.md`` files in ``incidents/``,
+The layout is fixed: ``components.yml``, an optional ``reference.yml``, and ``<id>.md`` files in ``incidents/``,
 ``postmortems/``, ``runbooks/``, plus the templates. Anything else inside
 ``content/`` (a symlink, a stray file, a nested folder) is an error, so a typo
 in a file name never silently drops an incident.
@@ -18,7 +18,7 @@ from pathlib import Path
 from . import models as m
 from .errors import ContentError, Diagnostic, UsageError
 from .source import read_markdown_file, read_yaml_file
-from .validate import (Reporter, check_components, check_incident, check_postmortem, check_runbook,
+from .validate import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_runbook,
                        template_sections)
 
 CONTENT_DIR = "content"
@@ -33,6 +33,7 @@ class Inventory:
     """The files found in ``content/``, by kind, with problems in the layout itself."""
 
     components: Path | None = None
+    reference: Path | None = None
     files: dict[str, list[tuple[str, Path]]] = field(default_factory=lambda: {k: [] for k in KIND_DIRS})
     templates: dict[str, Path] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
@@ -63,12 +64,14 @@ def scan(root: Path) -> Inventory:
             problem(path, "symlink", "content files must be regular files, not symbolic links")
         elif entry.name == "components.yml" and entry.is_file(follow_symlinks=False):
             inventory.components = path
+        elif entry.name == "reference.yml" and entry.is_file(follow_symlinks=False):
+            inventory.reference = path
         elif entry.name in KIND_DIRS + ("templates",) and entry.is_dir(follow_symlinks=False):
             _scan_kind(root, path, entry.name, inventory, problem, entries)
         else:
             problem(path, "unexpected-file",
                     f"unexpected {'folder' if entry.is_dir() else 'file'} '{entry.name}' in content/: it may hold "
-                    "only components.yml, incidents/, postmortems/, runbooks/ and templates/")
+                    "only components.yml, reference.yml, incidents/, postmortems/, runbooks/ and templates/")
     if inventory.components is None:
         inventory.problems.append(Diagnostic(f"{CONTENT_DIR}/components.yml", 1, 1, "error", "missing-file",
                                              "content/components.yml is missing: it lists the components"))
@@ -132,6 +135,16 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
                 groups, components = tuple(spec.groups), tuple(spec.components)
                 component_ids = {c.id for c in spec.components}
 
+    reference = None
+    if inventory.reference is not None:
+        rel = _rel(root, inventory.reference)
+        located, problems = read_yaml_file(inventory.reference, rel)
+        diagnostics += problems
+        if located is not None:
+            report = Reporter(rel, located)
+            reference = apply_schema(m.ReferenceFile, located, report)
+            diagnostics += report.items
+
     templates: dict[str, tuple[list[m.TemplateSection] | None, str]] = {}
     for name in ("postmortem", "runbook"):
         rel = f"{CONTENT_DIR}/templates/{name}.md"
@@ -172,7 +185,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
     diagnostics.sort()
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
-    content = m.Content(groups, components, tuple(incidents), tuple(postmortems), tuple(runbooks))
+    content = m.Content(groups, components, tuple(incidents), tuple(postmortems), tuple(runbooks), reference)
     return content, diagnostics
 
 

@@ -148,11 +148,46 @@ class RunbookMeta(_Strict):
     last_reviewed: dt.date
 
 
+class SeverityLevel(_Strict):
+    id: Severity
+    name: Text
+    definition: Text
+    response_time: Text
+    examples: Text
+
+
+class Role(_Strict):
+    name: Text
+    summary: Text
+    responsibilities: list[Text] = []
+
+
+class Phase(_Strict):
+    name: Text
+    steps: list[Text] = Field(min_length=1)
+
+
+class MessageTemplate(_Strict):
+    name: Text
+    when: Text
+    text: Text
+
+
+class ReferenceFile(_Strict):
+    """``content/reference.yml``: the incident-response reference of the internal site."""
+
+    severities: list[SeverityLevel] = Field(min_length=1)
+    roles: list[Role] = []
+    phases: list[Phase] = []
+    templates: list[MessageTemplate] = []
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "incident": IncidentMeta,
     "postmortem": PostmortemMeta,
     "runbook": RunbookMeta,
     "components": ComponentsFile,
+    "reference": ReferenceFile,
 }
 
 
@@ -248,3 +283,4 @@ class Content:
     incidents: tuple[Incident, ...]
     postmortems: tuple[Postmortem, ...]
     runbooks: tuple[Runbook, ...]
+    reference: ReferenceFile | None = None

@@ -60,7 +60,8 @@ def _environment(epoch: int) -> Iterator[_Collect]:
 
 def derive_config(base: dict[str, Any], root: Path, docs_dir: Path, site_dir: Path, *, site_name: str,
                   site_url: str | None, nav: list[dict[str, str]], search: bool, extra_css: list[str],
-                  extra_javascript: list[str], not_in_nav: str) -> dict[str, Any]:
+                  extra_javascript: list[str], not_in_nav: str, noindex: bool = False,
+                  markdown_extensions: list[Any] | None = None) -> dict[str, Any]:
     """The user's mkdocs.yml with what statusgen controls replaced."""
     config = copy.deepcopy(base)
     config.pop("extra", None)
@@ -80,8 +81,10 @@ def derive_config(base: dict[str, Any], root: Path, docs_dir: Path, site_dir: Pa
         theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
     config["theme"] = theme
     config["plugins"] = ["search"] if search else []
-    config["extra"] = {"generator": False}
+    config["extra"] = {"generator": False, "statusgen_noindex": noindex}
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
+    if markdown_extensions is not None:
+        config["markdown_extensions"] = markdown_extensions
     config.setdefault("markdown_extensions", [])
     return config
 

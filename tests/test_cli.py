@@ -112,7 +112,7 @@ def test_new_postmortem_unknown_incident(site: Path) -> None:
 
 def test_schema_matches_shipped_files_and_accepts_examples() -> None:
     runner = CliRunner()
-    for kind in ("components", "incident", "postmortem", "runbook"):
+    for kind in ("components", "incident", "postmortem", "runbook", "reference"):
         printed = json.loads(runner.invoke(cli, ["schema", kind]).stdout)
         shipped = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text())
         assert printed == shipped, f"schemas/{kind}.schema.json is stale: run 'statusgen schema {kind}'"

@@ -286,3 +286,10 @@ def test_missing_template(site: Path) -> None:
     (site / "content/templates/postmortem.md").unlink()
     found = problems(site)
     assert ("content/templates/postmortem.md", "missing-template") in [(p[0], p[4]) for p in found]
+
+
+def test_reference_file_is_validated(site: Path) -> None:
+    write(site, "content/reference.yml", "severities:\n  - id: SEV1\n    name: Critical\n    definiton: x\n")
+    found = problems(site)
+    assert ("content/reference.yml", 4, 5, "error", "unknown-field") in [p[:5] for p in found]
+    assert any("did you mean 'definition'?" in p[5] for p in found)

@@ -1,0 +1,184 @@
+"""The internal site's pages: runbooks, every postmortem, action items, incidents with their
+response metrics, metrics over time, and the incident-response reference.
+
+Unlike the public pages these are ordinary Markdown for the renderer (tables, admonitions,
+code blocks), and content Markdown goes in as written: the internal site is for the engineers
+who write it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import groupby
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import timeline as tl
+from .charts import stacked_bars
+from .markup import utc
+from .metrics import Response, minutes, monthly, outage_minutes, response
+from .models import ActionItem, Content, Postmortem
+from .pages import environment as public_environment
+from .snapshot import Snapshot
+from .validate import RUNBOOK_REVIEW_DAYS
+
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+
+
+def _cell(value: object) -> Markup:
+    """Text safe inside a Markdown table cell and link text."""
+    text = " ".join(str(value).split())
+    for char in "\\|[]":
+        text = text.replace(char, "\\" + char)
+    return escape(text)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(public_environment().filters)
+    env.filters.update(
+        minutes=minutes, utc=utc, cell=_cell, raw=Markup,
+        indent_md=lambda text: Markup("\n  ".join(str(text).strip().splitlines())))
+    return env
+
+
+@dataclass
+class ActionSummary:
+    items: list[tuple[Postmortem, ActionItem]] = field(default_factory=list)
+
+    @property
+    def open(self) -> list[tuple[Postmortem, ActionItem]]:
+        return [(p, a) for p, a in self.items if not a.done]
+
+    @property
+    def done(self) -> list[tuple[Postmortem, ActionItem]]:
+        return [(p, a) for p, a in self.items if a.done]
+
+    def overdue(self, today: dt.date) -> list[tuple[Postmortem, ActionItem]]:
+        return sorted(((p, a) for p, a in self.open if a.due and a.due < today), key=lambda pa: (pa[1].due, pa[0].id))
+
+
+def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_url_pattern: str
+                   ) -> dict[str, str]:
+    env = environment()
+    now = snap.now
+    today = now.date()
+
+    def render(name: str, **values: object) -> str:
+        return env.get_template(f"internal/{name}").render(now=now, public_url=public_url, **values)
+
+    incidents = sorted(content.incidents, key=lambda i: (tl.window(i)[0], i.id), reverse=True)
+    real = [i for i in incidents if not i.is_maintenance]
+    responses = [response(i, content.postmortems, now) for i in real]
+    by_incident = {r.incident.id: r for r in responses}
+    names = {c.id: c.name for c in content.components}
+    stale = [r for r in content.runbooks if (today - r.meta.last_reviewed).days > RUNBOOK_REVIEW_DAYS]
+    actions = ActionSummary([(p, a) for p in content.postmortems for a in p.action_items])
+    company = snap.settings.site_name.removesuffix(" Status")
+
+    pages = {
+        "index.md": render("index.md", site_name=internal_name(snap), company=company, snap=snap,
+                           open=[r for r in responses if r.time_to_resolve is None],
+                           actions=_Counts(actions.open, actions.overdue(today)),
+                           flagged=sum(1 for r in responses if r.flags), stale=stale,
+                           review_days=RUNBOOK_REVIEW_DAYS),
+        "incidents/index.md": render("incidents.md", responses=responses,
+                                     maintenance=[v for v in snap.incidents if v.is_maintenance]),
+    }
+    for incident in incidents:
+        pages[f"incidents/{incident.id}.md"] = render(
+            "incident.md", incident=incident, response=by_incident.get(incident.id), names=names,
+            impact=tl.impact(incident))
+
+    services = sorted(content.runbooks, key=lambda r: (r.meta.service.casefold(), r.meta.title.casefold()))
+    by_alert = sorted(((a, r) for r in content.runbooks for a in r.meta.alerts), key=lambda ar: ar[0].casefold())
+    pages["runbooks/index.md"] = render(
+        "runbooks.md", by_service=[(s, list(rs)) for s, rs in groupby(services, key=lambda r: r.meta.service)],
+        by_alert=by_alert, stale_ids={r.id for r in stale}, url_pattern=runbook_url_pattern)
+    for runbook in content.runbooks:
+        age = (today - runbook.meta.last_reviewed).days
+        pages[f"runbooks/{runbook.id}.md"] = render("runbook.md", runbook=runbook, stale=runbook in stale, age=age,
+                                                    review_days=RUNBOOK_REVIEW_DAYS)
+
+    titles = {i.id: i.title for i in content.incidents}
+    severities = {p.id: ", ".join(str(by_incident[i].incident.meta.severity) for i in p.meta.incident_ids
+                                  if i in by_incident) or "—" for p in content.postmortems}
+    postmortems = sorted(content.postmortems, key=lambda p: (p.meta.date, p.id), reverse=True)
+    pages["postmortems/index.md"] = render("postmortems.md", postmortems=postmortems, titles=titles,
+                                           severities=severities)
+    for postmortem in postmortems:
+        pages[f"postmortems/{postmortem.id}.md"] = render(
+            "postmortem.md", postmortem=postmortem,
+            responses=[by_incident[i] for i in postmortem.meta.incident_ids if i in by_incident])
+
+    by_owner = defaultdict(list)
+    for p, a in actions.items:
+        by_owner[a.owner or "(no owner)"].append((p, a))
+    pages["action-items/index.md"] = render(
+        "action-items.md", items=actions.items, open=actions.open, overdue=actions.overdue(today), done=actions.done,
+        postmortem_count=len(content.postmortems),
+        by_owner=sorted(by_owner.items(), key=lambda kv: kv[0].casefold()),
+        by_postmortem=[(p, list(p.action_items)) for p in postmortems if p.action_items],
+        state=lambda a: "done" if a.done else ("**overdue**" if a.due and a.due < today else "open"))
+
+    pages["metrics/index.md"] = _metrics_page(render, responses, content, now)
+    if content.reference is not None:
+        pages["reference/index.md"] = render("reference.md", reference=content.reference)
+    return pages
+
+
+@dataclass
+class _Counts:
+    open: list[tuple[Postmortem, ActionItem]]
+    overdue: list[tuple[Postmortem, ActionItem]]
+
+
+def internal_name(snap: Snapshot) -> str:
+    return snap.settings.internal_name or f"{snap.settings.site_name.removesuffix(' Status')} Internal"
+
+
+def _metrics_page(render, responses: list[Response], content: Content, now: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+    rows = monthly(responses)
+    months = _last_months(now, 12)
+    counts = {s: [0.0] * len(months) for s in SEVERITIES}
+    for row in rows:
+        if row.month in months:
+            counts[row.severity][months.index(row.month)] = row.count
+    resolve_minutes: dict[str, list[float]] = defaultdict(list)
+    for item in responses:
+        if item.time_to_resolve is not None and item.incident.meta.started is not None:
+            resolve_minutes[item.incident.meta.started.strftime("%Y-%m")].append(
+                item.time_to_resolve.total_seconds() / 60)
+    mttr = {"MTTR": [sum(resolve_minutes[m]) / len(resolve_minutes[m]) if resolve_minutes[m] else 0.0
+                     for m in months]}
+    outages = outage_minutes(tl.all_spans([i for i in content.incidents if not i.is_maintenance]), now)
+    names = {c.id: c.name for c in content.components}
+    outage_rows = [(month, names.get(cid, cid), major, partial)
+                   for month in sorted(outages, reverse=True)
+                   for cid, (major, partial) in sorted(outages[month].items(), key=lambda kv: names.get(kv[0], kv[0]))]
+    major = [sum(v[0] for v in outages.get(m, {}).values()) for m in months]
+    partial = [sum(v[1] for v in outages.get(m, {}).values()) for m in months]
+    return render(
+        "metrics.md", rows=rows, outage_rows=outage_rows,
+        count_chart=stacked_bars("Incidents per month by severity", months, counts),
+        mttr_chart=stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
+                                unit=" min"),
+        outage_chart=stacked_bars("Outage minutes per month", months,
+                                  {"major outage": major, "partial outage": partial}, unit=" min"))
+
+
+def _last_months(now: dt.datetime, count: int) -> list[str]:
+    year, month = now.year, now.month
+    result = []
+    for _ in range(count):
+        result.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(result))

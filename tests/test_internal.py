@@ -1,0 +1,182 @@
+"""The internal site: response metrics, action items, runbooks, and the wall between the sites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.loader import load_content
+from generator.metrics import monthly, response
+
+from .conftest import INCIDENT, NOW, POSTMORTEM, REPO, make_site, write
+from .htmltext import texts
+
+UTC = dt.timezone.utc
+SEED = INCIDENT.replace("updates:\n", "updates:\n", 1)
+
+
+def seed_response(site: Path, now: dt.datetime = NOW):  # type: ignore[no-untyped-def]
+    content, diagnostics = load_content(site, now.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == "2026-03-30-payment-outage")
+    return response(incident, content.postmortems, now), content
+
+
+def test_seed_scenario_metrics(site: Path) -> None:
+    # detected 14:32, declared (first update) 14:35, resolved 15:02 after started 14:15
+    result, _ = seed_response(site)
+    assert result.time_to_detect == dt.timedelta(minutes=17)
+    assert result.time_to_first_update == dt.timedelta(minutes=3)
+    assert result.time_to_resolve == dt.timedelta(minutes=47)
+    assert result.largest_update_gap == dt.timedelta(minutes=15)  # 14:35 -> 14:50
+    assert [p.id for p in result.postmortems] == ["2026-03-30-payment-outage"]
+    assert result.flags == []
+
+
+def test_flags_of_the_response_targets(site: Path) -> None:
+    slow = INCIDENT.replace("  - at: 2026-03-30T14:50:00Z\n    status: identified",
+                            "  - at: 2026-03-30T14:40:00Z\n    status: monitoring\n    message: Watching.\n"
+                            "  - at: 2026-03-30T14:55:00Z\n    status: identified")
+    slow = slow.replace("  - at: 2026-03-30T14:35:00Z", "  - at: 2026-03-30T14:39:00Z")
+    slow = slow.replace("  - at: 2026-03-30T15:02:00Z", "  - at: 2026-03-30T15:50:00Z")
+    write(site, "content/incidents/2026-03-30-payment-outage.md", slow)
+    (site / "content/postmortems/2026-03-30-payment-outage.md").unlink()
+    result, _ = seed_response(site)
+    assert result.flags == [
+        "first public update 7 min after detection (target for SEV1: 5 min)",
+        "55 min between public updates (SEV1 target: every 30 min)",
+        "no postmortem (SEV1 needs one)",
+    ]
+    fast = INCIDENT.replace("status: identified", "status: monitoring")
+    write(site, "content/incidents/2026-03-30-payment-outage.md", fast)
+    result, _ = seed_response(site)
+    assert "resolved 12 min after monitoring began (watch 15-30 min before resolving)" in result.flags
+
+
+def test_ongoing_incident_gap_counts_until_now(site: Path) -> None:
+    ongoing = INCIDENT.replace("  - at: 2026-03-30T15:02:00Z\n    status: resolved\n"
+                               "    message: Rolled back payment-service to v2.3.1.\n", "")
+    write(site, "content/incidents/2026-03-30-payment-outage.md", ongoing)
+    result, _ = seed_response(site, now=dt.datetime(2026, 3, 30, 15, 35, tzinfo=UTC))
+    assert result.time_to_resolve is None
+    assert result.largest_update_gap == dt.timedelta(minutes=45)
+    assert "45 min between public updates (SEV1 target: every 30 min)" in result.flags
+
+
+def test_monthly_means(site: Path) -> None:
+    write(site, "content/incidents/2026-03-12-slow.md", """\
+---
+title: Slow
+severity: SEV1
+components: {api: degraded_performance}
+started: 2026-03-12T10:00:00Z
+detected: 2026-03-12T10:07:00Z
+updates:
+  - at: 2026-03-12T10:09:00Z
+    status: investigating
+    message: Slow.
+  - at: 2026-03-12T11:07:00Z
+    status: resolved
+    message: Fast.
+internal: {commander: bob}
+---
+""")
+    content, _ = load_content(site, NOW.date())
+    assert content is not None
+    rows = monthly([response(i, content.postmortems, NOW) for i in content.incidents if not i.is_maintenance])
+    [row] = rows
+    assert (row.month, row.severity, row.count) == ("2026-03", "SEV1", 2)
+    assert row.mttd == dt.timedelta(minutes=12)   # (17 + 7) / 2
+    assert row.mttr == dt.timedelta(minutes=57)   # (47 + 67) / 2
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("internal") / "site"
+    build(REPO, out, dt.datetime(2026, 11, 26, 12, tzinfo=UTC))
+    return out
+
+
+def test_internal_site_pages(built: Path) -> None:
+    internal = built / "internal"
+    for rel in ("index.html", "incidents/index.html", "runbooks/index.html", "runbooks/high-database-cpu/index.html",
+                "postmortems/index.html", "action-items/index.html", "metrics/index.html", "reference/index.html",
+                "search/search_index.json", "robots.txt"):
+        assert (internal / rel).is_file(), rel
+    page = (internal / "incidents/2026-03-30-payment-outage/index.html").read_text()
+    assert "17 min" in page and "47 min" in page and "#incident-2026-03-30-payments" in page
+    runbooks = (internal / "runbooks/index.html").read_text()
+    assert 'id="alert-databasehighcpu"' in runbooks
+    assert "runbooks/high-database-cpu/" in runbooks
+    reference = (internal / "reference/index.html").read_text()
+    assert "Complete service outage, data loss, security breach" in reference
+    assert "INCIDENT DECLARED - SEV1" in reference
+    metrics = (internal / "metrics/index.html").read_text()
+    assert metrics.count("<svg") >= 3 and 'role="img"' in metrics
+    for page_path in internal.rglob("*.html"):
+        assert '<meta name="robots" content="noindex, nofollow">' in page_path.read_text(), page_path
+    assert "noindex" not in (built / "public/index.html").read_text()
+
+
+def test_action_items_counts_and_overdue(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "repo")
+    write(site, "content/postmortems/2026-03-30-payment-outage.md", POSTMORTEM.replace(
+        "| Canary deploys | @carol | 2027-04-15 | open |",
+        "| Canary deploys | @carol | 2027-04-15 | open |\n| Fix alert | @bob | 2026-11-01 | open |"))
+    build(site, site / "site", NOW)
+    page = (site / "site/internal/action-items/index.html").read_text()
+    summary = " ".join(texts(page, "md-content"))
+    assert "3 action items from 1 postmortems: 2 open, of which 1 overdue (due before 2026-11-26), and 1 done" in summary
+    overdue_section = page.split('id="overdue"')[1].split('id="by-owner"')[0]
+    assert "Fix alert" in overdue_section and "Canary deploys" not in overdue_section
+
+
+CANARIES = {
+    "commander": "CANARY-COMMANDER-7f3a", "tech_lead": "CANARY-TECHLEAD-91bd", "comms_lead": "CANARY-COMMS-2c4e",
+    "scribe": "CANARY-SCRIBE-5d6f", "channel": "#CANARY-CHANNEL-8a9b", "notes": "CANARY-NOTES-0e1c",
+}
+
+
+def test_nothing_internal_reaches_the_public_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "repo")
+    canaries = list(CANARIES.values())
+    internal = "\n".join(f"  {key}: \"{value}\"" for key, value in CANARIES.items())
+    write(site, "content/incidents/2026-03-30-payment-outage.md",
+          INCIDENT.replace("internal:\n  commander: alice\n", f"internal:\n{internal}\n"))
+    runbook = site / "content/runbooks/high-database-cpu.md"
+    runbook.write_text(runbook.read_text().replace("title: High Database CPU", "title: CANARY-RUNBOOK-TITLE-44aa")
+                       .replace("- DB CPU > 80%", "- DB CPU > 80% CANARY-RUNBOOK-BODY-55bb")
+                       .replace("owner: dba-team", "owner: CANARY-RUNBOOK-OWNER-66cc")
+                       .replace("[DatabaseHighCPU]", "[CanaryAlert77dd]"))
+    canaries += ["CANARY-RUNBOOK-TITLE-44aa", "CANARY-RUNBOOK-BODY-55bb", "CANARY-RUNBOOK-OWNER-66cc", "CanaryAlert77dd"]
+    # An internal postmortem, and a public one that is still a draft: neither may be published.
+    write(site, "content/postmortems/2026-03-30-payment-outage.md", POSTMORTEM
+          .replace("title: Payment Processing Outage", "title: CANARY-PM-TITLE-88ee")
+          .replace("A deploy broke payments.", "A deploy broke payments. CANARY-PM-BODY-99ff")
+          .replace("| @carol |", "| CANARY-PM-OWNER-aa11 |")
+          .replace("authors: [alice]", "authors: [CANARY-PM-AUTHOR-bb22]"))
+    write(site, "content/postmortems/2026-04-02-draft-public.md", POSTMORTEM
+          .replace("incident: 2026-03-30-payment-outage", "incident: 2026-04-02-database-upgrade")
+          .replace("status: published", "status: draft").replace("visibility: internal", "visibility: public")
+          .replace("A deploy broke payments.", "CANARY-DRAFT-PUBLIC-cc33"))
+    canaries += ["CANARY-PM-TITLE-88ee", "CANARY-PM-BODY-99ff", "CANARY-PM-OWNER-aa11", "CANARY-PM-AUTHOR-bb22",
+                 "CANARY-DRAFT-PUBLIC-cc33"]
+    build(site, site / "site", NOW)
+
+    def every_byte(folder: Path) -> bytes:
+        return b"\n".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+    public = every_byte(site / "site/public")
+    internal_bytes = every_byte(site / "site/internal")
+    assert len(list((site / "site/public").rglob("*"))) > 20
+    for canary in canaries:
+        assert canary.encode() in internal_bytes, f"{canary} missing from the internal site"
+        assert canary.encode() not in public, f"{canary} leaked into the public site"
+        assert canary.lower().encode() not in public.lower()
+    # The public incident itself is there, with its public text.
+    assert b"Payment processing failing" in public
+    assert re.search(rb"Rolled back payment-service", public)

@@ -154,5 +154,11 @@ def schema_of(kind: str) -> dict[str, Any]:
     return schema
 
 
+# Running an incident: declare, update, resolve, maintenance, list, comms.
+from .incidents_cli import register  # noqa: E402 - registers on `cli`, defined above
+
+register(cli)
+
+
 def main() -> None:
     cli(prog_name="statusgen")

@@ -1,0 +1,191 @@
+"""``statusgen comms``: the incident guide's chat messages, filled from an incident file.
+
+An incident commander should not compose timestamps and durations under stress. The three
+messages (declaration, status update, resolution) are Jinja text templates in
+``generator/templates/comms/``, so a team can read and reword them; this module only
+computes the values they show. Next update intervals follow the response process:
+15 minutes for SEV1, 30 for SEV2, 60 for SEV3 and SEV4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import jinja2
+
+from . import models as m
+from . import timeline as tl
+from .editing import find_incident, load_components
+from .errors import StatusgenError, UsageError
+from .loader import CONTENT_DIR
+from .scaffold import read_incident
+from .source import read_markdown_file
+
+KINDS = ("declaration", "update", "resolution")
+NEXT_UPDATE_MINUTES = {m.Severity.SEV1: 15, m.Severity.SEV2: 30, m.Severity.SEV3: 60, m.Severity.SEV4: 60}
+U = m.UpdateStatus
+
+
+def default_kind(incident: m.Incident) -> str:
+    """Resolution once resolved, the declaration while there is one update, else a status update."""
+    if incident.resolved_at is not None:
+        return "resolution"
+    return "declaration" if len(incident.updates) == 1 else "update"
+
+
+def message(root: Path, ref: str, kind: str | None = None) -> str:
+    """The chat message of ``kind`` (default: :func:`default_kind`) for an incident."""
+    id_, _ = find_incident(root, ref)
+    incident = read_incident(root, id_)
+    if incident.is_maintenance:
+        raise UsageError(f"'{id_}' is a maintenance; comms writes incident messages")
+    kind = kind or default_kind(incident)
+    values = _common(root, incident)
+    if kind == "declaration":
+        values |= _declaration(incident, values["names"])
+    elif kind == "update":
+        values |= _update(incident, values["names"])
+    else:
+        values |= _resolution(root, incident, values["names"])
+    return render(kind, values)
+
+
+def render(kind: str, values: dict[str, object]) -> str:
+    # Autoescape is off on purpose: this is chat text, not HTML; escaping would paste '&amp;'.
+    env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates/comms"), autoescape=False,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    text = env.get_template(f"{kind}.txt").render(values)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _common(root: Path, incident: m.Incident) -> dict[str, object]:
+    meta = incident.meta
+    internal = meta.internal or m.Internal()
+    try:
+        names = load_components(root).names
+    except StatusgenError:  # a broken components.yml must not stop the message: show ids
+        names = {}
+    assert meta.severity is not None
+    return {"severity": str(meta.severity), "summary": one_line(meta.title), "names": names,
+            "commander": handle(internal.commander), "tech_lead": handle(internal.tech_lead),
+            "channel": (internal.channel or "").strip() or None,
+            "next_minutes": NEXT_UPDATE_MINUTES[meta.severity]}
+
+
+def _declaration(incident: m.Incident, names: dict[str, str]) -> dict[str, object]:
+    first = incident.updates[0]
+    return {"status": status_word(first.status), "impact": impact_at(incident, first.at, names)}
+
+
+def _update(incident: m.Incident, names: dict[str, str]) -> dict[str, object]:
+    """The latest update that is not the resolution: a status update is about an open incident."""
+    updates = [u for u in incident.updates if u.status != U.RESOLVED] or incident.updates[:1]
+    current = updates[-1]
+    day = _day(incident)
+    assert incident.meta.severity is not None
+    next_at = current.at + dt.timedelta(minutes=NEXT_UPDATE_MINUTES[incident.meta.severity])
+    return {"time": clock(current.at, day), "status": status_word(current.status),
+            "impact": impact_at(incident, current.at, names),
+            "progress": [f"{clock(u.at, day)} {status_word(u.status)}: {one_line(u.message)}" for u in updates],
+            "next_update": clock(next_at, day)}
+
+
+def _resolution(root: Path, incident: m.Incident, names: dict[str, str]) -> dict[str, object]:
+    end = incident.resolved_at
+    if end is None:
+        raise UsageError(f"incident '{incident.id}' is not resolved yet; use --kind update "
+                         f"(or 'statusgen resolve {incident.id}')")
+    start, day = tl.window(incident)[0], _day(incident)
+    assert incident.meta.severity is not None
+    return {"time": clock(end, day), "duration": duration_words(end - start),
+            "window": f"{clock(start, day)} - {clock(end, day)}", "impact": impact_over(incident, names),
+            "resolution": one_line(incident.updates[-1].message), "postmortem": postmortem_date(root, incident.id),
+            "postmortem_required": incident.meta.severity in (m.Severity.SEV1, m.Severity.SEV2)}
+
+
+# --- Wording ----------------------------------------------------------------------------
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def handle(name: str | None) -> str | None:
+    """A chat mention: ``alice`` becomes ``@alice``; full names and ``@handles`` stay as written."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    return name if name.startswith("@") or " " in name else f"@{name}"
+
+
+def status_word(status: str) -> str:
+    return str(status).replace("_", " ").capitalize()
+
+
+def _day(incident: m.Incident) -> dt.date:
+    return tl.window(incident)[0].astimezone(dt.timezone.utc).date()
+
+
+def clock(moment: dt.datetime, day: dt.date) -> str:
+    """``14:50``, or ``2026-03-31 00:10`` when the moment is not on the incident's first day (UTC)."""
+    utc = moment.astimezone(dt.timezone.utc)
+    return utc.strftime("%H:%M") if utc.date() == day else utc.strftime("%Y-%m-%d %H:%M")
+
+
+def duration_words(delta: dt.timedelta) -> str:
+    """``47 minutes``, ``1 hour 5 minutes``, ``2 days 3 hours``."""
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+             if n]
+    return " ".join(parts) or "less than a minute"
+
+
+def _affected(incident: m.Incident) -> list[str]:
+    ids = list(incident.meta.components)
+    for update in incident.updates:
+        ids += [c for c in (update.components or {}) if c not in ids]
+    return ids
+
+
+def impact_at(incident: m.Incident, moment: dt.datetime, names: dict[str, str]) -> str:
+    """What the incident imposes at ``moment``: ``Payments major outage since 14:15 UTC``."""
+    spans, day = tl.spans(incident), _day(incident)
+    parts = []
+    for component in _affected(incident):
+        for span in spans:
+            if span.component == component and span.start <= moment and (span.end is None or moment < span.end):
+                parts.append(f"{names.get(component, component)} {tl.LABELS[span.state].lower()} "
+                             f"since {clock(span.start, day)} UTC")
+    return "; ".join(parts) or "no component affected at the moment"
+
+
+def impact_over(incident: m.Incident, names: dict[str, str]) -> str:
+    """Everything the incident imposed: ``Payments major outage 14:15 - 14:50 UTC, partial outage …``."""
+    spans, day = tl.spans(incident), _day(incident)
+    parts = []
+    for component in _affected(incident):
+        states = [f"{tl.LABELS[s.state].lower()} {clock(s.start, day)} - {clock(s.end, day)} UTC"
+                  for s in spans if s.component == component and s.end is not None]
+        if states:
+            parts.append(f"{names.get(component, component)} {', '.join(states)}")
+    return "; ".join(parts) or "none recorded"
+
+
+def postmortem_date(root: Path, incident_id: str) -> str | None:
+    """The date of the incident's postmortem file, if one exists (read leniently: it may be a draft)."""
+    folder = root / CONTENT_DIR / "postmortems"
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        doc, _ = read_markdown_file(path, path.name)
+        data = doc.front.data if doc is not None and doc.front is not None else None
+        if not isinstance(data, dict):
+            continue
+        ids = data.get("incident")
+        if incident_id == ids or (isinstance(ids, list) and incident_id in ids):
+            status = data.get("status")
+            return f"{data.get('date') or 'date not set'}" + (f" ({status})" if isinstance(status, str) else "")
+    return None

@@ -14,7 +14,7 @@ from importlib.resources import files
 from itertools import groupby
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .markup import iso_z, to_html, to_text, utc
 from .models import ComponentState
@@ -41,8 +41,10 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         iso=iso_z, utc=utc, markdown=to_html, text=to_text,
         day=lambda d: d.strftime("%b %-d, %Y"),
-        # Front matter values: JSON strings are valid YAML; HTML in titles stays text.
-        yaml=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)))
+        # Front matter values: JSON strings are valid YAML. Material renders a page's title as HTML
+        # (in the header and <title>), so titles are HTML-escaped first: markup in a title stays text.
+        yaml=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)),
+        yaml_html=lambda value: Markup(json.dumps(str(escape(str(value))), ensure_ascii=False)))
     env.globals.update(icons=ICONS, labels={s.value: l for s, l in LABELS.items()}, impact_labels=IMPACT_LABELS,
                        status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS)
     return env

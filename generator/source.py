@@ -8,6 +8,7 @@ timestamps stay strings until the schema checks their offset.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ MAX_YAML_NODES = 50_000
 MAX_YAML_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
+#: Characters XML 1.0 cannot hold (feeds, badges, pages): C0 controls but tab and newline, U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALARS = {
@@ -189,6 +192,10 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                          f"line is {len(line)} characters long; the limit is {MAX_LINE_CHARS}")
         if "\x00" in line:
             return error(number, line.index("\x00") + 1, "nul-byte", "file contains a NUL byte")
+    if bad := _NOT_XML.search(text):
+        before = text[: bad.start()]
+        return error(before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1, "control-character",
+                     f"file contains the character U+{ord(bad.group()):04X}, which feeds and web pages cannot carry")
     return text, []
 
 

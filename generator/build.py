@@ -98,14 +98,14 @@ def render_internal(root: Path, settings: Settings, content: Content, snap: Snap
         nav.append({"Reference": "reference/index.md"})
     config = derive_config(
         settings.raw, root, docs, site_dir, site_name=internal_name(snap), site_url=settings.internal_url,
-        nav=nav, search=True, extra_css=["assets/statusgen.css"], extra_javascript=[],
+        nav=nav, search=True, extra_css=["assets/statusgen.css", "assets/internal.css"], extra_javascript=[],
         not_in_nav="incidents/\nrunbooks/\npostmortems/\n", noindex=True,
         markdown_extensions=["tables", "admonition", "attr_list", "md_in_html", "def_list", {"toc": {"permalink": True}},
                              "pymdownx.details", "pymdownx.superfences", {"pymdownx.highlight": {"use_pygments": True}},
                              {"pymdownx.emoji": {}}])
     theme = config["theme"]
-    theme["palette"] = [{"scheme": "default", "primary": "deep orange", "accent": "deep orange"}]
-    theme["features"] = ["navigation.tabs", "search.suggest", "search.highlight", "content.code.copy"]
+    theme["palette"] = [{"scheme": "default", "primary": "custom", "accent": "custom"}]
+    theme["features"] = ["navigation.tabs", "search.suggest", "search.highlight"]
     warnings = render_site(config, work / "internal-mkdocs.yml", strict=strict, epoch=epoch)
     return len(pages), warnings
 

@@ -9,7 +9,8 @@ Events used:
 - ``on_post_page``: ``statusgen_alternate`` in the front matter becomes ``<link rel="alternate">`` tags
   (feeds), and ``extra.statusgen_noindex`` a robots ``noindex`` meta tag (internal site); Material
   has no setting for either.
-- ``on_post_template``: the same robots tag for static templates such as ``404.html``.
+- ``on_post_template``: the same for static templates such as ``404.html``.
+- Both also mend two spots of Material's markup that fail the Nu HTML Checker (``_valid_html``).
 
 The pages themselves stay plain Markdown + HTML that any renderer can read.
 """
@@ -37,6 +38,23 @@ def _noindex(config: Any) -> str:
     return '<meta name="robots" content="noindex, nofollow">' if config["extra"].get("statusgen_noindex") else ""
 
 
+def _valid_html(output: str) -> str:
+    """Mend the spots where Material 9's markup fails the Nu HTML Checker or axe-core.
+
+    ``autocomplete`` is not allowed on its checkbox toggles, the table-of-contents label
+    points at a ``__toc`` checkbox that Material only renders for pages in the nav, and the
+    search dialog has no accessible name.
+    """
+    output = output.replace('type="checkbox" id="__drawer" autocomplete="off"', 'type="checkbox" id="__drawer"')
+    output = output.replace('type="checkbox" id="__search" autocomplete="off"', 'type="checkbox" id="__search"')
+    # The search dialog has no accessible name (axe: aria-dialog-name).
+    output = output.replace('<div class="md-search" data-md-component="search" role="dialog">',
+                            '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">')
+    if 'id="__toc"' not in output:
+        output = output.replace('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">')
+    return output
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """``statusgen_alternate`` in a page's front matter becomes ``<link rel="alternate">`` in its head."""
     from html import escape
@@ -45,11 +63,14 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     tags = _noindex(config) + "".join(
         f'<link rel="alternate" type="{escape(str(link["type"]))}" href="{escape(str(link["href"]))}" '
         f'title="{escape(str(link["title"]))}">' for link in links)
+    output = _valid_html(output)
     return output.replace("</head>", tags + "</head>", 1) if tags else output
 
 
 def on_post_template(output_content: str, template_name: str, config: Any) -> str:
-    """Static templates (404.html) get the robots tag too."""
+    """Static templates (404.html) get the robots tag and the same mending."""
+    if not template_name.endswith(".html"):
+        return output_content
     tags = _noindex(config)
-    return output_content.replace("</head>", tags + "</head>", 1) if tags and template_name.endswith(".html") \
-        else output_content
+    output_content = _valid_html(output_content)
+    return output_content.replace("</head>", tags + "</head>", 1) if tags else output_content

@@ -31,7 +31,7 @@ STATUS_LABELS = {"investigating": "Investigating", "identified": "Identified", "
                  "resolved": "Resolved", "postmortem": "Postmortem", "scheduled": "Scheduled",
                  "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed",
                  "cancelled": "Cancelled"}
-ASSETS = ("statusgen.css", "statusgen.js")
+ASSETS = ("statusgen.css", "statusgen.js", "internal.css")
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """Headless Chromium (Debian's package) driven by Playwright, and a local HTTP server for a built site.
 
 Without Chromium the browser tests skip on a laptop, but fail in CI (``CI=true``),
-where ``.ci/run`` installs it.
+where ``.ci/run`` installs it. The ``browser`` fixture lives in ``conftest.py``: one
+Playwright instance for the whole session (two at once fail).
 """
 
 from __future__ import annotations
@@ -45,14 +46,3 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()

@@ -151,3 +151,17 @@ def make_site(root: Path) -> Path:
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site-repo")
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for the whole session."""
+    from .browser import CHROMIUM_ARGS, chromium_path
+
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -8,7 +8,7 @@ import pytest
 
 from generator.build import build
 
-from .browser import browser, serve  # noqa: F401 - fixture
+from .browser import serve
 from .scenario import EXPECTED_STATES, NOW, make_scenario
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def public_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_home_page_shows_status(browser, public_site: Path, tmp_path: Path, javascript: bool, scheme: str  # noqa: F811
+def test_home_page_shows_status(browser, public_site: Path, tmp_path: Path, javascript: bool, scheme: str
                                 ) -> None:
     context = browser.new_context(java_script_enabled=javascript, color_scheme=scheme,
                                   viewport={"width": 1100, "height": 900})
@@ -46,7 +46,7 @@ def test_home_page_shows_status(browser, public_site: Path, tmp_path: Path, java
     context.close()
 
 
-def test_home_page_on_a_phone(browser, public_site: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_home_page_on_a_phone(browser, public_site: Path, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     with serve(public_site) as base:
@@ -58,7 +58,7 @@ def test_home_page_on_a_phone(browser, public_site: Path, tmp_path: Path) -> Non
     context.close()
 
 
-def test_local_time_is_added_next_to_utc(browser, public_site: Path) -> None:  # noqa: F811
+def test_local_time_is_added_next_to_utc(browser, public_site: Path) -> None:
     context = browser.new_context(timezone_id="Asia/Kolkata", locale="en-GB")
     page = context.new_page()
     with serve(public_site) as base:

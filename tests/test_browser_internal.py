@@ -9,7 +9,7 @@ import pytest
 
 from generator.build import build
 
-from .browser import browser, serve  # noqa: F401 - fixture
+from .browser import serve
 from .conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ def internal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "internal"
 
 
-def test_runbooks_postmortem_and_search(browser, internal_site: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_runbooks_postmortem_and_search(browser, internal_site: Path, tmp_path: Path) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     with serve(internal_site) as base:
         page.goto(f"{base}runbooks/")

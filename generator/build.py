@@ -7,6 +7,7 @@ only when all of it succeeded, so a failed build leaves the previous site intact
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import sys
@@ -47,6 +48,7 @@ class BuildResult:
     snapshot: Snapshot
     warnings: list[Diagnostic]
     render_warnings: list[str]
+    #: pages rendered, both sites
     pages: int
 
 
@@ -100,12 +102,12 @@ def render_internal(root: Path, settings: Settings, content: Content, snap: Snap
         settings.raw, root, docs, site_dir, site_name=internal_name(snap), site_url=settings.internal_url,
         nav=nav, search=True, extra_css=["assets/statusgen.css", "assets/internal.css"], extra_javascript=[],
         not_in_nav="incidents/\nrunbooks/\npostmortems/\n", noindex=True,
-        markdown_extensions=["tables", "admonition", "attr_list", "md_in_html", "def_list", {"toc": {"permalink": True}},
-                             "pymdownx.details", "pymdownx.superfences", {"pymdownx.highlight": {"use_pygments": True}},
-                             {"pymdownx.emoji": {}}])
+        # Few extensions: MkDocs sets up Python-Markdown anew for every page, so each one costs per page.
+        markdown_extensions=["tables", "admonition", {"toc": {"permalink": True}}, "pymdownx.superfences",
+                             {"pymdownx.highlight": {"use_pygments": True}}])
     theme = config["theme"]
     theme["palette"] = [{"scheme": "default", "primary": "custom", "accent": "custom"}]
-    theme["features"] = ["navigation.tabs", "search.suggest", "search.highlight"]
+    theme["features"] = ["search.suggest", "search.highlight"]
     warnings = render_site(config, work / "internal-mkdocs.yml", strict=strict, epoch=epoch)
     return len(pages), warnings
 
@@ -126,6 +128,19 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
     snap = build_snapshot(content, settings, now)
+    # The content and the snapshot live for the whole build: keep them out of the garbage
+    # collector's full passes, whose cost otherwise grows with the history during rendering.
+    gc.collect()
+    gc.freeze()
+    try:
+        return _render(root, out, now, settings, content, snap, strict, progress,
+                       [d for d in diagnostics if d.severity == "warning"])
+    finally:
+        gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
+
+
+def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, content: Content, snap: Snapshot,
+            strict: bool, progress: Progress, warnings: list[Diagnostic]) -> BuildResult:
     epoch = int(now.timestamp())
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".statusgen-build-") as tmp:
@@ -144,7 +159,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
         progress.stage(f"internal site: {internal_count} pages")
         _swap(staging, out, work)
     progress.stage(f"done: {snap.description}; wrote {out}")
-    return BuildResult(out, snap, [d for d in diagnostics if d.severity == "warning"], render_warnings, pages)
+    return BuildResult(out, snap, warnings, render_warnings, pages + internal_count)
 
 
 def _swap(staging: Path, out: Path, work: Path) -> None:

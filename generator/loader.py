@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from . import models as m
 from .errors import ContentError, Diagnostic, UsageError
-from .source import read_markdown_file, read_yaml_file
+from .source import Located, read_markdown_file, read_yaml_file
 from .validate import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_runbook,
                        template_sections)
 
@@ -26,6 +27,7 @@ KIND_DIRS = ("incidents", "postmortems", "runbooks")
 TEMPLATE_NAMES = ("incident", "maintenance", "postmortem", "runbook")
 IGNORED_NAMES = frozenset({".gitkeep", "README.md"})
 _ID = re.compile(m.SLUG_PATTERN)
+T = TypeVar("T")
 
 
 @dataclass
@@ -123,27 +125,12 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
     groups: tuple[m.Group, ...] = ()
     components: tuple[m.Component, ...] = ()
     component_ids: set[str] | None = None
-    if inventory.components is not None:
-        rel = _rel(root, inventory.components)
-        located, problems = read_yaml_file(inventory.components, rel)
-        diagnostics += problems
-        if located is not None:
-            report = Reporter(rel, located)
-            spec = check_components(located, report)
-            diagnostics += report.items
-            if spec is not None:
-                groups, components = tuple(spec.groups), tuple(spec.components)
-                component_ids = {c.id for c in spec.components}
-
-    reference = None
-    if inventory.reference is not None:
-        rel = _rel(root, inventory.reference)
-        located, problems = read_yaml_file(inventory.reference, rel)
-        diagnostics += problems
-        if located is not None:
-            report = Reporter(rel, located)
-            reference = apply_schema(m.ReferenceFile, located, report)
-            diagnostics += report.items
+    spec = _yaml_document(root, inventory.components, check_components, diagnostics)
+    if spec is not None:
+        groups, components = tuple(spec.groups), tuple(spec.components)
+        component_ids = {c.id for c in spec.components}
+    reference = _yaml_document(root, inventory.reference,
+                               lambda located, report: apply_schema(m.ReferenceFile, located, report), diagnostics)
 
     templates: dict[str, tuple[list[m.TemplateSection] | None, str]] = {}
     for name in ("postmortem", "runbook"):
@@ -187,6 +174,22 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
         return None, diagnostics
     content = m.Content(groups, components, tuple(incidents), tuple(postmortems), tuple(runbooks), reference)
     return content, diagnostics
+
+
+def _yaml_document(root: Path, path: Path | None, check: Callable[[Located, Reporter], T | None],
+                   diagnostics: list[Diagnostic]) -> T | None:
+    """Read and check one YAML file of content (components.yml, reference.yml), if it exists."""
+    if path is None:
+        return None
+    rel = _rel(root, path)
+    located, problems = read_yaml_file(path, rel)
+    diagnostics += problems
+    if located is None:
+        return None
+    report = Reporter(rel, located)
+    result = check(located, report)
+    diagnostics += report.items
+    return result
 
 
 def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic]):  # type: ignore[no-untyped-def]

@@ -20,11 +20,13 @@ def _md() -> MarkdownIt:
         ["table", "strikethrough"])
 
 
+@lru_cache(maxsize=16384)  # each message is shown on several pages and in several feeds
 def to_html(markdown: str) -> Markup:
     """Render content Markdown to HTML with raw HTML escaped."""
     return Markup(_md().render(markdown))
 
 
+@lru_cache(maxsize=16384)
 def to_text(markdown: str) -> str:
     """Plain text of content Markdown (for JSON bodies, titles and tooltips)."""
     tokens = _md().parse(markdown)

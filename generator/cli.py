@@ -162,3 +162,7 @@ register(cli)
 
 def main() -> None:
     cli(prog_name="statusgen")
+
+
+if __name__ == "__main__":  # python -m generator.cli
+    main()

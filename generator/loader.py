@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from . import models as m
 from .errors import ContentError, Diagnostic, UsageError
-from .source import Located, read_markdown_file, read_yaml_file
+from .source import Located, SourceFile, read_markdown_file, read_yaml_file
 from .validate import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_runbook,
                        template_sections)
 
@@ -146,7 +146,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
         templates[name] = (template_sections(doc) if doc is not None else None, rel)
 
     incidents: list[m.Incident] = []
-    for id_, path, doc, report in _documents(root, inventory.files["incidents"], diagnostics):
+    for id_, doc, report in _documents(root, inventory.files["incidents"], diagnostics):
         incident = check_incident(doc, id_, component_ids, report)
         diagnostics += report.items
         if incident is not None:
@@ -154,7 +154,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
 
     incident_ids = {id_ for id_, _ in inventory.files["incidents"]}
     postmortems: list[m.Postmortem] = []
-    for id_, path, doc, report in _documents(root, inventory.files["postmortems"], diagnostics):
+    for id_, doc, report in _documents(root, inventory.files["postmortems"], diagnostics):
         sections, template_rel = templates["postmortem"]
         postmortem = check_postmortem(doc, id_, incident_ids, sections, template_rel, today, report)
         diagnostics += report.items
@@ -162,7 +162,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
             postmortems.append(postmortem)
 
     runbooks: list[m.Runbook] = []
-    for id_, path, doc, report in _documents(root, inventory.files["runbooks"], diagnostics):
+    for id_, doc, report in _documents(root, inventory.files["runbooks"], diagnostics):
         sections, template_rel = templates["runbook"]
         runbook = check_runbook(doc, id_, sections, template_rel, today, report)
         diagnostics += report.items
@@ -192,14 +192,16 @@ def _yaml_document(root: Path, path: Path | None, check: Callable[[Located, Repo
     return result
 
 
-def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic]):  # type: ignore[no-untyped-def]
+def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic]
+               ) -> Iterator[tuple[str, SourceFile, Reporter]]:
+    """Each readable Markdown file with its front matter, and a reporter for its problems."""
     for id_, path in files:
         rel = _rel(root, path)
         doc, problems = read_markdown_file(path, rel)
         diagnostics += problems
         if doc is None or doc.front is None:
             continue
-        yield id_, path, doc, Reporter(rel, doc.front)
+        yield id_, doc, Reporter(rel, doc.front)
 
 
 def require_content(root: Path, today: dt.date) -> tuple[m.Content, list[Diagnostic]]:

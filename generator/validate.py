@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import models as m
-from .errors import Diagnostic
+from .errors import Diagnostic, Severity
 from .sections import RawSection, Table, normalize_title, read_sections
 from .source import Located, SourceFile
 
@@ -39,12 +39,12 @@ class Reporter:
         self.located = located
         self.items: list[Diagnostic] = []
 
-    def at(self, line: int, column: int, code: str, message: str, severity: m.Literal["error", "warning"] = "error"
+    def at(self, line: int, column: int, code: str, message: str, severity: Severity = "error"
            ) -> None:
         self.items.append(Diagnostic(self.file, line, column, severity, code, message))
 
     def key(self, path: tuple[str | int, ...], code: str, message: str,
-            severity: m.Literal["error", "warning"] = "error") -> None:
+            severity: Severity = "error") -> None:
         line, column = self.located.position(path) if self.located else (1, 1)
         self.at(line, column, code, message, severity)
 

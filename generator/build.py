@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .errors import ContentError, Diagnostic, StatusgenError
+from .errors import Diagnostic, StatusgenError
 from .internal_pages import internal_name, internal_pages
-from .loader import load_content
+from .loader import require_content
 from .models import Content
 from .pages import ASSETS, asset, public_pages
 from .render_mkdocs import derive_config, render_site
@@ -122,9 +122,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     if not settings.site_url:
         raise StatusgenError("mkdocs.yml:1:1: error: site_url is not set; feeds, the JSON API and the calendar "
                              "need absolute links (set it to the address the public site is published at)")
-    content, diagnostics = load_content(root, now.date())
-    if content is None:
-        raise ContentError([d for d in diagnostics if d.severity == "error"])
+    content, diagnostics = require_content(root, now.date())
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
     snap = build_snapshot(content, settings, now)

@@ -103,10 +103,6 @@ class Snapshot:
         return result
 
 
-def _start(incident: Incident) -> dt.datetime:
-    return tl.window(incident)[0]
-
-
 def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Snapshot:
     now = now.astimezone(dt.timezone.utc)
     public = tl.as_of(content, now)

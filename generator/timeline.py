@@ -158,13 +158,6 @@ def impact(incident: Incident) -> str:
     return IMPACT_OF_STATE.get(worst(states), "none")
 
 
-def is_active(incident: Incident, now: dt.datetime) -> bool:
-    start, end = window(incident)
-    if incident.is_maintenance:
-        return start <= now < end if end else False
-    return end is None or now < end
-
-
 def maintenance_status(incident: Incident, now: dt.datetime) -> str:
     """scheduled | in_progress | verifying | completed | cancelled, at ``now``."""
     last = incident.meta.updates[-1].status

@@ -52,21 +52,18 @@ class BuildResult:
     pages: int
 
 
-def write_docs(docs: Path, pages: dict[str, str]) -> None:
-    for rel, text in pages.items():
-        path = docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    (docs / "assets").mkdir(parents=True, exist_ok=True)
-    for name in ASSETS:
-        (docs / "assets" / name).write_text(asset(name), encoding="utf-8")
-
-
-def write_files(site: Path, files: dict[str, bytes]) -> None:
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
-        path = site / rel
+        path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def write_docs(docs: Path, pages: dict[str, str]) -> None:
+    """Pages and the shared assets into a renderer's docs folder."""
+    files = {rel: text.encode() for rel, text in pages.items()}
+    files.update({f"assets/{name}": asset(name).encode() for name in ASSETS})
+    write_files(docs, files)
 
 
 def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, site_dir: Path, strict: bool,
@@ -87,10 +84,9 @@ def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, si
 def render_internal(root: Path, settings: Settings, content: Content, snap: Snapshot, work: Path, site_dir: Path,
                     strict: bool, epoch: int) -> tuple[int, list[str]]:
     docs = work / "internal-docs"
-    public_url = settings.site_url or "/"
-    internal_url = settings.internal_url or ""
-    pattern = f"{internal_url or 'https://internal.example/'}runbooks/<id>/"
-    pages = internal_pages(content, snap, public_url, pattern)
+    assert settings.site_url is not None  # build() refuses to run without it
+    pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
+    pages = internal_pages(content, snap, settings.site_url, pattern)
     write_docs(docs, pages)
     (docs / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
     nav = [{"Overview": "index.md"}, {"Incidents": "incidents/index.md"}, {"Runbooks": "runbooks/index.md"},

@@ -1,9 +1,10 @@
 """The internal site's pages: runbooks, every postmortem, action items, incidents with their
 response metrics, metrics over time, and the incident-response reference.
 
-Unlike the public pages these are ordinary Markdown for the renderer (tables, admonitions,
-code blocks), and content Markdown goes in as written: the internal site is for the engineers
-who write it.
+Most are ordinary Markdown for the renderer (tables, admonitions, code blocks), with runbook
+and postmortem Markdown going in as written: the internal site is for the engineers who write
+it. Incident pages, one per incident and so unbounded in number, are HTML like the public
+pages, with messages rendered by ``markup.to_html``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from . import timeline as tl
 from .charts import stacked_bars
 from .markup import utc
 from .metrics import Response, minutes, monthly, outage_minutes, response
-from .models import ActionItem, Content, Postmortem
+from .models import ActionItem, Content, Postmortem, Severity
 from .pages import environment as public_environment
 from .snapshot import Snapshot
 from .validate import RUNBOOK_REVIEW_DAYS
 
-SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+SEVERITIES = tuple(s.value for s in Severity)
 
 
 def _cell(value: object) -> Markup:
@@ -43,8 +44,7 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters.update(public_environment().filters)
     env.filters.update(
-        minutes=minutes, utc=utc, cell=_cell, raw=Markup,
-        indent_md=lambda text: Markup("\n  ".join(str(text).strip().splitlines())))
+        minutes=minutes, utc=utc, cell=_cell, raw=Markup)
     return env
 
 
@@ -80,12 +80,13 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     names = {c.id: c.name for c in content.components}
     stale = [r for r in content.runbooks if (today - r.meta.last_reviewed).days > RUNBOOK_REVIEW_DAYS]
     actions = ActionSummary([(p, a) for p in content.postmortems for a in p.action_items])
+    overdue = actions.overdue(today)
     company = snap.settings.site_name.removesuffix(" Status")
 
     pages = {
         "index.md": render("index.md", site_name=internal_name(snap), company=company, snap=snap,
                            open=[r for r in responses if r.time_to_resolve is None],
-                           actions=_Counts(actions.open, actions.overdue(today)),
+                           open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
                            review_days=RUNBOOK_REVIEW_DAYS),
         "incidents/index.md": render("incidents.md", responses=responses,
@@ -121,7 +122,7 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     for p, a in actions.items:
         by_owner[a.owner or "(no owner)"].append((p, a))
     pages["action-items/index.md"] = render(
-        "action-items.md", items=actions.items, open=actions.open, overdue=actions.overdue(today), done=actions.done,
+        "action-items.md", items=actions.items, open=actions.open, overdue=overdue, done=actions.done,
         postmortem_count=len(content.postmortems),
         by_owner=sorted(by_owner.items(), key=lambda kv: kv[0].casefold()),
         by_postmortem=[(p, list(p.action_items)) for p in postmortems if p.action_items],
@@ -131,12 +132,6 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     if content.reference is not None:
         pages["reference/index.md"] = render("reference.md", reference=content.reference)
     return pages
-
-
-@dataclass
-class _Counts:
-    open: list[tuple[Postmortem, ActionItem]]
-    overdue: list[tuple[Postmortem, ActionItem]]
 
 
 def internal_name(snap: Snapshot) -> str:

@@ -10,7 +10,8 @@ Events used:
   (feeds), and ``extra.statusgen_noindex`` a robots ``noindex`` meta tag (internal site); Material
   has no setting for either.
 - ``on_post_template``: the same for static templates such as ``404.html``.
-- Both also mend two spots of Material's markup that fail the Nu HTML Checker (``_valid_html``).
+- Both also mend the spots of Material's markup that fail the Nu HTML Checker or axe-core
+  (``_valid_html``).
 
 The pages themselves stay plain Markdown + HTML that any renderer can read.
 """
@@ -31,7 +32,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     return _HTML.pop(page.file.src_uri, html)
-
 
 
 def _noindex(config: Any) -> str:
@@ -56,7 +56,7 @@ def _valid_html(output: str) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """``statusgen_alternate`` in a page's front matter becomes ``<link rel="alternate">`` in its head."""
+    """Feeds (``statusgen_alternate``) and the robots tag go into the head; Material's markup is mended."""
     from html import escape
 
     links = page.meta.get("statusgen_alternate") or []

@@ -30,6 +30,12 @@ class Diagnostic:
     code: str
     message: str
 
+    def __post_init__(self) -> None:
+        # A message quotes what the author wrote; a control character in it must not reach a
+        # terminal or a CI log as itself (colours, cursor moves, a fake line of output).
+        for name in ("file", "message"):
+            object.__setattr__(self, name, visible(getattr(self, name)))
+
     def format_text(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
@@ -40,6 +46,11 @@ class Diagnostic:
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control or invisible line-breaking character written as an escape (``\\x1b``)."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
 
 
 class StatusgenError(Exception):

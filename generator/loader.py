@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ CONTENT_DIR = "content"
 KIND_DIRS = ("incidents", "postmortems", "runbooks")
 TEMPLATE_NAMES = ("incident", "maintenance", "postmortem", "runbook")
 IGNORED_NAMES = frozenset({".gitkeep", "README.md"})
-_ID = re.compile(m.SLUG_PATTERN)
 T = TypeVar("T")
 
 
@@ -104,9 +102,12 @@ def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, proble
                 problem(path, "unexpected-file",
                         f"unknown template '{entry.name}'; templates are: {', '.join(TEMPLATE_NAMES)}")
             continue
-        if not _ID.match(id_):
-            problem(path, "invalid-id", f"file name '{entry.name}' is not a valid id: use lowercase letters, digits "
+        if not m.is_slug(id_):
+            problem(path, "invalid-id", f"file name {entry.name!r} is not a valid id: use lowercase letters, digits "
                                         "and '-', like 2026-03-30-payment-outage.md")
+            continue
+        if id_ in m.RESERVED_IDS:
+            problem(path, "reserved-id", f"id '{id_}' names a page statusgen generates; choose another file name")
             continue
         folded = id_.casefold()
         if folded in seen:

@@ -8,15 +8,116 @@ fields or files (order of updates, ids that must exist) live in ``validate.py``.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field,
+                      StringConstraints)
+from pydantic_core import PydanticCustomError
+
+# --- The rules for single values: ids, text, times ---------------------------------------
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: Ids that name a page or file statusgen generates itself: ``<folder>/index`` is each folder's
+#: listing page, ``badges/status.svg`` the whole-site badge beside the per-component ones.
+RESERVED_IDS = frozenset({"index", "status"})
+
+
+def is_slug(text: str) -> bool:
+    """An id: lowercase letters, digits and '-', matched whole (a trailing newline is not an id)."""
+    return _SLUG.fullmatch(text) is not None
+
+
+#: Characters no text in content may hold, decoded or raw: C0 controls but tab and newline
+#: (ESC from pasted terminal colours among them), DEL, the C1 controls (NEL among them), the Unicode
+#: line and paragraph separators (YAML and MkDocs read them as line breaks), the byte-order mark,
+#: noncharacters and lone surrogates. Feeds, XML, YAML front matter and e-mail cannot carry them faithfully.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff"
+                          "\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\n\t]")
+
+
+def find_unprintable(text: str, multiline: bool = True) -> int | None:
+    """Index of the first character no text field may hold (with ``multiline`` off: tab and newline too)."""
+    found = _UNPRINTABLE.search(text)
+    first = found.start() if found else None
+    if not multiline and (brk := _LINE_BREAKS.search(text)) and (first is None or brk.start() < first):
+        first = brk.start()
+    return first
+
+
+def describe_char(char: str) -> str:
+    """'U+001B (ESCAPE)': a character named so that an error message shows it without printing it."""
+    name = unicodedata.name(char, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE",
+                                          "\t": "TAB", "\n": "LINE FEED"}.get(char, "control character")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def _printable(multiline: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        index = find_unprintable(value, multiline)
+        if index is not None:
+            raise PydanticCustomError(
+                "unprintable", "has the character {char} at position {position}, which a status page cannot show",
+                {"char": describe_char(value[index]), "position": index + 1})
+        return value
+    return AfterValidator(check)
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: One line of text: a title, a name, a person or channel.
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _printable(multiline=False)]
+#: Text that may run over lines: messages, descriptions, notes (Markdown).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _printable(multiline=True)]
+OptionalLine = Annotated[str, _printable(multiline=False)]
+OptionalText = Annotated[str, _printable(multiline=True)]
+
+#: The times content may name: later arithmetic (windows of days, feeds, calendars) must not overflow.
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _written_as_iso(kind: type, what: str, example: str) -> BeforeValidator:
+    """Only ISO 8601 text is a time: a number (``20261124``, ``"1.5e9"``) would be read as seconds since 1970."""
+    def check(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+            raise PydanticCustomError("not_a_time", "invalid {what} {value}; write it like {example}",
+                                      {"what": what, "value": repr(value), "example": example})
+        return value
+    return BeforeValidator(check)
+
+
+def _to_utc(value: dt.datetime) -> dt.datetime:
+    """Every time is converted to UTC once, here, at the model boundary."""
+    try:
+        moment = value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise PydanticCustomError("time_range", "is outside the years {low} to {high}",
+                                  {"low": EARLIEST.year, "high": LATEST.year - 1})
+    return moment
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not EARLIEST.date() <= value < LATEST.date():
+        raise PydanticCustomError("time_range", "is outside the years {low} to {high}",
+                                  {"low": EARLIEST.year, "high": LATEST.year - 1})
+    return value
+
+
+#: A timestamp with an offset, held in UTC.
+UtcDatetime = Annotated[AwareDatetime, _written_as_iso(dt.datetime, "timestamp", "2026-03-30T14:15:00Z (ISO 8601 with an offset)"), AfterValidator(_to_utc)]
+Date = Annotated[dt.date, _written_as_iso(dt.date, "date", "2026-03-30 (YYYY-MM-DD)"), AfterValidator(_date_in_range)]
 
 
 class ComponentState(StrEnum):
@@ -63,16 +164,16 @@ class _Strict(BaseModel):
 
 class Group(_Strict):
     id: Slug
-    name: Text
-    description: str | None = None
+    name: Line
+    description: OptionalText | None = None
 
 
 class Component(_Strict):
     id: Slug
-    name: Text
+    name: Line
     group: Slug | None = Field(None, description="Id of a group in `groups`.")
-    description: str | None = None
-    start_date: dt.date | None = Field(None, description="Uptime before this date counts as no data.")
+    description: OptionalText | None = None
+    start_date: Date | None = Field(None, description="Uptime before this date counts as no data.")
 
 
 class ComponentsFile(_Strict):
@@ -83,7 +184,7 @@ class ComponentsFile(_Strict):
 
 
 class Update(_Strict):
-    at: AwareDatetime
+    at: UtcDatetime
     status: UpdateStatus
     message: Text = Field(description="Public Markdown.")
     components: dict[Slug, ComponentState] | None = Field(
@@ -93,26 +194,26 @@ class Update(_Strict):
 class Internal(_Strict):
     """Never published on the public site."""
 
-    commander: str | None = None
-    tech_lead: str | None = None
-    comms_lead: str | None = None
-    scribe: str | None = None
-    channel: str | None = None
-    notes: str | None = None
+    commander: OptionalLine | None = None
+    tech_lead: OptionalLine | None = None
+    comms_lead: OptionalLine | None = None
+    scribe: OptionalLine | None = None
+    channel: OptionalLine | None = None
+    notes: OptionalText | None = None
 
 
 class IncidentMeta(_Strict):
     """Front matter of ``content/incidents/<id>.md``: an incident or a scheduled maintenance."""
 
-    title: Text
+    title: Line
     type: Literal["incident", "maintenance"] = "incident"
     severity: Severity | None = Field(None, description="Required for incidents, absent for maintenance.")
     components: dict[Slug, ComponentState] = Field(
         min_length=1, description="Affected component id -> its state at the start.")
-    started: AwareDatetime | None = Field(None, description="Incidents: when impact began.")
-    detected: AwareDatetime | None = Field(None, description="Incidents: when the alert fired.")
-    scheduled_for: AwareDatetime | None = Field(None, description="Maintenance: window start.")
-    scheduled_until: AwareDatetime | None = Field(None, description="Maintenance: window end.")
+    started: UtcDatetime | None = Field(None, description="Incidents: when impact began.")
+    detected: UtcDatetime | None = Field(None, description="Incidents: when the alert fired.")
+    scheduled_for: UtcDatetime | None = Field(None, description="Maintenance: window start.")
+    scheduled_until: UtcDatetime | None = Field(None, description="Maintenance: window end.")
     updates: list[Update] = Field(min_length=1)
     internal: Internal | None = None
 
@@ -126,10 +227,10 @@ class PostmortemStatus(StrEnum):
 class PostmortemMeta(_Strict):
     """Front matter of ``content/postmortems/<id>.md``."""
 
-    title: Text
+    title: Line
     incident: Slug | list[Slug] = Field(description="The incident id, or a list of ids.")
-    date: dt.date
-    authors: list[Text] = Field(min_length=1)
+    date: Date
+    authors: list[Line] = Field(min_length=1)
     status: PostmortemStatus
     visibility: Literal["internal", "public"] = "internal"
 
@@ -141,34 +242,34 @@ class PostmortemMeta(_Strict):
 class RunbookMeta(_Strict):
     """Front matter of ``content/runbooks/<id>.md``."""
 
-    title: Text
-    service: Text
-    owner: Text
-    alerts: list[Text] = []
-    last_reviewed: dt.date
+    title: Line
+    service: Line
+    owner: Line
+    alerts: list[Line] = []
+    last_reviewed: Date
 
 
 class SeverityLevel(_Strict):
     id: Severity
-    name: Text
+    name: Line
     definition: Text
-    response_time: Text
+    response_time: Line
     examples: Text
 
 
 class Role(_Strict):
-    name: Text
+    name: Line
     summary: Text
     responsibilities: list[Text] = []
 
 
 class Phase(_Strict):
-    name: Text
+    name: Line
     steps: list[Text] = Field(min_length=1)
 
 
 class MessageTemplate(_Strict):
-    name: Text
+    name: Line
     when: Text
     text: Text
 

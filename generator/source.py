@@ -8,7 +8,6 @@ timestamps stay strings until the schema checks their offset.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic
+from .models import describe_char, find_unprintable
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -29,8 +29,6 @@ MAX_YAML_NODES = 50_000
 MAX_YAML_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
-#: Characters XML 1.0 cannot hold (feeds, badges, pages): C0 controls but tab and newline, U+FFFE, U+FFFF.
-_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALARS = {
@@ -192,10 +190,10 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                          f"line is {len(line)} characters long; the limit is {MAX_LINE_CHARS}")
         if "\x00" in line:
             return error(number, line.index("\x00") + 1, "nul-byte", "file contains a NUL byte")
-    if bad := _NOT_XML.search(text):
-        before = text[: bad.start()]
-        return error(before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1, "control-character",
-                     f"file contains the character U+{ord(bad.group()):04X}, which feeds and web pages cannot carry")
+    if (bad := find_unprintable(text)) is not None:
+        before = text[:bad]
+        return error(before.count("\n") + 1, bad - (before.rfind("\n") + 1) + 1, "control-character",
+                     f"file contains the character {describe_char(text[bad])}, which feeds and web pages cannot carry")
     return text, []
 
 

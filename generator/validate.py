@@ -107,6 +107,14 @@ def _schema_error(model: type[BaseModel], error: Any, report: Reporter) -> None:
     name = _field(loc)
     if kind == "missing":
         report.key(loc[:-1], "missing-field", f"missing required field '{name}'")
+    elif kind == "unprintable":
+        report.key(loc, "unprintable", f"'{name}': {error['msg']}")
+    elif kind == "not_a_time":
+        ctx = error["ctx"]
+        report.key(loc, f"invalid-{ctx['what']}",
+                   f"invalid {ctx['what']} {value!r} in '{name}'; write it like {ctx['example']}")
+    elif kind == "time_range":
+        report.key(loc, "time-out-of-range", f"'{name}' {error['msg']}")
     elif kind == "extra_forbidden":
         key = str(loc[-1])
         hint = difflib.get_close_matches(key, _field_names(model), n=1, cutoff=0.7)
@@ -152,7 +160,10 @@ def check_components(located: Located, report: Reporter) -> m.ComponentsFile | N
     seen: dict[str, str] = {}
     for kind, items in (("groups", spec.groups), ("components", spec.components)):
         for index, item in enumerate(items):
-            if item.id in seen:
+            if item.id in m.RESERVED_IDS:
+                report.key((kind, index, "id"), "reserved-id",
+                           f"id '{item.id}' names a page or badge statusgen generates; choose another id")
+            elif item.id in seen:
                 report.key((kind, index, "id"), "duplicate-id",
                            f"duplicate id '{item.id}' (already used by {seen[item.id]}); group and component "
                            "ids share one namespace")
@@ -251,9 +262,13 @@ def template_sections(doc: SourceFile) -> list[m.TemplateSection]:
     return result
 
 
-def check_sections(doc: SourceFile, template: list[m.TemplateSection], template_path: str, report: Reporter
-                   ) -> list[RawSection]:
-    """Sections must follow the template: all required ones, in order, none empty."""
+def check_sections(doc: SourceFile, template: list[m.TemplateSection], template_path: str, report: Reporter,
+                   missing: Severity = "error") -> list[RawSection]:
+    """Sections must follow the template: all required ones, in order, none empty.
+
+    ``missing`` is the severity of what is not written yet (a missing or empty section, table or
+    column): a draft postmortem gets warnings, so a half-written one never stops publishing.
+    """
     sections = read_sections(doc.body, doc.body_line)
     order = {normalize_title(t.title): i for i, t in enumerate(template)}
     seen: dict[str, RawSection] = {}
@@ -275,22 +290,23 @@ def check_sections(doc: SourceFile, template: list[m.TemplateSection], template_
         else:
             last_index, last_title = index, section.title
         if not section.has_content:
-            report.at(section.line, 1, "empty-section", f"section '## {section.title}' is empty")
+            report.at(section.line, 1, "empty-section", f"section '## {section.title}' is empty", missing)
     end_line = doc.body_line + doc.body.rstrip().count("\n")
     for index, wanted in enumerate(template):
         if wanted.optional or normalize_title(wanted.title) in seen:
             continue
         later = [s for s in sections if order.get(normalize_title(s.title), -1) > index]
         line = later[0].line if later else end_line
-        report.at(line, 1, "missing-section", f"missing section '## {wanted.title}' (required by {template_path})")
+        report.at(line, 1, "missing-section", f"missing section '## {wanted.title}' (required by {template_path})",
+                  missing)
     for wanted in template:
         section = seen.get(normalize_title(wanted.title))
         if section is not None and wanted.columns is not None:
-            _check_table(section, wanted.columns, report)
+            _check_table(section, wanted.columns, report, missing)
     return sections
 
 
-def _check_table(section: RawSection, columns: tuple[str, ...], report: Reporter) -> Table | None:
+def _check_table(section: RawSection, columns: tuple[str, ...], report: Reporter, missing: Severity) -> Table | None:
     for line in section.stray_pipes:
         report.at(line, 1, "malformed-table",
                   "malformed table: a table needs a header row, a delimiter row like '|---|---|', and rows")
@@ -298,19 +314,19 @@ def _check_table(section: RawSection, columns: tuple[str, ...], report: Reporter
     if not section.tables:
         if not section.stray_pipes:
             report.at(section.line, 1, "missing-table",
-                      f"section '## {section.title}' needs a table with columns: {' | '.join(required)}")
+                      f"section '## {section.title}' needs a table with columns: {' | '.join(required)}", missing)
         return None
     table = section.tables[0]
     header = [normalize_title(c) for c in table.header]
     for column in required:
         if normalize_title(column) not in header:
             report.at(table.line, 1, "missing-column",
-                      f"table in '## {section.title}' has no column '{column}'")
+                      f"table in '## {section.title}' has no column '{column}'", missing)
     for line, count in table.ragged:
         report.at(line, 1, "malformed-table",
                   f"malformed table: row has {count} cells, the header has {len(table.header)}")
     if not table.rows:
-        report.at(table.line, 1, "empty-table", f"table in '## {section.title}' has no rows")
+        report.at(table.line, 1, "empty-table", f"table in '## {section.title}' has no rows", missing)
     return table
 
 
@@ -384,7 +400,9 @@ def check_postmortem(doc: SourceFile, id_: str, incident_ids: set[str], template
                      template_path: str, today: dt.date, report: Reporter) -> m.Postmortem | None:
     assert doc.front is not None
     meta = apply_schema(m.PostmortemMeta, doc.front, report)
-    sections = check_sections(doc, template, template_path, report) if template is not None else []
+    # A draft may be half-written: what it lacks is a warning until it goes to review.
+    missing: Severity = "warning" if meta is not None and meta.status == m.PostmortemStatus.DRAFT else "error"
+    sections = check_sections(doc, template, template_path, report, missing) if template is not None else []
     timeline = read_timeline(_find(sections, "timeline"), report)
     actions = read_action_items(_find(sections, "action items"), today, report)
     if meta is None:

@@ -304,3 +304,189 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
     build(root, root / "site", dt.datetime(2026, 3, 29, tzinfo=dt.timezone.utc))
     upcoming = json.loads((public / "api/v2/scheduled-maintenances/upcoming.json").read_text())
     assert [m["id"] for m in upcoming["scheduled_maintenances"]] == ["2026-04-02-database-upgrade"]
+
+
+# --- Content values: every text field, times, ids, drafts ---------------------------------------------------------
+
+#: Where each text field of content lives: (file, the line as the fixture writes it, that line with {} for a value).
+TEXT_FIELDS = {
+    "title": (INC, "title: Payment processing failing", "title: {}"),
+    "message": (INC, "message: Payment processing is failing for all users.", "message: {}"),
+    "commander": (INC, "commander: alice", "commander: {}"),
+    "component-name": ("content/components.yml", "name: Payments", "name: {}"),
+    "group-name": ("content/components.yml", "name: Core Platform", "name: {}"),
+    "postmortem-title": ("content/postmortems/2026-03-30-payment-outage.md", "title: Payment Processing Outage",
+                         "title: {}"),
+    "runbook-owner": ("content/runbooks/high-database-cpu.md", "owner: dba-team", "owner: {}"),
+    "maintenance-message": ("content/incidents/2026-04-02-database-upgrade.md",
+                            "message: We will upgrade the database.", "message: {}"),
+}
+#: Every character class that once went live or crashed a build, decoded from YAML escapes.
+UNPRINTABLE = {"ESC": "\x1b[31mred\x1b[0m", "BEL": "\x07", "NUL": "\x00", "DEL": "\x7f", "C1": "\x9b", "NEL": "\x85",
+               "LS": "\u2028", "PS": "\u2029", "BOM": "\ufeff", "FFFE": "\ufffe", "surrogate": "\ud800"}
+LIVE = '<img src=x onerror=alert(1)> [x](javascript:alert(2))'
+
+
+@pytest.mark.parametrize("field", sorted(TEXT_FIELDS))
+@pytest.mark.parametrize("char", sorted(UNPRINTABLE))
+def test_unprintable_characters_are_refused_in_every_text_field(site: Path, field: str, char: str) -> None:
+    """Decoded values are checked, not raw text: "\\e" in quotes is refused at the field's line, by name."""
+    rel, line, pattern = TEXT_FIELDS[field]
+    path = site / rel
+    text = path.read_text()
+    value = f"Pay {UNPRINTABLE[char]} {LIVE}"
+    path.write_text(text.replace(line, pattern.format(quoted(value)), 1))
+    expected_line = text.splitlines().index(next(x for x in text.splitlines() if x.strip().startswith(line))) + 1
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is None
+    [found] = [d for d in diagnostics if d.severity == "error"]
+    if char == "surrogate":  # libyaml refuses the escape itself
+        assert (found.file, found.line, found.code) == (rel, expected_line, "yaml-syntax"), found
+    else:
+        assert (found.file, found.line, found.code) == (rel, expected_line, "unprintable"), found
+        assert f"U+{ord(UNPRINTABLE[char][0]):04X}" in found.message
+    assert found.format_text().isprintable()
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85", "\u2028", "\u2029", "\x9b", "\ufeff"])
+def test_unprintable_characters_written_raw_are_refused_at_their_position(site: Path, char: str) -> None:
+    write(site, INC, INCIDENT.replace("Public description.", f"Public {char}description."))
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is None
+    assert [(d.line, d.column, d.code) for d in diagnostics] == [(22, 8, "control-character")]
+
+
+def test_line_breaks_are_refused_in_one_line_fields(site: Path) -> None:
+    write(site, INC, INCIDENT.replace("title: Payment processing failing", 'title: "Payments\\nX-Injected: yes"'))
+    _, diagnostics = load_content(site, NOW.date())
+    assert [(d.line, d.code) for d in diagnostics] == [(2, "unprintable")]
+    assert "U+000A" in diagnostics[0].message
+
+
+@pytest.mark.parametrize(("field", "line", "value"), [
+    ("started", "started: 2026-03-30T14:15:00Z", "20260330"),
+    ("at", "  - at: 2026-03-30T14:35:00Z", "1774881300"),
+    ("at", "  - at: 2026-03-30T14:35:00Z", "1.5e9"),
+    ("at", "  - at: 2026-03-30T14:35:00Z", "true"),
+    ("started", "started: 2026-03-30T14:15:00Z", "0001-01-01T00:00:00+01:00"),
+    ("started", "started: 2026-03-30T14:15:00Z", "9999-12-31T23:59:59-01:00"),
+    ("started", "started: 2026-03-30T14:15:00Z", "1969-12-31T23:59:59Z"),
+])
+def test_values_that_are_not_times_are_refused_at_their_position(site: Path, field: str, line: str,
+                                                                 value: str) -> None:
+    prefix = line.split(":")[0]
+    write(site, INC, INCIDENT.replace(line, f"{prefix}: {value}", 1))
+    expected = INCIDENT.splitlines().index(line) + 1
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is None
+    errors = [d for d in diagnostics if d.severity == "error"]
+    assert (errors[0].line, errors[0].code) in {(expected, "invalid-timestamp"), (expected, "time-out-of-range")}, errors
+
+
+@pytest.mark.parametrize(("rel", "line", "value"), [
+    ("content/postmortems/2026-03-30-payment-outage.md", "date: 2026-03-31", "20260331"),
+    ("content/runbooks/high-database-cpu.md", "last_reviewed: 2026-10-01", "0001-01-01"),
+])
+def test_values_that_are_not_dates_are_refused(site: Path, rel: str, line: str, value: str) -> None:
+    path = site / rel
+    text = path.read_text()
+    path.write_text(text.replace(line, line.split(":")[0] + ": " + value))
+    _, diagnostics = load_content(site, NOW.date())
+    assert [(d.line, d.code) for d in diagnostics if d.severity == "error"] == [
+        (text.splitlines().index(line) + 1, "invalid-date" if value.isdigit() else "time-out-of-range")]
+
+
+def test_times_are_held_in_utc_from_the_model_on() -> None:
+    from generator.models import IncidentMeta
+    meta = IncidentMeta.model_validate({
+        "title": "t", "severity": "SEV3", "components": {"api": "partial_outage"},
+        "started": "2026-03-31T23:30:00-05:00",
+        "updates": [{"at": "2026-03-31T23:45:00-05:00", "status": "investigating", "message": "m"}]})
+    assert meta.started == dt.datetime(2026, 4, 1, 4, 30, tzinfo=dt.timezone.utc)
+    assert meta.started.tzinfo is dt.timezone.utc and meta.updates[0].at.tzinfo is dt.timezone.utc
+
+
+@pytest.mark.parametrize("name", ["2026-05-01-x.md\n", "2026-05-01-x\n.md", "index.md", "status.md"])
+def test_ids_are_matched_whole_and_generated_names_are_reserved(site: Path, name: str) -> None:
+    (site / "content/incidents" / name).write_text(INCIDENT)
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is None
+    [found] = diagnostics
+    assert found.code in ("invalid-id", "reserved-id", "unexpected-file") and found.format_text().isprintable(), found
+
+
+@pytest.mark.parametrize("component", ["index", "status"])
+def test_component_ids_that_name_generated_files_are_refused(site: Path, component: str) -> None:
+    path = site / "content/components.yml"
+    path.write_text(path.read_text().replace("id: dashboard", f"id: {component}"))
+    _, diagnostics = load_content(site, NOW.date())
+    assert [(d.line, d.code) for d in diagnostics] == [(11, "reserved-id")]
+
+
+def test_a_half_written_draft_postmortem_never_stops_publishing(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, "content/postmortems/2026-03-30-payment-outage.md", """\
+        ---
+        title: Payment Processing Outage
+        incident: 2026-03-30-payment-outage
+        date: 2026-03-31
+        authors: [alice]
+        status: draft
+        ---
+        ## Summary
+
+        ## Timeline
+        | Time (UTC) | Event |
+        |---|---|
+        """)
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is not None
+    codes = {(d.code, d.severity) for d in diagnostics}
+    assert ("empty-section", "warning") in codes and ("missing-section", "warning") in codes
+    assert ("empty-table", "warning") in codes
+    result = build(root, root / "site", NOW)
+    assert (root / "site/public/index.html").is_file() and result.warnings
+    # From review on, the same gaps are errors.
+    path = root / "content/postmortems/2026-03-30-payment-outage.md"
+    path.write_text(path.read_text().replace("status: draft", "status: in_review"))
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None and {d.severity for d in diagnostics if d.code == "missing-section"} == {"error"}
+
+
+ANY_TEXT = st.text(st.characters(), min_size=1, max_size=30)  # the whole of Unicode: controls, surrogates, separators
+CANARY = "CANARY-INTERNAL-NOTE-3e8d"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(field=st.sampled_from(sorted(TEXT_FIELDS)), value=ANY_TEXT, raw=st.booleans())
+def test_any_text_in_any_field_validates_and_builds_or_is_refused_at_a_position(
+        tmp_path_factory: pytest.TempPathFactory, field: str, value: str, raw: bool) -> None:
+    root = make_site(tmp_path_factory.mktemp("any") / "repo")
+    write(root, INC, INCIDENT.replace("  commander: alice", f"  commander: alice\n  notes: {CANARY}"))
+    rel, line, pattern = TEXT_FIELDS[field]
+    path = root / rel
+    text = path.read_text()
+    if raw:  # written into the file as it is (a body of Markdown), encoded as far as UTF-8 allows
+        data = text.replace("Public description.", value).encode("utf-8", "surrogatepass")
+        path.write_bytes(data)
+    else:
+        path.write_text(text.replace(line, pattern.format(quoted(value)), 1))
+    content, diagnostics = load_content(root, NOW.date())
+    for diagnostic in diagnostics:
+        assert diagnostic.line >= 1 and diagnostic.column >= 1 and diagnostic.format_text().isprintable()
+    if content is None:
+        assert any(d.severity == "error" and d.file == rel for d in diagnostics), diagnostics
+        return
+    build(root, root / "site", NOW)
+    public = root / "site/public"
+    for page in public.rglob("*"):
+        if not page.is_file():
+            continue
+        data = page.read_bytes()
+        assert CANARY.encode() not in data, page
+        if page.suffix == ".html":
+            inline, handlers, urls = scripts_and_handlers(data.decode())
+            assert handlers == [] and urls == [] and all("alert(" not in s for s in inline), page
+        elif page.suffix in (".atom", ".rss", ".svg", ".xml"):
+            etree.fromstring(data)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import json
 import os
 import re
 import tempfile
@@ -24,7 +23,7 @@ from . import models as m
 from .clock import iso
 from .errors import ContentError, Diagnostic, StatusgenError, UsageError
 from .loader import CONTENT_DIR
-from .scaffold import new_id, write_new
+from .scaffold import new_id, write_new, yaml_quoted
 from .source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
 from .validate import Reporter, check_components, check_incident, did_you_mean
 
@@ -52,16 +51,7 @@ def yaml_scalar(text: str) -> str:
     # A lone digit-led token (1e3, 0o17) is quoted too: YAML 1.2 tools would read a number.
     if _PLAIN.match(text) and not text.endswith(" ") and not _NUMBERISH.match(text) and yaml.safe_load(text) == text:
         return text
-    # JSON strings are YAML double-quoted scalars; characters YAML may not hold raw are escaped too.
-    quoted = json.dumps(text, ensure_ascii=False)
-    return "".join(c if _yaml_printable(c) else f"\\u{ord(c):04x}" for c in quoted)
-
-
-def _yaml_printable(char: str) -> bool:
-    """Characters YAML keeps as they are inside quotes (NEL and U+2028/9 would be read as line breaks)."""
-    code = ord(char)
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) and \
-        code not in (0x2028, 0x2029, 0xFEFF)
+    return yaml_quoted(text)
 
 
 def clean_text(value: str, option: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -304,3 +304,68 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
     build(root, root / "site", dt.datetime(2026, 3, 29, tzinfo=dt.timezone.utc))
     upcoming = json.loads((public / "api/v2/scheduled-maintenances/upcoming.json").read_text())
     assert [m["id"] for m in upcoming["scheduled_maintenances"]] == ["2026-04-02-database-upgrade"]
+
+
+# --- authoring commands ---
+# new, declare, update, resolve, maintenance: never run a template, never write what would not build,
+# never lose an update to a concurrent one.
+
+from click.testing import CliRunner, Result  # noqa: E402
+
+from generator.cli import cli  # noqa: E402
+from generator.scaffold import render_template  # noqa: E402
+
+OPEN_INCIDENT = INCIDENT.replace("  - at: 2026-03-30T15:02:00Z\n    status: resolved\n"
+                                 "    message: Rolled back payment-service to v2.3.1.\n", "")
+INC_ID = "2026-03-30-payment-outage"
+TEMPLATE_KINDS = ("incident", "maintenance", "postmortem", "runbook")
+
+
+def cli_run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def incident_files(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "content/incidents").iterdir())}
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "{% for x in range(3) %}{{ x }}{% endfor %}",
+    "{{ title.__class__ }}",
+    "{{ title | attr('__class__') }}",
+    "{{ title | upper }}",
+    "{{ title",
+])
+def test_templates_are_data_not_code(tmp_path: Path, payload: str) -> None:
+    root = make_site(tmp_path / "repo")
+    marker = tmp_path / "marker"
+    template = root / "content/templates/runbook.md"
+    text = template.read_text().replace("\n## Escalation", f"\nSee {payload.replace('MARKER', str(marker))}\n"
+                                                          "\n## Escalation")
+    template.write_text(text)
+    line = text[:text.index("See {")].count("\n") + 1
+    result = cli_run(root, "new", "runbook", "Disk full", "--now", NOW.isoformat())
+    assert not marker.exists()
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert re.match(rf"content/templates/runbook\.md:{line}:5: error: '\{{[{{%]", result.stderr), result.stderr
+    assert all(re.fullmatch(rf"content/templates/runbook\.md:{line}:\d+: error: .+ is not a placeholder: .+", problem)
+               for problem in result.stderr.splitlines()), result.stderr
+    assert not (root / "content/runbooks/disk-full.md").exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), st.sampled_from("{}#%-\n ")),
+                    max_size=80).filter(lambda t: "{{" not in t and "{%" not in t and t.strip()
+                                        and not t.startswith("\ufeff")))
+@example("## Rollback Plan {#rollback}\n")
+@example("Note {# to self #} and 100%}\n")
+def test_template_text_without_placeholders_is_copied_as_is(tmp_path: Path, text: str) -> None:
+    """Braces, '{#', '#}' and all other text outside placeholders reach the new file unchanged."""
+    (tmp_path / "content/templates").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "content/templates/runbook.md").write_bytes(text.encode("utf-8"))
+    assert render_template(tmp_path, "runbook", {"title": "x"}) == text
+

@@ -369,3 +369,32 @@ def test_template_text_without_placeholders_is_copied_as_is(tmp_path: Path, text
     (tmp_path / "content/templates/runbook.md").write_bytes(text.encode("utf-8"))
     assert render_template(tmp_path, "runbook", {"title": "x"}) == text
 
+
+def comment_leftovers(text: str) -> list[str]:
+    """Where HTML comments are broken: a comment opened inside one, one never closed, '-->' outside any."""
+    problems, position = [], 0
+    while True:
+        start = text.find("<!--", position)
+        if "-->" in text[position:start if start >= 0 else len(text)]:
+            problems.append(f"'-->' outside a comment after offset {position}")
+        if start < 0:
+            return problems
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return problems + [f"comment at offset {start} is never closed"]
+        if "<!--" in text[start + 4:end]:
+            problems.append(f"comment opened inside the comment at offset {start}")
+        position = end + 3
+
+
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
+def test_new_files_have_no_broken_comments(site: Path, kind: str) -> None:
+    args = ("--incident", INC_ID) if kind == "postmortem" else ()
+    if kind == "postmortem":
+        (site / f"content/postmortems/{INC_ID}.md").unlink()
+    result = cli_run(site, "new", kind, "Disk full", *args, "--now", NOW.isoformat())
+    assert result.exit_code == 0, result.output
+    text = Path(result.stdout.strip()).read_text()
+    assert comment_leftovers(text) == []
+    assert comment_leftovers((site / f"content/templates/{kind}.md").read_text()) == []
+

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,14 +55,48 @@ def yaml_scalar(text: str) -> str:
     return yaml_quoted(text)
 
 
-def clean_text(value: str, option: str) -> str:
-    """A message or name from the command line: trimmed, not empty, valid Unicode."""
+def clean_text(value: str, option: str, multiline: bool = True) -> str:
+    """A message or name from the command line: trimmed, not empty, only characters a text field may hold.
+
+    Checked before trimming, so the position is the one in what was typed or pasted; a one-line
+    value (a title, a name) holds no tab or line break either.
+    """
+    index = m.find_unprintable(value, multiline)
+    if index is not None:
+        char = value[index]
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            raise UsageError(f"{option} is not valid UTF-8")
+        raise UsageError(f"{option} contains {_describe(char)} at position {index + 1}; {_advice(char)}")
     text = value.strip()
     if not text:
         raise UsageError(f"{option} must not be empty")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        raise UsageError(f"{option} is not valid UTF-8")
     return text
+
+
+#: Short names of the C0 control characters, by code.
+_C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM "
+             "SUB ESC FS GS RS US").split()
+
+
+def _describe(char: str) -> str:
+    """A character as an error names it: its code point, and a name a person can look up."""
+    code = ord(char)
+    if char == "\n":
+        return "a line break (U+000A)"
+    if char == "\t":
+        return "a tab (U+0009)"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        name = _C0_NAMES[code] if code < 0x20 else {0x7F: "DEL", 0x85: "NEL"}.get(code)
+        return f"the control character U+{code:04X}" + (f" ({name})" if name else "")
+    return f"the character U+{code:04X} ({unicodedata.name(char, 'a noncharacter')})"
+
+
+def _advice(char: str) -> str:
+    if char == "\x1b":
+        return "terminal colour codes cannot be published"
+    if char in "\n\t":
+        return "write it on one line, with spaces"
+    return "remove it: it is invisible and feeds and pages cannot carry it"
 
 
 # --- Components ---------------------------------------------------------------------------
@@ -112,7 +147,7 @@ def parse_states(values: tuple[str, ...], default: S | None = None) -> dict[str,
                              f"states: {', '.join(names)}")
         if id_ in states:
             raise UsageError(f"--component {id_} is given twice")
-        if not re.match(m.SLUG_PATTERN, id_):
+        if not re.fullmatch(m.SLUG_PATTERN, id_):
             raise UsageError(f"--component {value}: '{id_}' is not a component id")
         states[id_] = S(state) if sep else default  # type: ignore[assignment]
     return states
@@ -287,7 +322,7 @@ def find_incident(root: Path, ref: str) -> tuple[str, Path]:
     id_ = Path(ref).stem if ref.endswith(".md") else ref
     folder = root / CONTENT_DIR / "incidents"
     path = folder / f"{id_}.md"
-    if not re.match(m.SLUG_PATTERN, id_) or not path.is_file():
+    if not re.fullmatch(m.SLUG_PATTERN, id_) or not path.is_file():
         known = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
         raise UsageError(f"no incident '{ref}' ({CONTENT_DIR}/incidents/{id_}.md does not exist)"
                          f"{did_you_mean(id_, known)}")

@@ -8,11 +8,26 @@ fields or files (order of updates, ids that must exist) live in ``validate.py``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+#: Characters no text field may hold: C0 controls but tab and newline, DEL, C1 controls (NEL among them),
+#: the line and paragraph separators, the byte order mark, the noncharacters U+FFFE and U+FFFF, and lone
+#: surrogates. They are invisible, break feeds (XML) or make YAML and Markdown read lines differently.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+#: The same for a one-line field (a title, a name), which holds no tab or line break either.
+_UNPRINTABLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def find_unprintable(text: str, multiline: bool = True) -> int | None:
+    """Index of the first character that no text field may hold, or None: the one rule for all text."""
+    match = (_UNPRINTABLE if multiline else _UNPRINTABLE_LINE).search(text)
+    return match.start() if match else None
+
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]

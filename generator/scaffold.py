@@ -22,7 +22,7 @@ from pathlib import Path
 from .clock import iso
 from .errors import ContentError, Diagnostic, StatusgenError, UsageError
 from .loader import CONTENT_DIR
-from .models import Incident
+from .models import SLUG_PATTERN, Incident
 from .source import read_markdown_file, read_text
 from .validate import Reporter, check_incident
 
@@ -65,7 +65,7 @@ def timeline_rows(incident: Incident) -> str:
 def read_incident(root: Path, incident_id: str) -> Incident:
     path = root / CONTENT_DIR / "incidents" / f"{incident_id}.md"
     rel = f"{CONTENT_DIR}/incidents/{incident_id}.md"
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", incident_id) or not path.is_file():
+    if not re.fullmatch(SLUG_PATTERN, incident_id) or not path.is_file():
         raise UsageError(f"no incident '{incident_id}' ({rel} does not exist)")
     doc, problems = read_markdown_file(path, rel)
     if doc is None or doc.front is None:
@@ -144,6 +144,9 @@ def write_new(path: Path, text: str) -> None:
 
 def create(root: Path, kind: str, title: str, now: dt.datetime, incident_id: str | None = None) -> Path:
     """Write the new file for ``kind`` and return its path."""
+    from .editing import clean_text  # editing builds on this module
+
+    title = clean_text(title, "TITLE", multiline=False)
     today = now.astimezone(dt.timezone.utc).date()
     incident = read_incident(root, incident_id) if incident_id else None
     if incident_id and kind != "postmortem":

@@ -398,3 +398,69 @@ def test_new_files_have_no_broken_comments(site: Path, kind: str) -> None:
     assert comment_leftovers(text) == []
     assert comment_leftovers((site / f"content/templates/{kind}.md").read_text()) == []
 
+
+CONTROL_CASES = [
+    (("update", INC_ID, "--status", "monitoring", "--message", "\x1b[31mDOWN\x1b[0m"),
+     "--message contains the control character U+001B (ESC) at position 1; terminal colour codes cannot be published"),
+    (("update", INC_ID, "--status", "monitoring", "--message", "Fixed\x07 now"),
+     "--message contains the control character U+0007 (BEL) at position 6"),
+    (("resolve", INC_ID, "--message", "Done\x85"), "--message contains the control character U+0085 (NEL) at position 5"),
+    (("declare", "Disk \x1b[1mfull", "--severity", "SEV3", "--component", "api=major_outage"),
+     "TITLE contains the control character U+001B (ESC) at position 6"),
+    (("declare", "Disk full", "--severity", "SEV3", "--component", "api=major_outage", "--message", "a\u2028b"),
+     "--message contains the character U+2028 (LINE SEPARATOR) at position 2"),
+    (("declare", "Disk full", "--severity", "SEV2", "--component", "api=major_outage", "--commander", "al\x7fice"),
+     "--commander contains the control character U+007F (DEL) at position 3"),
+    (("declare", "Disk full", "--severity", "SEV3", "--component", "api=major_outage", "--channel", "#inc\nident"),
+     "--channel contains a line break (U+000A) at position 5"),
+    (("maintenance", "Disk\ufeff swap", "--component", "api", "--from", "+1h", "--until", "+2h"),
+     "TITLE contains the character U+FEFF (ZERO WIDTH NO-BREAK SPACE) at position 5"),
+    (("maintenance", "Disk swap", "--component", "api", "--from", "+1h", "--until", "+2h", "--message", "x\uffff"),
+     "--message contains the character U+FFFF (a noncharacter) at position 2"),
+    (("new", "incident", "Disk\x1b full"), "TITLE contains the control character U+001B (ESC) at position 5"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), CONTROL_CASES)
+def test_commands_refuse_control_characters(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, OPEN_INCIDENT)
+    before = incident_files(root)
+    now = "2026-03-30T15:20:00Z"
+    result = cli_run(root, *args, "--now", now)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"statusgen: error: {message}") and result.stderr.count("\n") == 1, result.stderr
+    assert incident_files(root) == before
+
+
+ANY_CHARACTER = st.one_of(
+    st.characters(),
+    st.characters(whitelist_categories=("Cc", "Cf", "Zl", "Zp", "Cs", "Cn", "Co", "Zs")),
+    st.sampled_from(["\x1b", "\x00", "\x7f", "\x85", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\t", "\n"]))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(message=st.text(ANY_CHARACTER, min_size=1, max_size=30))
+def test_update_message_either_builds_or_is_refused(tmp_path_factory: pytest.TempPathFactory, message: str) -> None:
+    root = make_site(tmp_path_factory.mktemp("upd") / "repo")
+    write(root, INC, OPEN_INCIDENT)
+    before = incident_files(root)
+    now = dt.datetime(2026, 3, 30, 15, 20, tzinfo=dt.timezone.utc)
+    result = cli_run(root, "update", INC_ID, "--status", "monitoring", "--message", message,
+                     "--at", "2026-03-30T15:10:00Z", "--now", now.isoformat())
+    if result.exit_code != 0:
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert re.fullmatch(r"statusgen: error: --message [^\n]+\n", result.stderr), result.stderr
+        assert incident_files(root) == before
+        return
+    content, diagnostics = load_content(root, now.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == INC_ID)
+    assert incident.updates[-1].message == message.strip()
+    snap = build_snapshot(content, load_settings(root), now)
+    for data in feeds(snap, snap.incidents, "history", "t"):
+        etree.fromstring(data)
+    for document in api.documents(snap).values():
+        json.loads(api.dump(document))
+

@@ -4,17 +4,22 @@
 text after the last item of the ``updates:`` list and touches nothing else, so comments,
 quoting, key order and the Markdown body stay byte for byte. Every result is checked like
 ``statusgen validate`` (and, for an edit, parsed back and compared) before it is written,
-atomically: a refused command leaves the file as it was.
+atomically: a refused command leaves the file as it was. An edit holds a lock on the file from
+reading to writing (:func:`locked`), so two at once take turns instead of losing one.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
 import tempfile
+import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +39,8 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/incident.schema.
 #: How far ahead of the clock a typed time may be (rounding up to the next minute is fine;
 #: "23:50" typed just after midnight, which means tomorrow, is not).
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+#: How long an edit waits for another one on the same file to finish (seconds); an append takes well under one.
+LOCK_WAIT = 30.0
 COMPONENTS_REL = f"{CONTENT_DIR}/components.yml"
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,;!?()'/%+=&_-]*$")
 _NUMBERISH = re.compile(r"^[0-9][^ ]*$")
@@ -329,11 +336,54 @@ def find_incident(root: Path, ref: str) -> tuple[str, Path]:
     return id_, path
 
 
+@contextlib.contextmanager
+def locked(path: Path, rel: str) -> Iterator[None]:
+    """Hold an exclusive lock on an incident file for a whole read-modify-write.
+
+    Two ``update`` commands at once must not both read the old text and each write it back with
+    only their own update. The lock is ``flock`` on the incident file itself: no lock file can be
+    left behind in ``content/`` (the kernel drops the lock when a process dies, even by kill -9).
+    Edits replace the file by renaming a new one over it, so a lock won on a file that was replaced
+    while waiting is dropped and taken again on the current one. Waits at most ``LOCK_WAIT`` seconds.
+    """
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise UsageError(f"{rel} was removed while waiting to update it") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StatusgenError(f"{rel} is being changed by another statusgen command; "
+                                             "run this one again when it has finished") from None
+                    time.sleep(0.02)
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and os.path.samestat(os.fstat(fd), current):
+                yield
+                return
+        finally:
+            os.close(fd)  # releases the lock
+
+
 def append_update(root: Path, ref: str, update: NewUpdate) -> tuple[Path, m.Incident]:
     """Append ``update`` to an incident or maintenance file, or refuse and leave it untouched."""
     components = load_components(root)
     id_, path = find_incident(root, ref)
     rel = f"{CONTENT_DIR}/incidents/{id_}.md"
+    with locked(path, rel):
+        return _append_locked(path, rel, id_, components, update)
+
+
+def _append_locked(path: Path, rel: str, id_: str, components: Components,
+                   update: NewUpdate) -> tuple[Path, m.Incident]:
     encoded = Encoded.decode(path.read_bytes(), rel)
     doc, incident = check_text(encoded.text, rel, id_, set(components.names))
     assert doc.front is not None

@@ -309,9 +309,13 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
 # --- authoring commands ---
 # new, declare, update, resolve, maintenance: never run a template, never write what would not build,
 # never lose an update to a concurrent one.
+import fcntl  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 
 from click.testing import CliRunner, Result  # noqa: E402
 
+from generator import editing  # noqa: E402
 from generator.cli import cli  # noqa: E402
 from generator.scaffold import render_template  # noqa: E402
 
@@ -464,3 +468,63 @@ def test_update_message_either_builds_or_is_refused(tmp_path_factory: pytest.Tem
     for document in api.documents(snap).values():
         json.loads(api.dump(document))
 
+
+# Each child imports statusgen, says it is ready, waits for the word, then runs the real CLI.
+_CHILD = ("import sys\nfrom generator.cli import main\nprint('ready', flush=True)\nsys.stdin.readline()\n"
+          "sys.argv = ['statusgen', *sys.argv[1:]]\nmain()\n")
+
+
+def test_concurrent_updates_are_never_lost(site: Path) -> None:
+    write(site, INC, OPEN_INCIDENT)
+    children = [subprocess.Popen(
+        [sys.executable, "-c", _CHILD, "--root", str(site), "update", INC_ID, "--status", "monitoring",
+         "--message", f"Update number {k}.", "--at", f"2026-03-30T15:{10 + k:02d}:00Z",
+         "--now", "2026-03-30T15:30:00Z"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(8)]
+    outcomes = []
+    try:
+        for child in children:
+            assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        for child in children:  # all start together
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        for k, child in enumerate(children):
+            _, err = child.communicate(timeout=120)
+            outcomes.append((k, child.returncode, err))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.communicate()
+    text = (site / INC).read_text()
+    succeeded = [k for k, code, _ in outcomes if code == 0]
+    assert succeeded
+    for k, code, err in outcomes:
+        if code == 0:
+            assert f"Update number {k}." in text, k
+        else:  # the only acceptable refusal: a later update got there first
+            assert code == 1 and err.count("\n") == 1 and "is not after the last update" in err, err
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == INC_ID)
+    assert [u.message for u in incident.updates[2:]] == [f"Update number {k}." for k in succeeded]
+    assert sorted(p.name for p in (site / "content/incidents").iterdir()) == sorted(
+        [f"{INC_ID}.md", "2026-04-02-database-upgrade.md"])
+
+
+def test_update_waits_for_the_lock_then_gives_up_clearly(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(site, INC, OPEN_INCIDENT)
+    before = incident_files(site)
+    monkeypatch.setattr(editing, "LOCK_WAIT", 0.3)
+    with open(site / INC, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        result = cli_run(site, "update", INC_ID, "--status", "monitoring", "--message", "Better.",
+                         "--at", "2026-03-30T15:10:00Z", "--now", "2026-03-30T15:20:00Z")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (f"statusgen: error: {INC} is being changed by another statusgen command; "
+                             "run this one again when it has finished\n")
+    assert incident_files(site) == before
+    again = cli_run(site, "update", INC_ID, "--status", "monitoring", "--message", "Better.",
+                    "--at", "2026-03-30T15:10:00Z", "--now", "2026-03-30T15:20:00Z")
+    assert again.exit_code == 0, again.output

@@ -4,17 +4,21 @@
 text after the last item of the ``updates:`` list and touches nothing else, so comments,
 quoting, key order and the Markdown body stay byte for byte. Every result is checked like
 ``statusgen validate`` (and, for an edit, parsed back and compared) before it is written,
-atomically: a refused command leaves the file as it was.
+atomically: a refused command leaves the file as it was. An edit holds a lock on the file from
+reading to writing (:func:`locked`), so two at once take turns instead of losing one.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
-import json
+import fcntl
 import os
 import re
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from . import models as m
 from .clock import iso
 from .errors import ContentError, Diagnostic, StatusgenError, UsageError
 from .loader import CONTENT_DIR
-from .scaffold import new_id, write_new
+from .scaffold import new_id, write_new, yaml_quoted
 from .source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
 from .validate import Reporter, check_components, check_incident, did_you_mean
 
@@ -34,6 +38,8 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/incident.schema.
 #: How far ahead of the clock a typed time may be (rounding up to the next minute is fine;
 #: "23:50" typed just after midnight, which means tomorrow, is not).
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+#: How long an edit waits for another one on the same file to finish (seconds); an append takes well under one.
+LOCK_WAIT = 30.0
 COMPONENTS_REL = f"{CONTENT_DIR}/components.yml"
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,;!?()'/%+=&_-]*$")
 _NUMBERISH = re.compile(r"^[0-9][^ ]*$")
@@ -52,26 +58,33 @@ def yaml_scalar(text: str) -> str:
     # A lone digit-led token (1e3, 0o17) is quoted too: YAML 1.2 tools would read a number.
     if _PLAIN.match(text) and not text.endswith(" ") and not _NUMBERISH.match(text) and yaml.safe_load(text) == text:
         return text
-    # JSON strings are YAML double-quoted scalars; characters YAML may not hold raw are escaped too.
-    quoted = json.dumps(text, ensure_ascii=False)
-    return "".join(c if _yaml_printable(c) else f"\\u{ord(c):04x}" for c in quoted)
+    return yaml_quoted(text)
 
 
-def _yaml_printable(char: str) -> bool:
-    """Characters YAML keeps as they are inside quotes (NEL and U+2028/9 would be read as line breaks)."""
-    code = ord(char)
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) and \
-        code not in (0x2028, 0x2029, 0xFEFF)
+def clean_text(value: str, option: str, multiline: bool = True) -> str:
+    """A message or name from the command line: trimmed, not empty, only characters a text field may hold.
 
-
-def clean_text(value: str, option: str) -> str:
-    """A message or name from the command line: trimmed, not empty, valid Unicode."""
+    Checked before trimming, so the position is the one in what was typed or pasted; a one-line
+    value (a title, a name) holds no tab or line break either.
+    """
+    index = m.find_unprintable(value, multiline)
+    if index is not None:
+        char = value[index]
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            raise UsageError(f"{option} is not valid UTF-8")
+        raise UsageError(f"{option} contains {m.describe_char(char)} at position {index + 1}; {_advice(char)}")
     text = value.strip()
     if not text:
         raise UsageError(f"{option} must not be empty")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        raise UsageError(f"{option} is not valid UTF-8")
     return text
+
+
+def _advice(char: str) -> str:
+    if char == "\x1b":
+        return "terminal colour codes cannot be published"
+    if char in "\n\t":
+        return "write it on one line, with spaces"
+    return "remove it: it is invisible and feeds and pages cannot carry it"
 
 
 # --- Components ---------------------------------------------------------------------------
@@ -122,7 +135,7 @@ def parse_states(values: tuple[str, ...], default: S | None = None) -> dict[str,
                              f"states: {', '.join(names)}")
         if id_ in states:
             raise UsageError(f"--component {id_} is given twice")
-        if not re.match(m.SLUG_PATTERN, id_):
+        if not re.fullmatch(m.SLUG_PATTERN, id_):
             raise UsageError(f"--component {value}: '{id_}' is not a component id")
         states[id_] = S(state) if sep else default  # type: ignore[assignment]
     return states
@@ -297,11 +310,48 @@ def find_incident(root: Path, ref: str) -> tuple[str, Path]:
     id_ = Path(ref).stem if ref.endswith(".md") else ref
     folder = root / CONTENT_DIR / "incidents"
     path = folder / f"{id_}.md"
-    if not re.match(m.SLUG_PATTERN, id_) or not path.is_file():
+    if not re.fullmatch(m.SLUG_PATTERN, id_) or not path.is_file():
         known = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
         raise UsageError(f"no incident '{ref}' ({CONTENT_DIR}/incidents/{id_}.md does not exist)"
                          f"{did_you_mean(id_, known)}")
     return id_, path
+
+
+@contextlib.contextmanager
+def locked(path: Path, rel: str) -> Iterator[None]:
+    """Hold an exclusive lock on an incident file for a whole read-modify-write.
+
+    Two ``update`` commands at once must not both read the old text and each write it back with
+    only their own update. The lock is ``flock`` on the incident file itself: no lock file can be
+    left behind in ``content/`` (the kernel drops the lock when a process dies, even by kill -9).
+    Edits replace the file by renaming a new one over it, so a lock won on a file that was replaced
+    while waiting is dropped and taken again on the current one. Waits at most ``LOCK_WAIT`` seconds.
+    """
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise UsageError(f"{rel} was removed while waiting to update it") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StatusgenError(f"{rel} is being changed by another statusgen command; "
+                                             "run this one again when it has finished") from None
+                    time.sleep(0.02)
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and os.path.samestat(os.fstat(fd), current):
+                yield
+                return
+        finally:
+            os.close(fd)  # releases the lock
 
 
 def append_update(root: Path, ref: str, update: NewUpdate) -> tuple[Path, m.Incident]:
@@ -309,6 +359,12 @@ def append_update(root: Path, ref: str, update: NewUpdate) -> tuple[Path, m.Inci
     components = load_components(root)
     id_, path = find_incident(root, ref)
     rel = f"{CONTENT_DIR}/incidents/{id_}.md"
+    with locked(path, rel):
+        return _append_locked(path, rel, id_, components, update)
+
+
+def _append_locked(path: Path, rel: str, id_: str, components: Components,
+                   update: NewUpdate) -> tuple[Path, m.Incident]:
     encoded = Encoded.decode(path.read_bytes(), rel)
     doc, incident = check_text(encoded.text, rel, id_, set(components.names))
     assert doc.front is not None

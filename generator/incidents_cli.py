@@ -90,7 +90,7 @@ def declare(root: Path, title: str, severity: str, components: tuple[str, ...], 
     now = _now(now_text)
     at = _time(at_text, "--at", now)
     declaration = ed.Declaration(
-        title=ed.clean_text(title, "TITLE"), severity=m.Severity(severity.upper()),
+        title=ed.clean_text(title, "TITLE", multiline=False), severity=m.Severity(severity.upper()),
         components=ed.parse_states(components), at=at,
         message=ed.clean_text(message, "--message") if message is not None else None,
         started=_time(started, "--started", now) if started else at,
@@ -102,7 +102,8 @@ def declare(root: Path, title: str, severity: str, components: tuple[str, ...], 
 
 
 def _optional(value: str | None, option: str) -> str | None:
-    return ed.clean_text(value, option) if value is not None else None
+    """A one-line name (commander, channel) if given."""
+    return ed.clean_text(value, option, multiline=False) if value is not None else None
 
 
 @click.command()
@@ -172,7 +173,8 @@ def maintenance(root: Path, title: str, components: tuple[str, ...], start: str,
     """Schedule a maintenance: write its file, announced now."""
     now = _now(now_text)
     path = ed.schedule_maintenance(
-        root, ed.clean_text(title, "TITLE"), ed.parse_states(components, m.ComponentState.UNDER_MAINTENANCE),
+        root, ed.clean_text(title, "TITLE", multiline=False),
+        ed.parse_states(components, m.ComponentState.UNDER_MAINTENANCE),
         clock.parse_time(start, "--from", now), clock.parse_time(end, "--until", now),
         ed.clean_text(message, "--message") if message is not None else None, now)
     click.echo(str(path))

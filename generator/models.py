@@ -38,23 +38,33 @@ def is_slug(text: str) -> bool:
 #: noncharacters and lone surrogates. Feeds, XML, YAML front matter and e-mail cannot carry them faithfully.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff"
                           "\ud800-\udfff]")
-_LINE_BREAKS = re.compile("[\n\t]")
+#: The same for a one-line field (a title, a name), which holds no tab or line break either.
+_UNPRINTABLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff"
+                               "\ud800-\udfff]")
 
 
 def find_unprintable(text: str, multiline: bool = True) -> int | None:
-    """Index of the first character no text field may hold (with ``multiline`` off: tab and newline too)."""
-    found = _UNPRINTABLE.search(text)
-    first = found.start() if found else None
-    if not multiline and (brk := _LINE_BREAKS.search(text)) and (first is None or brk.start() < first):
-        first = brk.start()
-    return first
+    """Index of the first character no text field may hold, or None: the one rule for all text."""
+    match = (_UNPRINTABLE if multiline else _UNPRINTABLE_LINE).search(text)
+    return match.start() if match else None
+
+
+#: Short names of the C0 control characters, by code.
+_C0_NAMES = ("NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM "
+             "SUB ESC FS GS RS US").split()
 
 
 def describe_char(char: str) -> str:
-    """'U+001B (ESCAPE)': a character named so that an error message shows it without printing it."""
-    name = unicodedata.name(char, "") or {"\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE",
-                                          "\t": "TAB", "\n": "LINE FEED"}.get(char, "control character")
-    return f"U+{ord(char):04X} ({name})"
+    """A character as an error names it, without printing it: its code point and a name a person can look up."""
+    code = ord(char)
+    if char == "\n":
+        return "a line break (U+000A)"
+    if char == "\t":
+        return "a tab (U+0009)"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        name = _C0_NAMES[code] if code < 0x20 else {0x7F: "DEL", 0x85: "NEL"}.get(code)
+        return f"the control character U+{code:04X}" + (f" ({name})" if name else "")
+    return f"the character U+{code:04X} ({unicodedata.name(char, 'a noncharacter')})"
 
 
 def _printable(multiline: bool) -> AfterValidator:
@@ -62,7 +72,7 @@ def _printable(multiline: bool) -> AfterValidator:
         index = find_unprintable(value, multiline)
         if index is not None:
             raise PydanticCustomError(
-                "unprintable", "has the character {char} at position {position}, which a status page cannot show",
+                "unprintable", "has {char} at position {position}, which a status page cannot show",
                 {"char": describe_char(value[index]), "position": index + 1})
         return value
     return AfterValidator(check)

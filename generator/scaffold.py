@@ -1,8 +1,13 @@
 """``statusgen new``: a new content file from its template, prefilled.
 
-Templates are data in ``content/templates/`` with Jinja placeholders. What the
-author must still decide (severity, components, messages, authors, sections) is
-left empty, so validation lists exactly what remains to fill in.
+Templates are data in ``content/templates/``, never code: a pull request that edits only
+content must not run anything on the machine of whoever runs ``new``. So a template is
+copied as it is, except for a fixed set of placeholders, ``{{ name }}`` (the value as it
+is) and ``{{ name | yaml }}`` (the value as a YAML string), replaced in one pass. Any other
+``{{ … }}`` or ``{% … %}`` (an unknown name, a filter, an attribute, a loop) is an error at
+its ``path:line:col``, so a typo is not copied silently into every new file. What the
+author must still decide (severity, components, messages, authors, sections) is left
+empty, so validation lists exactly what remains to fill in.
 """
 
 from __future__ import annotations
@@ -14,13 +19,11 @@ import re
 import tempfile
 from pathlib import Path
 
-import jinja2
-
 from .clock import iso
-from .errors import StatusgenError, UsageError
+from .errors import ContentError, Diagnostic, StatusgenError, UsageError
 from .loader import CONTENT_DIR
-from .models import Incident
-from .source import read_markdown_file
+from .models import SLUG_PATTERN, Incident
+from .source import read_markdown_file, read_text
 from .validate import Reporter, check_incident
 
 KIND_FOLDERS = {"incident": "incidents", "maintenance": "incidents", "postmortem": "postmortems",
@@ -62,7 +65,7 @@ def timeline_rows(incident: Incident) -> str:
 def read_incident(root: Path, incident_id: str) -> Incident:
     path = root / CONTENT_DIR / "incidents" / f"{incident_id}.md"
     rel = f"{CONTENT_DIR}/incidents/{incident_id}.md"
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", incident_id) or not path.is_file():
+    if not re.fullmatch(SLUG_PATTERN, incident_id) or not path.is_file():
         raise UsageError(f"no incident '{incident_id}' ({rel} does not exist)")
     doc, problems = read_markdown_file(path, rel)
     if doc is None or doc.front is None:
@@ -74,20 +77,55 @@ def read_incident(root: Path, incident_id: str) -> Incident:
     return incident
 
 
-def render_template(root: Path, name: str, values: dict[str, object]) -> str:
+#: Where a template may be filled in: ``{{ name }}`` or ``{{ name | yaml }}``, on one line.
+_PLACEHOLDER = re.compile(r"\{\{[ \t]*([a-z_]+)[ \t]*(?:\|[ \t]*(yaml)[ \t]*)?\}\}")
+#: What starts template syntax; every occurrence must be a placeholder.
+_SYNTAX = re.compile(r"\{\{|\{%")
+#: What an error quotes: from the opening braces to the closing ones, or to the end of the line.
+_SNIPPET = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|[^\n]*")
+
+
+def yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back as the same string."""
+    # JSON strings are YAML double-quoted scalars; characters YAML may not hold raw are escaped too.
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(c if _yaml_printable(c) else f"\\u{ord(c):04x}" for c in quoted)
+
+
+def _yaml_printable(char: str) -> bool:
+    """Characters YAML keeps as they are inside quotes (NEL and U+2028/9 would be read as line breaks)."""
+    code = ord(char)
+    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) and \
+        code not in (0x2028, 0x2029, 0xFEFF)
+
+
+def fill(text: str, values: dict[str, str], rel: str) -> str:
+    """``text`` with its placeholders replaced, or a :class:`ContentError` at every other ``{{``/``{%``."""
+    problems = []
+    for found in _SYNTAX.finditer(text):
+        match = _PLACEHOLDER.match(text, found.start())
+        if match is None or match[1] not in values:
+            before = text[:found.start()]
+            line, column = before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+            snippet = _SNIPPET.match(text, found.start())[0][:60]  # type: ignore[index]
+            problems.append(Diagnostic(rel, line, column, "error", "template-syntax",
+                                       f"'{snippet}' is not a placeholder: templates are data, not code; "
+                                       f"use {{{{ NAME }}}} or {{{{ NAME | yaml }}}} with NAME one of "
+                                       f"{', '.join(sorted(values))}"))
+    if problems:
+        raise ContentError(problems)
+    return _PLACEHOLDER.sub(lambda m: yaml_quoted(values[m[1]]) if m[2] else values[m[1]], text)
+
+
+def render_template(root: Path, name: str, values: dict[str, str]) -> str:
     rel = f"{CONTENT_DIR}/templates/{name}.md"
     path = root / rel
     if not path.is_file():
         raise UsageError(f"template {rel} is missing")
-    # Not HTML: the output is YAML and Markdown, so values are quoted as YAML strings, not escaped.
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["yaml"] = lambda value: json.dumps(value, ensure_ascii=False)
-    try:
-        return env.from_string(path.read_text(encoding="utf-8")).render(values)
-    except jinja2.TemplateSyntaxError as exc:
-        raise StatusgenError(f"{rel}:{exc.lineno}:1: error: template syntax: {exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise StatusgenError(f"{rel}:1:1: error: template uses an unknown placeholder: {exc.message}") from None
+    text, problems = read_text(path, rel)
+    if text is None:
+        raise ContentError(problems)
+    return fill(text, values, rel)
 
 
 def write_new(path: Path, text: str) -> None:
@@ -106,12 +144,15 @@ def write_new(path: Path, text: str) -> None:
 
 def create(root: Path, kind: str, title: str, now: dt.datetime, incident_id: str | None = None) -> Path:
     """Write the new file for ``kind`` and return its path."""
+    from .editing import clean_text  # editing builds on this module
+
+    title = clean_text(title, "TITLE", multiline=False)
     today = now.astimezone(dt.timezone.utc).date()
     incident = read_incident(root, incident_id) if incident_id else None
     if incident_id and kind != "postmortem":
         raise UsageError("--incident goes with 'new postmortem'")
     id_ = incident.id if incident else new_id(kind, title, today)
-    values: dict[str, object] = {
+    values: dict[str, str] = {
         "title": title, "id": id_, "today": today.isoformat(), "now": iso(now),
         "later": iso(now + dt.timedelta(hours=1)), "severity": '""',
         "incident": incident.id if incident else "", "timeline": timeline_rows(incident) if incident else "",

@@ -193,7 +193,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     if (bad := find_unprintable(text)) is not None:
         before = text[:bad]
         return error(before.count("\n") + 1, bad - (before.rfind("\n") + 1) + 1, "control-character",
-                     f"file contains the character {describe_char(text[bad])}, which feeds and web pages cannot carry")
+                     f"file contains {describe_char(text[bad])}, which feeds and web pages cannot carry")
     return text, []
 
 

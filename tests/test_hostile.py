@@ -11,7 +11,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -490,3 +490,227 @@ def test_any_text_in_any_field_validates_and_builds_or_is_refused_at_a_position(
             assert handlers == [] and urls == [] and all("alert(" not in s for s in inline), page
         elif page.suffix in (".atom", ".rss", ".svg", ".xml"):
             etree.fromstring(data)
+
+
+# --- authoring commands ---
+# new, declare, update, resolve, maintenance: never run a template, never write what would not build,
+# never lose an update to a concurrent one.
+import fcntl  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from click.testing import CliRunner, Result  # noqa: E402
+
+from generator import editing  # noqa: E402
+from generator.cli import cli  # noqa: E402
+from generator.scaffold import render_template  # noqa: E402
+
+OPEN_INCIDENT = INCIDENT.replace("  - at: 2026-03-30T15:02:00Z\n    status: resolved\n"
+                                 "    message: Rolled back payment-service to v2.3.1.\n", "")
+INC_ID = "2026-03-30-payment-outage"
+TEMPLATE_KINDS = ("incident", "maintenance", "postmortem", "runbook")
+
+
+def cli_run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def incident_files(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "content/incidents").iterdir())}
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ lipsum.__globals__['os'].system('touch MARKER') }}",
+    "{% for x in range(3) %}{{ x }}{% endfor %}",
+    "{{ title.__class__ }}",
+    "{{ title | attr('__class__') }}",
+    "{{ title | upper }}",
+    "{{ title",
+])
+def test_templates_are_data_not_code(tmp_path: Path, payload: str) -> None:
+    root = make_site(tmp_path / "repo")
+    marker = tmp_path / "marker"
+    template = root / "content/templates/runbook.md"
+    text = template.read_text().replace("\n## Escalation", f"\nSee {payload.replace('MARKER', str(marker))}\n"
+                                                          "\n## Escalation")
+    template.write_text(text)
+    line = text[:text.index("See {")].count("\n") + 1
+    result = cli_run(root, "new", "runbook", "Disk full", "--now", NOW.isoformat())
+    assert not marker.exists()
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert re.match(rf"content/templates/runbook\.md:{line}:5: error: '\{{[{{%]", result.stderr), result.stderr
+    assert all(re.fullmatch(rf"content/templates/runbook\.md:{line}:\d+: error: .+ is not a placeholder: .+", problem)
+               for problem in result.stderr.splitlines()), result.stderr
+    assert not (root / "content/runbooks/disk-full.md").exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.one_of(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), st.sampled_from("{}#%-\n ")),
+                    max_size=80).filter(lambda t: "{{" not in t and "{%" not in t and t.strip()
+                                        and not t.startswith("\ufeff")))
+@example("## Rollback Plan {#rollback}\n")
+@example("Note {# to self #} and 100%}\n")
+def test_template_text_without_placeholders_is_copied_as_is(tmp_path: Path, text: str) -> None:
+    """Braces, '{#', '#}' and all other text outside placeholders reach the new file unchanged."""
+    (tmp_path / "content/templates").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "content/templates/runbook.md").write_bytes(text.encode("utf-8"))
+    assert render_template(tmp_path, "runbook", {"title": "x"}) == text
+
+
+def comment_leftovers(text: str) -> list[str]:
+    """Where HTML comments are broken: a comment opened inside one, one never closed, '-->' outside any."""
+    problems, position = [], 0
+    while True:
+        start = text.find("<!--", position)
+        if "-->" in text[position:start if start >= 0 else len(text)]:
+            problems.append(f"'-->' outside a comment after offset {position}")
+        if start < 0:
+            return problems
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return problems + [f"comment at offset {start} is never closed"]
+        if "<!--" in text[start + 4:end]:
+            problems.append(f"comment opened inside the comment at offset {start}")
+        position = end + 3
+
+
+@pytest.mark.parametrize("kind", TEMPLATE_KINDS)
+def test_new_files_have_no_broken_comments(site: Path, kind: str) -> None:
+    args = ("--incident", INC_ID) if kind == "postmortem" else ()
+    if kind == "postmortem":
+        (site / f"content/postmortems/{INC_ID}.md").unlink()
+    result = cli_run(site, "new", kind, "Disk full", *args, "--now", NOW.isoformat())
+    assert result.exit_code == 0, result.output
+    text = Path(result.stdout.strip()).read_text()
+    assert comment_leftovers(text) == []
+    assert comment_leftovers((site / f"content/templates/{kind}.md").read_text()) == []
+
+
+CONTROL_CASES = [
+    (("update", INC_ID, "--status", "monitoring", "--message", "\x1b[31mDOWN\x1b[0m"),
+     "--message contains the control character U+001B (ESC) at position 1; terminal colour codes cannot be published"),
+    (("update", INC_ID, "--status", "monitoring", "--message", "Fixed\x07 now"),
+     "--message contains the control character U+0007 (BEL) at position 6"),
+    (("resolve", INC_ID, "--message", "Done\x85"), "--message contains the control character U+0085 (NEL) at position 5"),
+    (("declare", "Disk \x1b[1mfull", "--severity", "SEV3", "--component", "api=major_outage"),
+     "TITLE contains the control character U+001B (ESC) at position 6"),
+    (("declare", "Disk full", "--severity", "SEV3", "--component", "api=major_outage", "--message", "a\u2028b"),
+     "--message contains the character U+2028 (LINE SEPARATOR) at position 2"),
+    (("declare", "Disk full", "--severity", "SEV2", "--component", "api=major_outage", "--commander", "al\x7fice"),
+     "--commander contains the control character U+007F (DEL) at position 3"),
+    (("declare", "Disk full", "--severity", "SEV3", "--component", "api=major_outage", "--channel", "#inc\nident"),
+     "--channel contains a line break (U+000A) at position 5"),
+    (("maintenance", "Disk\ufeff swap", "--component", "api", "--from", "+1h", "--until", "+2h"),
+     "TITLE contains the character U+FEFF (ZERO WIDTH NO-BREAK SPACE) at position 5"),
+    (("maintenance", "Disk swap", "--component", "api", "--from", "+1h", "--until", "+2h", "--message", "x\uffff"),
+     "--message contains the character U+FFFF (a noncharacter) at position 2"),
+    (("new", "incident", "Disk\x1b full"), "TITLE contains the control character U+001B (ESC) at position 5"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), CONTROL_CASES)
+def test_commands_refuse_control_characters(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, OPEN_INCIDENT)
+    before = incident_files(root)
+    now = "2026-03-30T15:20:00Z"
+    result = cli_run(root, *args, "--now", now)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"statusgen: error: {message}") and result.stderr.count("\n") == 1, result.stderr
+    assert incident_files(root) == before
+
+
+ANY_CHARACTER = st.one_of(
+    st.characters(),
+    st.characters(whitelist_categories=("Cc", "Cf", "Zl", "Zp", "Cs", "Cn", "Co", "Zs")),
+    st.sampled_from(["\x1b", "\x00", "\x7f", "\x85", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\t", "\n"]))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(message=st.text(ANY_CHARACTER, min_size=1, max_size=30))
+def test_update_message_either_builds_or_is_refused(tmp_path_factory: pytest.TempPathFactory, message: str) -> None:
+    root = make_site(tmp_path_factory.mktemp("upd") / "repo")
+    write(root, INC, OPEN_INCIDENT)
+    before = incident_files(root)
+    now = dt.datetime(2026, 3, 30, 15, 20, tzinfo=dt.timezone.utc)
+    result = cli_run(root, "update", INC_ID, "--status", "monitoring", "--message", message,
+                     "--at", "2026-03-30T15:10:00Z", "--now", now.isoformat())
+    if result.exit_code != 0:
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert re.fullmatch(r"statusgen: error: --message [^\n]+\n", result.stderr), result.stderr
+        assert incident_files(root) == before
+        return
+    content, diagnostics = load_content(root, now.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == INC_ID)
+    assert incident.updates[-1].message == message.strip()
+    snap = build_snapshot(content, load_settings(root), now)
+    for data in feeds(snap, snap.incidents, "history", "t"):
+        etree.fromstring(data)
+    for document in api.documents(snap).values():
+        json.loads(api.dump(document))
+
+
+# Each child imports statusgen, says it is ready, waits for the word, then runs the real CLI.
+_CHILD = ("import sys\nfrom generator.cli import main\nprint('ready', flush=True)\nsys.stdin.readline()\n"
+          "sys.argv = ['statusgen', *sys.argv[1:]]\nmain()\n")
+
+
+def test_concurrent_updates_are_never_lost(site: Path) -> None:
+    write(site, INC, OPEN_INCIDENT)
+    children = [subprocess.Popen(
+        [sys.executable, "-c", _CHILD, "--root", str(site), "update", INC_ID, "--status", "monitoring",
+         "--message", f"Update number {k}.", "--at", f"2026-03-30T15:{10 + k:02d}:00Z",
+         "--now", "2026-03-30T15:30:00Z"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(8)]
+    outcomes = []
+    try:
+        for child in children:
+            assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        for child in children:  # all start together
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        for k, child in enumerate(children):
+            _, err = child.communicate(timeout=120)
+            outcomes.append((k, child.returncode, err))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.communicate()
+    text = (site / INC).read_text()
+    succeeded = [k for k, code, _ in outcomes if code == 0]
+    assert succeeded
+    for k, code, err in outcomes:
+        if code == 0:
+            assert f"Update number {k}." in text, k
+        else:  # the only acceptable refusal: a later update got there first
+            assert code == 1 and err.count("\n") == 1 and "is not after the last update" in err, err
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == INC_ID)
+    assert [u.message for u in incident.updates[2:]] == [f"Update number {k}." for k in succeeded]
+    assert sorted(p.name for p in (site / "content/incidents").iterdir()) == sorted(
+        [f"{INC_ID}.md", "2026-04-02-database-upgrade.md"])
+
+
+def test_update_waits_for_the_lock_then_gives_up_clearly(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(site, INC, OPEN_INCIDENT)
+    before = incident_files(site)
+    monkeypatch.setattr(editing, "LOCK_WAIT", 0.3)
+    with open(site / INC, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        result = cli_run(site, "update", INC_ID, "--status", "monitoring", "--message", "Better.",
+                         "--at", "2026-03-30T15:10:00Z", "--now", "2026-03-30T15:20:00Z")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (f"statusgen: error: {INC} is being changed by another statusgen command; "
+                             "run this one again when it has finished\n")
+    assert incident_files(site) == before
+    again = cli_run(site, "update", INC_ID, "--status", "monitoring", "--message", "Better.",
+                    "--at", "2026-03-30T15:10:00Z", "--now", "2026-03-30T15:20:00Z")
+    assert again.exit_code == 0, again.output

@@ -304,3 +304,28 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
     build(root, root / "site", dt.datetime(2026, 3, 29, tzinfo=dt.timezone.utc))
     upcoming = json.loads((public / "api/v2/scheduled-maintenances/upcoming.json").read_text())
     assert [m["id"] for m in upcoming["scheduled_maintenances"]] == ["2026-04-02-database-upgrade"]
+
+
+# --- settings, clock and diagnostic formats -------------------------------------------------------------------------
+
+def _github_unescape(text: str) -> str:
+    """The inverse of GitHub's workflow-command escaping, as the runner applies it."""
+    for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, char)
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(file=st.text(), message=st.text(), code=st.text(), line=st.integers(1, 10**6),
+       severity=st.sampled_from(["error", "warning"]))
+def test_github_annotation_cannot_be_injected(file: str, message: str, code: str, line: int, severity: str) -> None:
+    from generator.errors import Diagnostic
+
+    output = Diagnostic(file, line, 3, severity, code, message).format_github()  # type: ignore[arg-type]
+    assert "\n" not in output and "\r" not in output
+    assert output.startswith(f"::{severity} ")
+    properties, _, data = output.removeprefix(f"::{severity} ").partition("::")
+    values = dict(item.split("=", 1) for item in properties.split(","))
+    assert {key: _github_unescape(value) for key, value in values.items()} == {
+        "file": file, "line": str(line), "col": "3", "title": f"statusgen {code}"}
+    assert _github_unescape(data) == message

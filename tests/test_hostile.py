@@ -329,3 +329,83 @@ def test_github_annotation_cannot_be_injected(file: str, message: str, code: str
     assert {key: _github_unescape(value) for key, value in values.items()} == {
         "file": file, "line": str(line), "col": "3", "title": f"statusgen {code}"}
     assert _github_unescape(data) == message
+
+
+def _cli(root: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    return CliRunner().invoke(cli, ["--root", str(root), *args], env=env)
+
+
+def _one_error_line(result, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """A user error: exactly one line starting with ``prefix``, a non-zero exit, no traceback."""
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(prefix), result.output
+
+
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def clock_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site(tmp_path_factory.mktemp("clock") / "repo")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(epoch=st.one_of(st.integers(), st.integers(-10**40, 10**40), st.integers(-10**5, 10**12)))
+def test_source_date_epoch_out_of_range_is_one_line(clock_site: Path, epoch: int) -> None:
+    result = _cli(clock_site, "validate", env={"SOURCE_DATE_EPOCH": str(epoch)})
+    if _EARLIEST.timestamp() <= epoch <= _LATEST.timestamp():
+        assert result.exit_code == 0, result.output
+    else:
+        _one_error_line(result, "statusgen: error: SOURCE_DATE_EPOCH")
+        assert result.exit_code == 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sign=st.sampled_from("+-"), amount=st.one_of(st.integers(0, 10**30), st.integers(0, 10**7)),
+       unit=st.sampled_from("smhd"))
+def test_relative_now_out_of_range_is_one_line(clock_site: Path, sign: str, amount: int, unit: str) -> None:
+    seconds = amount * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit] * (1 if sign == "+" else -1)
+    target = time.time() + seconds
+    result = _cli(clock_site, "validate", "--now", f"{sign}{amount}{unit}")
+    if min(abs(target - _EARLIEST.timestamp()), abs(target - _LATEST.timestamp())) < 86400:
+        return  # too near a bound to say which side the clock puts it
+    if _EARLIEST.timestamp() <= target <= _LATEST.timestamp():
+        assert result.exit_code == 0, result.output
+    else:
+        _one_error_line(result, "statusgen: error: --now")
+        assert result.exit_code == 2
+
+
+EDGE_TIMES = ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-01:00",
+              "9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "2100-01-01T00:00:01Z", "2106-02-07T06:28:16Z", "+99999999999d",
+              "-99999999999d", "-999999999999999999999s", "+40000d"]
+
+
+@pytest.mark.parametrize("value", EDGE_TIMES)
+def test_times_out_of_range_are_refused_naming_the_option(clock_site: Path, tmp_path: Path, value: str) -> None:
+    inc = clock_site / INC
+    before = inc.read_bytes()
+    _one_error_line(_cli(clock_site, "validate", "--now", value), "statusgen: error: --now")
+    _one_error_line(_cli(clock_site, "build", "-q", "--out", str(tmp_path / "out"), "--now", value),
+                    "statusgen: error: --now")
+    assert not (tmp_path / "out").exists()
+    _one_error_line(_cli(clock_site, "update", "2026-03-30-payment-outage", "--status", "monitoring",
+                         "--message", "m", "--now", "2026-11-26T12:00:00Z", "--at", value), "statusgen: error: --at")
+    _one_error_line(_cli(clock_site, "update", "2026-03-30-payment-outage", "--status", "monitoring",
+                         "--message", "m", "--now", value), "statusgen: error: --now")
+    assert inc.read_bytes() == before
+
+
+@pytest.mark.parametrize("now", ["1970-01-01T00:00:00Z", "2100-01-01T00:00:00Z"])
+def test_build_at_the_ends_of_the_time_range(tmp_path: Path, now: str) -> None:
+    root = make_site(tmp_path / "repo")
+    result = _cli(root, "build", "-q", "--now", now)
+    assert result.exit_code == 0, result.output
+    assert (root / "site/public/history.atom").is_file() and (root / "site/public/maintenance.ics").is_file()

@@ -409,3 +409,209 @@ def test_build_at_the_ends_of_the_time_range(tmp_path: Path, now: str) -> None:
     result = _cli(root, "build", "-q", "--now", now)
     assert result.exit_code == 0, result.output
     assert (root / "site/public/history.atom").is_file() and (root / "site/public/maintenance.ics").is_file()
+
+
+SETTINGS_OK = """\
+site_name: Acme Status
+site_url: https://status.example.com/
+theme:
+  name: material
+extra:
+  statusgen:
+    uptime: {days: 90, major_weight: 1.0, partial_weight: 0.3}
+    history_page_size: 30
+    internal: {site_name: Acme Internal, site_url: "https://internal.example.com/"}
+"""
+
+#: (mkdocs.yml, the line and column reported). Each is one class of broken setting.
+BAD_SETTINGS = {
+    "yaml syntax": ("site_name: Acme\nsite_url: [https://x.example/\n", 3, 1),
+    "no site_url": ("site_name: Acme Status\n", 1, 1),
+    "empty site_url": ("site_name: Acme\nsite_url:\n", 2, 1),
+    "relative site_url": ("site_name: Acme\nsite_url: status.example.com\n", 2, 1),
+    "ftp site_url": ("site_name: Acme\nsite_url: ftp://status.example.com/\n", 2, 1),
+    "site_url with a space": ("site_name: Acme\nsite_url: https://status.example.com/a b\n", 2, 1),
+    "site_url a list": ("site_name: Acme\nsite_url: [1]\n", 2, 1),
+    "site_name a list": ("site_name: [1]\nsite_url: https://x.example/\n", 1, 1),
+    "site_name empty": ("site_name: ''\nsite_url: https://x.example/\n", 1, 1),
+    "site_name escape": ('site_name: "Acme \\e[31m"\nsite_url: https://x.example/\n', 1, 1),
+    "site_name newline": ('site_name: "Acme\\nStatus"\nsite_url: https://x.example/\n', 1, 1),
+    "site_description bell": ('site_url: https://x.example/\nsite_description: "\\a"\n', 2, 1),
+    "site_name python tag": ("site_url: https://x.example/\nsite_name: !!python/name:os.system\n", 2, 1),
+    "not a mapping": ("- site_url\n", 1, 1),
+    "extra a list": ("site_url: https://x.example/\nextra: [1]\n", 2, 1),
+    "statusgen text": ("site_url: https://x.example/\nextra:\n  statusgen: hello\n", 3, 3),
+    "internal text": ("site_url: https://x.example/\nextra: {statusgen: {internal: hello}}\n", 2, 21),
+    "typo uptme": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptme: {days: 30}\n", 4, 5),
+    "days huge": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime:\n      days: 999999\n", 5, 7),
+    "days zero": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {days: 0}\n", 4, 14),
+    "days text": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {days: '90'}\n", 4, 14),
+    "days true": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {days: true}\n", 4, 14),
+    "partial lots": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime:\n"
+                     "      partial_weight: lots\n", 5, 7),
+    "major above 1": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {major_weight: 2}\n", 4, 14),
+    "partial nan": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {partial_weight: .nan}\n",
+                    4, 14),
+    "page size 0": ("site_url: https://x.example/\nextra:\n  statusgen:\n    history_page_size: 0\n", 4, 5),
+    "internal url relative": ("site_url: https://x.example/\nextra:\n  statusgen:\n    internal:\n"
+                              "      site_url: internal\n", 5, 7),
+    "internal unknown key": ("site_url: https://x.example/\nextra:\n  statusgen:\n    internal:\n"
+                             "      url: https://i.example/\n", 5, 7),
+    "theme a list": ("site_url: https://x.example/\ntheme: [1]\n", 2, 1),
+    "theme unknown": ("site_url: https://x.example/\ntheme: {name: nosuchtheme}\n", 2, 9),
+    "theme custom_dir a number": ("site_url: https://x.example/\ntheme:\n  name: material\n  custom_dir: 5\n", 4, 3),
+    "duplicate key": ("site_url: https://x.example/\nsite_name: A\nsite_url: https://y.example/\n", 3, 1),
+    "inherit missing": ("INHERIT: base.yml\nsite_url: https://x.example/\n", 1, 1),
+    "inherit a list": ("INHERIT: [1]\nsite_url: https://x.example/\n", 1, 1),
+    "env tag on a mapping": ("site_url: !ENV {a: 1}\n", 1, 11),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SETTINGS))
+def test_bad_settings_fail_validate_and_build_at_their_position(tmp_path: Path, name: str) -> None:
+    text, line, column = BAD_SETTINGS[name]
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    checked = _cli(root, "validate")
+    assert checked.exit_code == 1 and "Traceback" not in checked.output, checked.output
+    assert checked.output.splitlines()[0].startswith(f"mkdocs.yml:{line}:{column}: error: "), checked.output
+    for fmt in ("json", "github"):
+        other = _cli(root, "validate", "--format", fmt)
+        assert other.exit_code == 1 and "mkdocs.yml" in other.output
+    built = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
+    _one_error_line(built, f"mkdocs.yml:{line}:{column}: error: ")
+    assert not (root / "site").exists()
+
+
+def test_a_settings_typo_suggests_the_key(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(BAD_SETTINGS["typo uptme"][0], encoding="utf-8")
+    assert "did you mean 'uptime'?" in _cli(root, "validate").output
+
+
+def test_settings_are_normalised(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(SETTINGS_OK.replace('"https://internal.example.com/"', "https://i.example/x")
+                                     .replace("https://status.example.com/", "https://status.example.com/sub"))
+    loaded = load_settings(root)
+    assert (loaded.site_url, loaded.internal_url) == ("https://status.example.com/sub/", "https://i.example/x/")
+    assert (loaded.uptime_days, loaded.weights.partial, loaded.history_page_size) == (90, 0.3, 30)
+    assert loaded.internal_name == "Acme Internal" and loaded.site_name == "Acme Status"
+
+
+def _mkdocs_reads(path: Path) -> dict:
+    """What MkDocs itself reads from a config file (INHERIT and !ENV resolved)."""
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    with path.open("rb") as file:
+        return yaml_load(file, get_yaml_loader())
+
+
+ENV_NAMES = ["STATUSGEN_T_A", "STATUSGEN_T_B"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(env=st.fixed_dictionaries({}, optional={name: st.sampled_from(["https://env.example/", "https://b.example/x",
+                                                                        "", "5"]) for name in ENV_NAMES}),
+       form=st.sampled_from(["!ENV STATUSGEN_T_A", "!ENV [STATUSGEN_T_A, 'https://default.example/']",
+                             "!ENV [STATUSGEN_T_A, STATUSGEN_T_B, 'https://default.example/']",
+                             "!ENV [STATUSGEN_T_A, STATUSGEN_T_B]"]))
+def test_env_tag_resolves_like_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+                                      form: str) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(SETTINGS_OK.replace("site_url: https://status.example.com/", f"site_url: {form}")
+                      + "markdown_extensions:\n  - pymdownx.emoji:\n"
+                        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    expected = _mkdocs_reads(config)["site_url"]
+    from generator.errors import ContentError
+
+    try:
+        loaded = load_settings(tmp_path)
+    except ContentError as exc:
+        assert not (isinstance(expected, str) and re.fullmatch(r"https://[a-z.]+/(x)?", expected)), exc
+        assert exc.diagnostics[0].line == 2 and exc.diagnostics[0].file == "mkdocs.yml"
+    else:
+        assert loaded.site_url == expected.rstrip("/") + "/"
+
+
+def test_inherit_merges_like_mkdocs_and_reports_in_the_parent(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, "config/base.yml", """\
+        site_name: Base Status
+        site_url: https://base.example/
+        theme: {name: material, language: en}
+        extra:
+          social: [{icon: x}]
+          statusgen:
+            uptime: {days: 30, partial_weight: 0.5}
+            history_page_size: 10
+        """)
+    (root / "mkdocs.yml").write_text("INHERIT: config/base.yml\nsite_name: Child Status\n"
+                                     "extra:\n  statusgen:\n    uptime: {partial_weight: 0.25}\n")
+    loaded = load_settings(root)
+    expected = _mkdocs_reads(root / "mkdocs.yml")
+    assert loaded.raw == expected
+    assert (loaded.site_name, loaded.site_url, loaded.uptime_days, loaded.weights.partial,
+            loaded.history_page_size) == ("Child Status", "https://base.example/", 30, 0.25, 10)
+    assert _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z").exit_code == 0
+    assert "Child Status" in (root / "site/public/index.html").read_text()
+    write(root, "config/base.yml", "site_url: https://base.example/\nextra:\n  statusgen:\n    history_page_size: x\n")
+    result = _cli(root, "validate")
+    assert result.exit_code == 1 and result.output.startswith("config/base.yml:4:5: error: "), result.output
+    write(root, "config/base.yml", "INHERIT: ../mkdocs.yml\n")
+    result = _cli(root, "validate")
+    assert result.exit_code == 1 and result.output.startswith("config/base.yml:1:1: error: "), result.output
+
+
+SETTING_PATHS = [("site_name",), ("site_url",), ("site_description",), ("theme",), ("theme", "name"),
+                 ("theme", "custom_dir"), ("extra",), ("extra", "statusgen"), ("extra", "statusgen", "uptime"),
+                 ("extra", "statusgen", "uptime", "days"), ("extra", "statusgen", "uptime", "major_weight"),
+                 ("extra", "statusgen", "uptime", "partial_weight"), ("extra", "statusgen", "history_page_size"),
+                 ("extra", "statusgen", "internal"), ("extra", "statusgen", "internal", "site_name"),
+                 ("extra", "statusgen", "internal", "site_url")]
+_YAML_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+                            | st.sampled_from(["https://x.example/a", "material", "0.5", "", "  "]),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                       max_size=3),
+                            max_leaves=6)
+
+
+@pytest.fixture(scope="module")
+def settings_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site(tmp_path_factory.mktemp("settings") / "repo")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(SETTING_PATHS), value=_YAML_VALUES)
+def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                     path: tuple[str, ...], value: object) -> None:
+    import yaml
+    from mkdocs.config import load_config
+
+    from generator.render_mkdocs import derive_config
+
+    config = yaml.safe_load(SETTINGS_OK)
+    holder = config
+    for key in path[:-1]:
+        holder = holder.setdefault(key, {}) if isinstance(holder.get(key), dict) else holder.setdefault(key, {})
+    holder[path[-1]] = value
+    (settings_site / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = _cli(settings_site, "validate")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code != 0:
+        errors = [line for line in result.output.splitlines() if ": error: " in line]
+        assert errors and all(re.match(r"mkdocs\.yml:\d+:\d+: error: \S", line) for line in errors), result.output
+        return
+    # Accepted: the build reads the same settings and MkDocs accepts what it is handed.
+    loaded = load_settings(settings_site)
+    work = tmp_path_factory.mktemp("derived")
+    (work / "docs").mkdir()
+    derived = derive_config(loaded.raw, settings_site, work / "docs", work / "site", site_name=loaded.site_name,
+                            site_url=loaded.site_url, nav=[], search=False, extra_css=[], extra_javascript=[],
+                            not_in_nav="")
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(derived), encoding="utf-8")
+    load_config(config_file=str(work / "mkdocs.yml"))

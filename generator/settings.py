@@ -153,7 +153,7 @@ class Settings:
     history_page_size: int = 30
     internal_name: str | None = None
     internal_url: str | None = None
-    #: the whole mkdocs.yml (INHERIT merged, !ENV resolved, other tags null), for the renderer to start from
+    #: the whole mkdocs.yml (INHERIT merged, !ENV resolved, other tags kept), for the renderer to start from
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -161,10 +161,21 @@ class Settings:
 
 
 class _Tagged:
-    """A value with a tag statusgen does not construct (``!!python/name:…``): MkDocs' business."""
+    """A value with a tag statusgen does not construct (``!!python/name:…``): MkDocs' business.
 
-    def __init__(self, tag: str) -> None:
-        self.tag = tag
+    It keeps its YAML node, and is written back as it was into the configuration the
+    renderer reads, so Material's emoji settings reach MkDocs intact.
+    """
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+        self.tag = node.tag
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Tagged:
+        return self  # never changed
+
+
+yaml.SafeDumper.add_representer(_Tagged, lambda dumper, tagged: tagged.node)
 
 
 class _SettingsBuilder(_Builder):
@@ -175,7 +186,7 @@ class _SettingsBuilder(_Builder):
             return self._env(node, path, depth)
         if node.tag not in _STANDARD_TAGS:
             self.count += 1
-            return _Tagged(node.tag)
+            return _Tagged(node)
         if isinstance(node, yaml.MappingNode) and any(key.tag == _MERGE for key, _ in node.value):
             return self._merge_keys(node, path, depth)
         return super().build(node, path, depth)
@@ -310,15 +321,6 @@ def _tags_statusgen_reads(data: dict[str, Any], report: _FileReporter) -> None:
             report.key(where, "yaml-tag", f"unsupported YAML tag '{value.tag}' in '{'.'.join(map(str, where))}'")
 
 
-def _without_tags(value: Any) -> Any:
-    """The settings for the renderer: tags statusgen cannot construct become null, as before."""
-    if isinstance(value, dict):
-        return {key: _without_tags(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_tags(item) for item in value]
-    return None if isinstance(value, _Tagged) else value
-
-
 def _check_theme(theme: ThemeSettings, root: Path, report: Reporter) -> None:
     """What MkDocs would refuse about the theme only once it renders."""
     themes = {entry.name for entry in entry_points(group="mkdocs.themes")}
@@ -360,7 +362,7 @@ def check_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
         site_name=model.site_name, site_url=model.site_url, site_description=model.site_description,
         uptime_days=uptime.days, weights=Weights(major=uptime.major_weight, partial=uptime.partial_weight),
         history_page_size=ours.history_page_size, internal_name=internal.site_name, internal_url=internal.site_url,
-        raw=_without_tags(config.data)), report.items
+        raw=config.data), report.items
 
 
 def load_settings(root: Path) -> Settings:

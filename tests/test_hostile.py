@@ -615,3 +615,19 @@ def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_pat
                             not_in_nav="")
     (work / "mkdocs.yml").write_text(yaml.safe_dump(derived), encoding="utf-8")
     load_config(config_file=str(work / "mkdocs.yml"))
+
+
+def test_tags_in_settings_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    root = make_site(tmp_path / "repo")
+    monkeypatch.setenv("STATUSGEN_T_URL", "https://env.example/status")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://status.acmepay.example/",
+                                                 "site_url: !ENV [STATUSGEN_T_URL, 'https://default.example/']")
+                      + "markdown_extensions:\n  - attr_list\n  - pymdownx.emoji:\n"
+                        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n")
+    assert _cli(root, "validate").exit_code == 0
+    result = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert "https://env.example/status/history.atom" in (root / "site/public/subscribe/index.html").read_text()

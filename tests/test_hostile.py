@@ -516,7 +516,7 @@ ENV_NAMES = ["STATUSGEN_T_A", "STATUSGEN_T_B"]
        form=st.sampled_from(["!ENV STATUSGEN_T_A", "!ENV [STATUSGEN_T_A, 'https://default.example/']",
                              "!ENV [STATUSGEN_T_A, STATUSGEN_T_B, 'https://default.example/']",
                              "!ENV [STATUSGEN_T_A, STATUSGEN_T_B]"]))
-def test_env_tag_resolves_like_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+def test_settings_env_tag_resolves_like_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
                                       form: str) -> None:
     config = tmp_path / "mkdocs.yml"
     config.write_text(SETTINGS_OK.replace("site_url: https://status.example.com/", f"site_url: {form}")
@@ -538,7 +538,7 @@ def test_env_tag_resolves_like_mkdocs(tmp_path: Path, monkeypatch: pytest.Monkey
         assert loaded.site_url == expected.rstrip("/") + "/"
 
 
-def test_inherit_merges_like_mkdocs_and_reports_in_the_parent(tmp_path: Path) -> None:
+def test_settings_inherit_merges_like_mkdocs_and_reports_in_the_parent(tmp_path: Path) -> None:
     root = make_site(tmp_path / "repo")
     write(root, "config/base.yml", """\
         site_name: Base Status
@@ -617,7 +617,7 @@ def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_pat
     load_config(config_file=str(work / "mkdocs.yml"))
 
 
-def test_tags_in_settings_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_settings_tags_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
     root = make_site(tmp_path / "repo")
     monkeypatch.setenv("STATUSGEN_T_URL", "https://env.example/status")

@@ -345,17 +345,17 @@ def check_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
     report.items += problems
     _tags_statusgen_reads(config.data, report)
     if not report.ok:
-        return None, report.items
+        return None, sorted(report.items)
     model = apply_schema(MkDocsSettings, Located(config.data), report)
     if model is None:
-        return None, report.items
+        return None, sorted(report.items)
     if model.site_url is None:
         report.key(("site_url",), "no-site-url", "site_url is not set; feeds, the JSON API and the calendar need "
                    "absolute links (set it to the address the public site is published at)")
     if model.theme:
         _check_theme(model.theme, root, report)
     if not report.ok:
-        return None, report.items
+        return None, sorted(report.items)
     ours = (model.extra.statusgen if model.extra else None) or StatusgenSettings()
     uptime, internal = ours.uptime or UptimeSettings(), ours.internal or InternalSettings()
     return Settings(

@@ -84,7 +84,7 @@ def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, si
 def render_internal(root: Path, settings: Settings, content: Content, snap: Snapshot, work: Path, site_dir: Path,
                     strict: bool, epoch: int) -> tuple[int, list[str]]:
     docs = work / "internal-docs"
-    assert settings.site_url is not None  # build() refuses to run without it
+    assert settings.site_url is not None  # load_settings() refuses settings without it
     pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
     pages = internal_pages(content, snap, settings.site_url, pattern)
     write_docs(docs, pages)
@@ -114,10 +114,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     root = root.resolve()
     out = (out if out.is_absolute() else Path.cwd() / out).resolve()
     progress.stage(f"validating content in {root / 'content'}")
-    settings = load_settings(root)
-    if not settings.site_url:
-        raise StatusgenError("mkdocs.yml:1:1: error: site_url is not set; feeds, the JSON API and the calendar "
-                             "need absolute links (set it to the address the public site is published at)")
+    settings = load_settings(root)  # refuses settings without site_url, as validate does
     content, diagnostics = require_content(root, now.date())
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")

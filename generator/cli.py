@@ -19,6 +19,7 @@ from . import clock
 from .errors import ContentError, Diagnostic, StatusgenError
 from .loader import load_content
 from .models import SCHEMAS
+from .settings import check_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,7 +75,10 @@ def print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     """Check every content file against its template and the rules."""
     now = clock.build_time(now_text)
-    content, diagnostics = load_content(root, now.date())
+    # mkdocs.yml too: the pre-commit hook runs validate when it changes, and build refuses what this reports.
+    diagnostics = check_settings(root)[1]
+    content, found = load_content(root, now.date())
+    diagnostics += found
     print_diagnostics(diagnostics, fmt)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors

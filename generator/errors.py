@@ -40,9 +40,11 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
     def format_github(self) -> str:
+        """A GitHub workflow command; escaped so that no file name or message can end it or start another."""
         kind = "error" if self.severity == "error" else "warning"
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.file},line={self.line},col={self.column},title=statusgen {self.code}::{message}"
+        properties = {"file": self.file, "line": self.line, "col": self.column, "title": f"statusgen {self.code}"}
+        listed = ",".join(f"{key}={_github_property(str(value))}" for key, value in properties.items())
+        return f"::{kind} {listed}::{_github_data(self.message)}"
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -51,6 +53,16 @@ class Diagnostic:
 def visible(text: str) -> str:
     """``text`` with every control or invisible line-breaking character written as an escape (``\\x1b``)."""
     return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
+
+
+def _github_data(text: str) -> str:
+    """Escape a workflow command's message as the runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """Escape a workflow command's property value: ``:`` and ``,`` also end one."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 class StatusgenError(Exception):

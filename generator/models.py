@@ -86,9 +86,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _p
 OptionalLine = Annotated[str, _printable(multiline=False)]
 OptionalText = Annotated[str, _printable(multiline=True)]
 
-#: The times content may name: later arithmetic (windows of days, feeds, calendars) must not overflow.
+#: The times statusgen accepts, in content and from options (UTC, inclusive): later arithmetic (windows
+#: of days, feeds, calendars, and the 32-bit gzip mtime MkDocs writes from SOURCE_DATE_EPOCH) cannot overflow.
 EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.timezone.utc)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+_OUT_OF_RANGE = f"is outside {EARLIEST:%Y-%m-%d} .. {LATEST:%Y-%m-%d} (UTC)"
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -112,16 +114,14 @@ def _to_utc(value: dt.datetime) -> dt.datetime:
         moment = value.astimezone(dt.timezone.utc)
     except (OverflowError, ValueError):
         moment = None
-    if moment is None or not EARLIEST <= moment < LATEST:
-        raise PydanticCustomError("time_range", "is outside the years {low} to {high}",
-                                  {"low": EARLIEST.year, "high": LATEST.year - 1})
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise PydanticCustomError("time_range", _OUT_OF_RANGE)
     return moment
 
 
 def _date_in_range(value: dt.date) -> dt.date:
-    if not EARLIEST.date() <= value < LATEST.date():
-        raise PydanticCustomError("time_range", "is outside the years {low} to {high}",
-                                  {"low": EARLIEST.year, "high": LATEST.year - 1})
+    if not EARLIEST.date() <= value <= LATEST.date():
+        raise PydanticCustomError("time_range", _OUT_OF_RANGE)
     return value
 
 

@@ -1,7 +1,11 @@
 """Site settings read from ``mkdocs.yml``: the site's name and URL, and ours under ``extra.statusgen``.
 
-Read as plain YAML (unknown tags such as ``!!python/name`` are tolerated), so the
-core does not depend on MkDocs to know what to build.
+Checked like content: every problem is a :class:`~generator.errors.Diagnostic` at
+the line and column of the offending key, so ``validate`` reports what ``build``
+would refuse. Read as located YAML without importing MkDocs, but the way MkDocs
+reads it: ``!ENV`` is resolved, ``INHERIT`` deep-merges a parent file, and
+unknown tags (``!!python/name:…`` in Material's emoji settings) are tolerated in
+the parts statusgen does not read.
 
     extra:
       statusgen:
@@ -12,21 +16,131 @@ core does not depend on MkDocs to know what to build.
 
 from __future__ import annotations
 
+import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic_core import PydanticCustomError
 
-from .errors import StatusgenError
+from .errors import ContentError, Diagnostic, Severity
+from .source import Located, _Builder, _Problem, parse_yaml, read_text
 from .uptime import Weights
+from .validate import Reporter, apply_schema
+
+FILE = "mkdocs.yml"
+#: The bounds of the numeric settings (a longer window or page gains nothing and costs time).
+MAX_UPTIME_DAYS = 3650
+MAX_HISTORY_PAGE_SIZE = 1000
+
+Where = tuple[str, int, int]
+_STANDARD_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:null",
+                            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                            "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"})
+_MERGE = "tag:yaml.org,2002:merge"
+_RESOLVER = yaml.resolver.Resolver()
+#: What an absolute URL may hold: RFC 3986's ASCII characters, no space or quote.
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    pass
+# --- The model ----------------------------------------------------------------------------
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+def _printable(value: str) -> str:
+    """One line of text a page, a feed and a badge can all carry."""
+    for char in value:
+        code = ord(char)
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or 0xFDD0 <= code <= 0xFDEF \
+                or code & 0xFFFE == 0xFFFE:
+            raise PydanticCustomError("control_character", "contains the character U+{code}, which a page or "
+                                      "feed cannot show; remove it", {"code": f"{code:04X}"})
+    if not value.strip():
+        raise PydanticCustomError("string_too_short", "must not be empty")
+    return value
+
+
+def _absolute_url(value: str) -> str:
+    """An absolute http(s) address ending in ``/``: feeds and the API build links by appending to it."""
+    from urllib.parse import urlsplit
+
+    problem = None
+    if not _URL_CHARS.fullmatch(value):
+        problem = "must be an absolute http(s) URL of printable ASCII, without spaces (write '%20')"
+    else:
+        parts = urlsplit(value)
+        try:
+            parts.port
+        except ValueError:
+            problem = "has an invalid port"
+        if problem is None and (parts.scheme not in ("http", "https") or not parts.hostname):
+            problem = "must be an absolute http(s) URL, like https://status.example.com/"
+        elif problem is None and (parts.query or parts.fragment or "?" in value or "#" in value):
+            problem = "must not have a '?query' or '#fragment'"
+    if problem:
+        raise PydanticCustomError("url", "{value!r} {problem}", {"value": value[:80], "problem": problem})
+    return value if value.endswith("/") else value + "/"
+
+
+Text = Annotated[str, Strict(), AfterValidator(_printable)]
+Url = Annotated[str, Strict(), AfterValidator(_absolute_url)]
+Weight = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UptimeSettings(_Closed):
+    days: Annotated[int, Strict(), Field(ge=1, le=MAX_UPTIME_DAYS)] = 90
+    major_weight: Weight = 1.0
+    partial_weight: Weight = 0.3
+
+
+class InternalSettings(_Closed):
+    site_name: Text | None = None
+    site_url: Url | None = None
+
+
+class StatusgenSettings(_Closed):
+    """``extra.statusgen``: closed, so a typo is an error at its line instead of a silent default."""
+
+    uptime: UptimeSettings | None = None
+    history_page_size: Annotated[int, Strict(), Field(ge=1, le=MAX_HISTORY_PAGE_SIZE)] = 30
+    internal: InternalSettings | None = None
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class ExtraSettings(_Open):
+    statusgen: StatusgenSettings | None = None
+
+
+class ThemeSettings(_Open):
+    name: Text = "material"
+    custom_dir: Text | None = None
+
+
+class MkDocsSettings(_Open):
+    """The parts of ``mkdocs.yml`` statusgen reads; MkDocs checks the rest when it renders."""
+
+    site_name: Text = "Status"
+    site_url: Url | None = None
+    site_description: Text | None = None
+    theme: ThemeSettings | None = None
+    extra: ExtraSettings | None = None
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _theme_by_name(cls, value: Any) -> Any:
+        """``theme: material`` is short for ``theme: {name: material}``."""
+        return {"name": value} if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -39,41 +153,221 @@ class Settings:
     history_page_size: int = 30
     internal_name: str | None = None
     internal_url: str | None = None
-    #: the whole mkdocs.yml, for the renderer to start from
+    #: the whole mkdocs.yml (INHERIT merged, !ENV resolved, other tags kept), for the renderer to start from
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def load_settings(root: Path) -> Settings:
-    path = root / "mkdocs.yml"
+# --- Reading -----------------------------------------------------------------------------
+
+
+class _Tagged:
+    """A value with a tag statusgen does not construct (``!!python/name:…``): MkDocs' business.
+
+    It keeps its YAML node, and is written back as it was into the configuration the
+    renderer reads, so Material's emoji settings reach MkDocs intact.
+    """
+
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+        self.tag = node.tag
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Tagged:
+        return self  # never changed
+
+
+yaml.SafeDumper.add_representer(_Tagged, lambda dumper, tagged: tagged.node)
+
+
+class _SettingsBuilder(_Builder):
+    """The content builder, plus MkDocs' ``!ENV``, YAML merge keys, and other tags kept opaque."""
+
+    def build(self, node: yaml.Node, path: tuple[str | int, ...], depth: int = 0) -> Any:
+        if node.tag == "!ENV":
+            return self._env(node, path, depth)
+        if node.tag not in _STANDARD_TAGS:
+            self.count += 1
+            return _Tagged(node)
+        if isinstance(node, yaml.MappingNode) and any(key.tag == _MERGE for key, _ in node.value):
+            return self._merge_keys(node, path, depth)
+        return super().build(node, path, depth)
+
+    def _env(self, node: yaml.Node, path: tuple[str | int, ...], depth: int) -> Any:
+        """``!ENV NAME`` or ``!ENV [NAME, …, default]``, as pyyaml_env_tag (MkDocs' own) resolves it."""
+        children = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not isinstance(node, (yaml.ScalarNode, yaml.SequenceNode)) or not children or \
+                not all(isinstance(child, yaml.ScalarNode) for child in children[:-1] or children):
+            raise _Problem(*self.where(node), "yaml-env", "!ENV takes a variable name or a list [NAME, …, default]")
+        default = self.build(children[-1], path, depth + 1) if len(children) > 1 else None
+        for child in children[:-1] if len(children) > 1 else children:
+            if child.value in os.environ:
+                value = os.environ[child.value]
+                tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+                return self.build(yaml.ScalarNode(tag, value, node.start_mark, node.end_mark), path, depth)
+        return default
+
+    def _merge_keys(self, node: yaml.MappingNode, path: tuple[str | int, ...], depth: int) -> Any:
+        """``<<: *anchor``: keys of the named mappings that the mapping does not set itself."""
+        merged: dict[str, Any] = {}
+        for key, value in node.value:
+            if key.tag != _MERGE:
+                continue
+            for source in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                data = self.build(source, path, depth + 1)
+                if not isinstance(data, dict):
+                    raise _Problem(*self.where(source), "yaml-merge-key", "'<<' must name a mapping")
+                for name, item in data.items():
+                    merged.setdefault(name, item)
+        own = yaml.MappingNode(node.tag, [(k, v) for k, v in node.value if k.tag != _MERGE], node.start_mark,
+                               node.end_mark)
+        return {**merged, **super().build(own, path, depth)}
+
+
+@dataclass
+class _Config:
+    data: dict[str, Any]
+    positions: dict[tuple[str | int, ...], Where]
+
+
+def _read(path: Path, rel: str, root: Path, chain: tuple[Path, ...]) -> tuple[_Config | None, list[Diagnostic]]:
+    """One settings file and the files it inherits from, merged."""
+    text, problems = read_text(path, rel)
+    if text is None:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None, parse_yaml(text, rel)[1]  # the same located message as for content
+    builder = _SettingsBuilder(0)
+    try:
+        data = builder.build(node, ()) if node is not None else {}
+    except _Problem as problem:
+        return None, [Diagnostic(rel, problem.line, problem.column, "error", problem.code, problem.message)]
+    problems = [Diagnostic(rel, p.line, p.column, "error", p.code, p.message) for p in builder.duplicates]
+    positions: dict[tuple[str | int, ...], Where] = {p: (rel, *lc) for p, lc in builder.positions.items()}
+    positions[()] = (rel, 1, 1)
+    if not isinstance(data, dict):
+        return None, [Diagnostic(rel, 1, 1, "error", "not-a-mapping", "expected a mapping of settings")]
+    config = _Config(data, positions)
+    if "INHERIT" not in data:
+        return config, problems
+    parent, more = _inherit(config, data.pop("INHERIT"), path, root, chain)
+    problems += more
+    if parent is None:
+        return None, problems
+    return _Config(_deep_merge(parent.data, data), {**parent.positions, **positions}), problems
+
+
+def _inherit(config: _Config, name: Any, path: Path, root: Path, chain: tuple[Path, ...]
+             ) -> tuple[_Config | None, list[Diagnostic]]:
+    """The parent named by ``INHERIT``, relative to the file naming it (as MkDocs does)."""
+    file, line, column = config.positions[("INHERIT",)]
+
+    def error(message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(file, line, column, "error", "inherit", message)]
+
+    if not isinstance(name, str) or not name.strip():
+        return error("INHERIT must name a settings file, like 'base.yml'")
+    parent = Path(os.path.normpath(path.parent / name))
+    if parent in chain or parent == path:
+        return error(f"INHERIT: '{name}' inherits back from this file")
+    if not parent.is_file():
+        return error(f"INHERIT: the file '{name}' does not exist")
+    return _read(parent, os.path.relpath(parent, root), root, chain + (path,))
+
+
+def _deep_merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """MkDocs' INHERIT (mergedeep): mappings merge key by key, the child's value wins for anything else."""
+    for key, value in child.items():
+        if isinstance(base.get(key), dict) and isinstance(value, dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+class _FileReporter(Reporter):
+    """A Reporter over settings that may come from several files (``INHERIT``)."""
+
+    def __init__(self, positions: dict[tuple[str | int, ...], Where]) -> None:
+        super().__init__(FILE)
+        self.positions = positions
+
+    def key(self, path: tuple[str | int, ...], code: str, message: str, severity: Severity = "error") -> None:
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        file, line, column = self.positions[path]
+        self.items.append(Diagnostic(file, line, column, severity, code, message))
+
+
+def _tags_statusgen_reads(data: dict[str, Any], report: _FileReporter) -> None:
+    """An unconstructed tag is fine for MkDocs' settings, an error in ours."""
+    theme, extra = data.get("theme"), data.get("extra")
+    read: list[tuple[tuple[str | int, ...], Any]] = [((name,), data.get(name)) for name in
+                                                     ("site_name", "site_url", "site_description", "theme", "extra")]
+    if isinstance(theme, dict):
+        read += [(("theme", name), theme.get(name)) for name in ("name", "custom_dir")]
+    if isinstance(extra, dict):
+        stack: list[tuple[tuple[str | int, ...], Any]] = [(("extra", "statusgen"), extra.get("statusgen"))]
+        while stack:
+            where, value = stack.pop()
+            read.append((where, value))
+            if isinstance(value, dict):
+                stack += [(where + (k,), v) for k, v in value.items()]
+            elif isinstance(value, list):
+                stack += [(where + (i,), v) for i, v in enumerate(value)]
+    for where, value in read:
+        if isinstance(value, _Tagged):
+            report.key(where, "yaml-tag", f"unsupported YAML tag '{value.tag}' in '{'.'.join(map(str, where))}'")
+
+
+def _check_theme(theme: ThemeSettings, root: Path, report: Reporter) -> None:
+    """What MkDocs would refuse about the theme only once it renders."""
+    themes = {entry.name for entry in entry_points(group="mkdocs.themes")}
+    if theme.name not in themes:
+        report.key(("theme", "name"), "unknown-theme",
+                   f"theme '{theme.name}' is not installed; installed: {', '.join(sorted(themes))}")
+    if "custom_dir" in theme.model_fields_set and not (theme.custom_dir and (root / theme.custom_dir).is_dir()):
+        report.key(("theme", "custom_dir"), "no-custom-dir",
+                   f"theme.custom_dir {theme.custom_dir!r} must name a folder beside {FILE}")
+
+
+def check_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
+    """The site's settings, or ``None`` and the diagnostics that say why they cannot be used."""
+    path = root / FILE
     if not path.is_file():
-        raise StatusgenError(f"mkdocs.yml:1:1: error: no mkdocs.yml in {root}: it names the site and its theme")
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
-        raise StatusgenError(f"mkdocs.yml:{where}: error: YAML syntax error: {exc.problem}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise StatusgenError(f"mkdocs.yml:1:1: error: cannot read: {' '.join(str(exc).split())}") from None
-    if not isinstance(raw, dict):
-        raise StatusgenError("mkdocs.yml:1:1: error: expected a mapping of settings")
-    ours = ((raw.get("extra") or {}).get("statusgen") or {})
-    uptime = ours.get("uptime") or {}
-    internal = ours.get("internal") or {}
-    try:
-        weights = Weights(major=float(uptime.get("major_weight", 1.0)), partial=float(uptime.get("partial_weight", 0.3)))
-        days = int(uptime.get("days", 90))
-        page_size = int(ours.get("history_page_size", 30))
-    except (TypeError, ValueError) as exc:
-        raise StatusgenError(f"mkdocs.yml:1:1: error: invalid extra.statusgen setting: {exc}") from None
-    if not (0 <= weights.partial <= 1 and 0 <= weights.major <= 1 and days > 0 and page_size > 0):
-        raise StatusgenError("mkdocs.yml:1:1: error: extra.statusgen: weights must be within 0..1, "
-                             "days and history_page_size positive")
-    site_url = raw.get("site_url") or None
-    if site_url and not str(site_url).endswith("/"):
-        site_url = f"{site_url}/"
+        return None, [Diagnostic(FILE, 1, 1, "error", "no-settings",
+                                 f"no {FILE} in {root}: it names the site, its address and its theme")]
+    config, problems = _read(path, FILE, root, ())
+    if config is None:
+        return None, problems
+    report = _FileReporter(config.positions)
+    report.items += problems
+    _tags_statusgen_reads(config.data, report)
+    if not report.ok:
+        return None, sorted(report.items)
+    model = apply_schema(MkDocsSettings, Located(config.data), report)
+    if model is None:
+        return None, sorted(report.items)
+    if model.site_url is None:
+        report.key(("site_url",), "no-site-url", "site_url is not set; feeds, the JSON API and the calendar need "
+                   "absolute links (set it to the address the public site is published at)")
+    if model.theme:
+        _check_theme(model.theme, root, report)
+    if not report.ok:
+        return None, sorted(report.items)
+    ours = (model.extra.statusgen if model.extra else None) or StatusgenSettings()
+    uptime, internal = ours.uptime or UptimeSettings(), ours.internal or InternalSettings()
     return Settings(
-        site_name=str(raw.get("site_name") or "Status"), site_url=site_url,
-        site_description=raw.get("site_description"), uptime_days=days, weights=weights,
-        history_page_size=page_size, internal_name=internal.get("site_name"), internal_url=internal.get("site_url"),
-        raw=raw)
+        site_name=model.site_name, site_url=model.site_url, site_description=model.site_description,
+        uptime_days=uptime.days, weights=Weights(major=uptime.major_weight, partial=uptime.partial_weight),
+        history_page_size=ours.history_page_size, internal_name=internal.site_name, internal_url=internal.site_url,
+        raw=config.data), report.items
+
+
+def load_settings(root: Path) -> Settings:
+    """The site's settings; raises :class:`ContentError` with every problem found in them."""
+    settings, diagnostics = check_settings(root)
+    if settings is None:
+        raise ContentError(diagnostics)
+    return settings

@@ -714,3 +714,330 @@ def test_update_waits_for_the_lock_then_gives_up_clearly(site: Path, monkeypatch
     again = cli_run(site, "update", INC_ID, "--status", "monitoring", "--message", "Better.",
                     "--at", "2026-03-30T15:10:00Z", "--now", "2026-03-30T15:20:00Z")
     assert again.exit_code == 0, again.output
+
+
+# --- settings, clock and diagnostic formats -------------------------------------------------------------------------
+
+def _github_unescape(text: str) -> str:
+    """The inverse of GitHub's workflow-command escaping, as the runner applies it."""
+    for escaped, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, char)
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(file=st.text(), message=st.text(), code=st.text(), line=st.integers(1, 10**6),
+       severity=st.sampled_from(["error", "warning"]))
+def test_github_annotation_cannot_be_injected(file: str, message: str, code: str, line: int, severity: str) -> None:
+    from generator.errors import Diagnostic, visible
+
+    output = Diagnostic(file, line, 3, severity, code, message).format_github()  # type: ignore[arg-type]
+    assert "\n" not in output and "\r" not in output
+    assert output.startswith(f"::{severity} ")
+    properties, _, data = output.removeprefix(f"::{severity} ").partition("::")
+    values = dict(item.split("=", 1) for item in properties.split(","))
+    assert {key: _github_unescape(value) for key, value in values.items()} == {
+        "file": visible(file), "line": str(line), "col": "3", "title": f"statusgen {code}"}
+    assert _github_unescape(data) == visible(message)  # control characters are shown as escapes, never as such
+
+
+def _cli(root: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    return CliRunner().invoke(cli, ["--root", str(root), *args], env=env)
+
+
+def _one_error_line(result, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """A user error: exactly one line starting with ``prefix``, a non-zero exit, no traceback."""
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(prefix), result.output
+
+
+_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def clock_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site(tmp_path_factory.mktemp("clock") / "repo")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(epoch=st.one_of(st.integers(), st.integers(-10**40, 10**40), st.integers(-10**5, 10**12)))
+def test_source_date_epoch_out_of_range_is_one_line(clock_site: Path, epoch: int) -> None:
+    result = _cli(clock_site, "validate", env={"SOURCE_DATE_EPOCH": str(epoch)})
+    if _EARLIEST.timestamp() <= epoch <= _LATEST.timestamp():
+        assert result.exit_code == 0, result.output
+    else:
+        _one_error_line(result, "statusgen: error: SOURCE_DATE_EPOCH")
+        assert result.exit_code == 2
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sign=st.sampled_from("+-"), amount=st.one_of(st.integers(0, 10**30), st.integers(0, 10**7)),
+       unit=st.sampled_from("smhd"))
+def test_relative_now_out_of_range_is_one_line(clock_site: Path, sign: str, amount: int, unit: str) -> None:
+    seconds = amount * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit] * (1 if sign == "+" else -1)
+    target = time.time() + seconds
+    result = _cli(clock_site, "validate", "--now", f"{sign}{amount}{unit}")
+    if min(abs(target - _EARLIEST.timestamp()), abs(target - _LATEST.timestamp())) < 86400:
+        return  # too near a bound to say which side the clock puts it
+    if _EARLIEST.timestamp() <= target <= _LATEST.timestamp():
+        assert result.exit_code == 0, result.output
+    else:
+        _one_error_line(result, "statusgen: error: --now")
+        assert result.exit_code == 2
+
+
+EDGE_TIMES = ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-01:00",
+              "9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "2100-01-01T00:00:01Z", "2106-02-07T06:28:16Z", "+99999999999d",
+              "-99999999999d", "-999999999999999999999s", "+40000d"]
+
+
+@pytest.mark.parametrize("value", EDGE_TIMES)
+def test_times_out_of_range_are_refused_naming_the_option(clock_site: Path, tmp_path: Path, value: str) -> None:
+    inc = clock_site / INC
+    before = inc.read_bytes()
+    _one_error_line(_cli(clock_site, "validate", "--now", value), "statusgen: error: --now")
+    _one_error_line(_cli(clock_site, "build", "-q", "--out", str(tmp_path / "out"), "--now", value),
+                    "statusgen: error: --now")
+    assert not (tmp_path / "out").exists()
+    _one_error_line(_cli(clock_site, "update", "2026-03-30-payment-outage", "--status", "monitoring",
+                         "--message", "m", "--now", "2026-11-26T12:00:00Z", "--at", value), "statusgen: error: --at")
+    _one_error_line(_cli(clock_site, "update", "2026-03-30-payment-outage", "--status", "monitoring",
+                         "--message", "m", "--now", value), "statusgen: error: --now")
+    assert inc.read_bytes() == before
+
+
+@pytest.mark.parametrize("now", ["1970-01-01T00:00:00Z", "2100-01-01T00:00:00Z"])
+def test_build_at_the_ends_of_the_time_range(tmp_path: Path, now: str) -> None:
+    root = make_site(tmp_path / "repo")
+    result = _cli(root, "build", "-q", "--now", now)
+    assert result.exit_code == 0, result.output
+    assert (root / "site/public/history.atom").is_file() and (root / "site/public/maintenance.ics").is_file()
+
+
+SETTINGS_OK = """\
+site_name: Acme Status
+site_url: https://status.example.com/
+theme:
+  name: material
+extra:
+  statusgen:
+    uptime: {days: 90, major_weight: 1.0, partial_weight: 0.3}
+    history_page_size: 30
+    internal: {site_name: Acme Internal, site_url: "https://internal.example.com/"}
+"""
+
+#: (mkdocs.yml, the line and column reported). Each is one class of broken setting.
+BAD_SETTINGS = {
+    "yaml syntax": ("site_name: Acme\nsite_url: [https://x.example/\n", 3, 1),
+    "no site_url": ("site_name: Acme Status\n", 1, 1),
+    "empty site_url": ("site_name: Acme\nsite_url:\n", 2, 1),
+    "relative site_url": ("site_name: Acme\nsite_url: status.example.com\n", 2, 1),
+    "ftp site_url": ("site_name: Acme\nsite_url: ftp://status.example.com/\n", 2, 1),
+    "site_url with a space": ("site_name: Acme\nsite_url: https://status.example.com/a b\n", 2, 1),
+    "site_url a list": ("site_name: Acme\nsite_url: [1]\n", 2, 1),
+    "site_name a list": ("site_name: [1]\nsite_url: https://x.example/\n", 1, 1),
+    "site_name empty": ("site_name: ''\nsite_url: https://x.example/\n", 1, 1),
+    "site_name escape": ('site_name: "Acme \\e[31m"\nsite_url: https://x.example/\n', 1, 1),
+    "site_name newline": ('site_name: "Acme\\nStatus"\nsite_url: https://x.example/\n', 1, 1),
+    "site_description bell": ('site_url: https://x.example/\nsite_description: "\\a"\n', 2, 1),
+    "site_name python tag": ("site_url: https://x.example/\nsite_name: !!python/name:os.system\n", 2, 1),
+    "not a mapping": ("- site_url\n", 1, 1),
+    "extra a list": ("site_url: https://x.example/\nextra: [1]\n", 2, 1),
+    "statusgen text": ("site_url: https://x.example/\nextra:\n  statusgen: hello\n", 3, 3),
+    "internal text": ("site_url: https://x.example/\nextra: {statusgen: {internal: hello}}\n", 2, 21),
+    "typo uptme": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptme: {days: 30}\n", 4, 5),
+    "days huge": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime:\n      days: 999999\n", 5, 7),
+    "days zero": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {days: 0}\n", 4, 14),
+    "days text": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {days: '90'}\n", 4, 14),
+    "days true": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {days: true}\n", 4, 14),
+    "partial lots": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime:\n"
+                     "      partial_weight: lots\n", 5, 7),
+    "major above 1": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {major_weight: 2}\n", 4, 14),
+    "partial nan": ("site_url: https://x.example/\nextra:\n  statusgen:\n    uptime: {partial_weight: .nan}\n",
+                    4, 14),
+    "page size 0": ("site_url: https://x.example/\nextra:\n  statusgen:\n    history_page_size: 0\n", 4, 5),
+    "internal url relative": ("site_url: https://x.example/\nextra:\n  statusgen:\n    internal:\n"
+                              "      site_url: internal\n", 5, 7),
+    "internal unknown key": ("site_url: https://x.example/\nextra:\n  statusgen:\n    internal:\n"
+                             "      url: https://i.example/\n", 5, 7),
+    "theme a list": ("site_url: https://x.example/\ntheme: [1]\n", 2, 1),
+    "theme unknown": ("site_url: https://x.example/\ntheme: {name: nosuchtheme}\n", 2, 9),
+    "theme custom_dir a number": ("site_url: https://x.example/\ntheme:\n  name: material\n  custom_dir: 5\n", 4, 3),
+    "duplicate key": ("site_url: https://x.example/\nsite_name: A\nsite_url: https://y.example/\n", 3, 1),
+    "inherit missing": ("INHERIT: base.yml\nsite_url: https://x.example/\n", 1, 1),
+    "inherit a list": ("INHERIT: [1]\nsite_url: https://x.example/\n", 1, 1),
+    "env tag on a mapping": ("site_url: !ENV {a: 1}\n", 1, 11),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SETTINGS))
+def test_bad_settings_fail_validate_and_build_at_their_position(tmp_path: Path, name: str) -> None:
+    text, line, column = BAD_SETTINGS[name]
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    checked = _cli(root, "validate")
+    assert checked.exit_code == 1 and "Traceback" not in checked.output, checked.output
+    assert checked.output.splitlines()[0].startswith(f"mkdocs.yml:{line}:{column}: error: "), checked.output
+    for fmt in ("json", "github"):
+        other = _cli(root, "validate", "--format", fmt)
+        assert other.exit_code == 1 and "mkdocs.yml" in other.output
+    built = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
+    _one_error_line(built, f"mkdocs.yml:{line}:{column}: error: ")
+    assert not (root / "site").exists()
+
+
+def test_a_settings_typo_suggests_the_key(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(BAD_SETTINGS["typo uptme"][0], encoding="utf-8")
+    assert "did you mean 'uptime'?" in _cli(root, "validate").output
+
+
+def test_settings_are_normalised(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text(SETTINGS_OK.replace('"https://internal.example.com/"', "https://i.example/x")
+                                     .replace("https://status.example.com/", "https://status.example.com/sub"))
+    loaded = load_settings(root)
+    assert (loaded.site_url, loaded.internal_url) == ("https://status.example.com/sub/", "https://i.example/x/")
+    assert (loaded.uptime_days, loaded.weights.partial, loaded.history_page_size) == (90, 0.3, 30)
+    assert loaded.internal_name == "Acme Internal" and loaded.site_name == "Acme Status"
+
+
+def _mkdocs_reads(path: Path) -> dict:
+    """What MkDocs itself reads from a config file (INHERIT and !ENV resolved)."""
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    with path.open("rb") as file:
+        return yaml_load(file, get_yaml_loader())
+
+
+ENV_NAMES = ["STATUSGEN_T_A", "STATUSGEN_T_B"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(env=st.fixed_dictionaries({}, optional={name: st.sampled_from(["https://env.example/", "https://b.example/x",
+                                                                        "", "5"]) for name in ENV_NAMES}),
+       form=st.sampled_from(["!ENV STATUSGEN_T_A", "!ENV [STATUSGEN_T_A, 'https://default.example/']",
+                             "!ENV [STATUSGEN_T_A, STATUSGEN_T_B, 'https://default.example/']",
+                             "!ENV [STATUSGEN_T_A, STATUSGEN_T_B]"]))
+def test_settings_env_tag_resolves_like_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+                                      form: str) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(SETTINGS_OK.replace("site_url: https://status.example.com/", f"site_url: {form}")
+                      + "markdown_extensions:\n  - pymdownx.emoji:\n"
+                        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    expected = _mkdocs_reads(config)["site_url"]
+    from generator.errors import ContentError
+
+    try:
+        loaded = load_settings(tmp_path)
+    except ContentError as exc:
+        assert not (isinstance(expected, str) and re.fullmatch(r"https://[a-z.]+/(x)?", expected)), exc
+        assert exc.diagnostics[0].line == 2 and exc.diagnostics[0].file == "mkdocs.yml"
+    else:
+        assert loaded.site_url == expected.rstrip("/") + "/"
+
+
+def test_settings_inherit_merges_like_mkdocs_and_reports_in_the_parent(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, "config/base.yml", """\
+        site_name: Base Status
+        site_url: https://base.example/
+        theme: {name: material, language: en}
+        extra:
+          social: [{icon: x}]
+          statusgen:
+            uptime: {days: 30, partial_weight: 0.5}
+            history_page_size: 10
+        """)
+    (root / "mkdocs.yml").write_text("INHERIT: config/base.yml\nsite_name: Child Status\n"
+                                     "extra:\n  statusgen:\n    uptime: {partial_weight: 0.25}\n")
+    loaded = load_settings(root)
+    expected = _mkdocs_reads(root / "mkdocs.yml")
+    assert loaded.raw == expected
+    assert (loaded.site_name, loaded.site_url, loaded.uptime_days, loaded.weights.partial,
+            loaded.history_page_size) == ("Child Status", "https://base.example/", 30, 0.25, 10)
+    assert _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z").exit_code == 0
+    assert "Child Status" in (root / "site/public/index.html").read_text()
+    write(root, "config/base.yml", "site_url: https://base.example/\nextra:\n  statusgen:\n    history_page_size: x\n")
+    result = _cli(root, "validate")
+    assert result.exit_code == 1 and result.output.startswith("config/base.yml:4:5: error: "), result.output
+    write(root, "config/base.yml", "INHERIT: ../mkdocs.yml\n")
+    result = _cli(root, "validate")
+    assert result.exit_code == 1 and result.output.startswith("config/base.yml:1:1: error: "), result.output
+
+
+SETTING_PATHS = [("site_name",), ("site_url",), ("site_description",), ("theme",), ("theme", "name"),
+                 ("theme", "custom_dir"), ("extra",), ("extra", "statusgen"), ("extra", "statusgen", "uptime"),
+                 ("extra", "statusgen", "uptime", "days"), ("extra", "statusgen", "uptime", "major_weight"),
+                 ("extra", "statusgen", "uptime", "partial_weight"), ("extra", "statusgen", "history_page_size"),
+                 ("extra", "statusgen", "internal"), ("extra", "statusgen", "internal", "site_name"),
+                 ("extra", "statusgen", "internal", "site_url")]
+_YAML_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+                            | st.sampled_from(["https://x.example/a", "material", "0.5", "", "  "]),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                       max_size=3),
+                            max_leaves=6)
+
+
+@pytest.fixture(scope="module")
+def settings_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site(tmp_path_factory.mktemp("settings") / "repo")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(SETTING_PATHS), value=_YAML_VALUES)
+def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                     path: tuple[str, ...], value: object) -> None:
+    import yaml
+    from mkdocs.config import load_config
+
+    from generator.render_mkdocs import derive_config
+
+    config = yaml.safe_load(SETTINGS_OK)
+    holder = config
+    for key in path[:-1]:
+        holder = holder.setdefault(key, {}) if isinstance(holder.get(key), dict) else holder.setdefault(key, {})
+    holder[path[-1]] = value
+    (settings_site / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = _cli(settings_site, "validate")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code != 0:
+        errors = [line for line in result.output.splitlines() if ": error: " in line]
+        assert errors and all(re.match(r"mkdocs\.yml:\d+:\d+: error: \S", line) for line in errors), result.output
+        return
+    # Accepted: the build reads the same settings and MkDocs accepts what it is handed.
+    loaded = load_settings(settings_site)
+    work = tmp_path_factory.mktemp("derived")
+    (work / "docs").mkdir()
+    derived = derive_config(loaded.raw, settings_site, work / "docs", work / "site", site_name=loaded.site_name,
+                            site_url=loaded.site_url, nav=[], search=False, extra_css=[], extra_javascript=[],
+                            not_in_nav="")
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(derived), encoding="utf-8")
+    load_config(config_file=str(work / "mkdocs.yml"))
+
+
+def test_settings_tags_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    root = make_site(tmp_path / "repo")
+    monkeypatch.setenv("STATUSGEN_T_URL", "https://env.example/status")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://status.acmepay.example/",
+                                                 "site_url: !ENV [STATUSGEN_T_URL, 'https://default.example/']")
+                      + "markdown_extensions:\n  - attr_list\n  - pymdownx.emoji:\n"
+                        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n")
+    assert _cli(root, "validate").exit_code == 0
+    result = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert "https://env.example/status/history.atom" in (root / "site/public/subscribe/index.html").read_text()

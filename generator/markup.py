@@ -1,8 +1,10 @@
 """Markdown from content to safe HTML, for pages, feeds and JSON alike.
 
-Raw HTML in content Markdown is never passed through: markdown-it escapes it
-(``html=False``) and refuses ``javascript:``/``vbscript:``/``file:`` links, so
-text written by many editors cannot run scripts on the public site.
+Raw HTML in content Markdown is never passed through: it is shown as text, and
+markdown-it refuses ``javascript:``/``vbscript:``/``file:`` links, so text written
+by many editors cannot run scripts on either site. HTML comments are authors'
+notes: they are dropped, never shown or published (a comment inside code is code).
+An unclosed ``<!--`` stays visible text rather than hiding the rest of the text.
 """
 
 from __future__ import annotations
@@ -11,27 +13,72 @@ import datetime as dt
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
+_COMMENT_END = "-->"
 
-@lru_cache(maxsize=1)
-def _md() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+
+@lru_cache(maxsize=3)
+def _md(html: bool = False, blocks: bool = True) -> MarkdownIt:
+    """The parser; ``html`` only to find comments (every other tag becomes text again)."""
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"])
+    return md if blocks else md.disable("html_block")
+
+
+def tokens(markdown: str) -> list[Token]:
+    """The token stream of content Markdown with comments dropped and every other HTML tag as text.
+
+    markdown-it is asked to recognise HTML so that comments are found by the same rules
+    as code spans and fences (a comment in code stays code); each recognised tag is
+    then turned back into text, which renders escaped, as with ``html=False``.
+    """
+    return _clean(_md(html=True).parse(markdown))
+
+
+def _clean(stream: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for token in stream:
+        if token.type == "html_block":
+            out.extend(_html_block(token.content))
+            continue
+        if token.children:
+            token.children = [_as_text(child) for child in token.children
+                              if not (child.type == "html_inline" and child.content.startswith("<!--"))]
+        out.append(token)
+    return out
+
+
+def _html_block(content: str) -> list[Token]:
+    """A block markdown-it took for HTML: a comment is dropped, anything else parsed again as text."""
+    if content.startswith("<!--"):
+        end = content.find(_COMMENT_END, 4)
+        if end < 0:  # never closed: visible text, not a comment hiding everything after it
+            return _md().parse(content)
+        rest = content[end + len(_COMMENT_END):]
+        return tokens(rest) if rest.strip() else []
+    return _clean(_md(html=True, blocks=False).parse(content))
+
+
+def _as_text(token: Token) -> Token:
+    if token.type == "html_inline":
+        token.type, token.tag = "text", ""
+    return token
 
 
 @lru_cache(maxsize=16384)  # each message is shown on several pages and in several feeds
 def to_html(markdown: str) -> Markup:
-    """Render content Markdown to HTML with raw HTML escaped."""
-    return Markup(_md().render(markdown))
+    """Render content Markdown to HTML with raw HTML escaped and comments dropped."""
+    md = _md()
+    return Markup(md.renderer.render(tokens(markdown), md.options, {}))
 
 
 @lru_cache(maxsize=16384)
 def to_text(markdown: str) -> str:
     """Plain text of content Markdown (for JSON bodies, titles and tooltips)."""
-    tokens = _md().parse(markdown)
     parts: list[str] = []
-    for token in tokens:
+    for token in tokens(markdown):
         if token.type == "inline" and token.children:
             parts.append("".join(child.content for child in token.children
                                  if child.type in ("text", "code_inline", "softbreak", "hardbreak")

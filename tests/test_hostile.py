@@ -304,3 +304,80 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
     build(root, root / "site", dt.datetime(2026, 3, 29, tzinfo=dt.timezone.utc))
     upcoming = json.loads((public / "api/v2/scheduled-maintenances/upcoming.json").read_text())
     assert [m["id"] for m in upcoming["scheduled_maintenances"]] == ["2026-04-02-database-upgrade"]
+
+
+# --- render: between the core and MkDocs (pages, hooks, markup) ---
+
+from hypothesis import example  # noqa: E402
+
+from generator import markup  # noqa: E402
+
+COMMENT_PLACES = [
+    "<!-- SECRET -->\n\nVisible text.",
+    "Visible <!-- SECRET --> text.",
+    "Visible text.\n\n<!--\nSECRET\n\nstill SECRET\n-->\n\nMore text.",
+    "- item <!-- SECRET -->\n- <!--\n  SECRET -->item",
+    "> quoted <!-- SECRET -->\n>\n> <!-- SECRET -->",
+    "## Heading <!-- SECRET -->\n\nVisible text.",
+    "| a | b |\n|---|---|\n| x <!-- SECRET --> | y |",
+    "<!-- SECRET -->trailing text",
+    "<div>\n<!-- SECRET -->\n</div>",
+    "<!-- one SECRET --><!-- two SECRET -->\nVisible text.",
+]
+
+
+@pytest.mark.parametrize("markdown", COMMENT_PLACES)
+def test_html_comments_never_reach_public_markup(markdown: str) -> None:
+    html, text = markup.to_html(markdown), markup.to_text(markdown)
+    assert "SECRET" not in html and "SECRET" not in text, (html, text)
+    assert "&lt;!--" not in html and "<!--" not in html
+    inline, handlers, urls = scripts_and_handlers(html)
+    assert (inline, handlers, urls) == ([], [], [])
+
+
+@pytest.mark.parametrize("markdown", ["`<!-- code -->` and text", "```\n<!-- code -->\n```", "    <!-- code -->"])
+def test_a_comment_in_code_is_code(markdown: str) -> None:
+    assert "&lt;!-- code --&gt;" in markup.to_html(markdown)
+    assert "<!-- code -->" in markup.to_text(markdown)
+
+
+def test_an_unclosed_comment_is_shown_as_text_not_dropped() -> None:
+    """``<!--`` without ``-->`` would hide the rest of the body; it stays visible text instead."""
+    markdown = "Before.\n\n<!-- never closed\n\nAfter, still visible."
+    html = markup.to_html(markdown)
+    assert "&lt;!-- never closed" in html and "After, still visible." in html
+    assert "never closed" in markup.to_text(markdown)
+
+
+PLAIN = st.text(st.sampled_from("abc xyz.,!?"), min_size=1, max_size=10).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=60, deadline=None)
+@given(note=st.text(min_size=0, max_size=40).filter(lambda s: "-->" not in s), before=PLAIN, after=PLAIN)
+@example(note="\n\nSECRET\n\n```\n<script>", before="a", after="b")
+def test_comment_text_never_published_property(note: str, before: str, after: str) -> None:
+    """Any text in a comment, on its own lines or (without line breaks, as CommonMark says) inline."""
+    marker = "ZQXJ"  # next to the random text, so the comment's whole content is checked
+    variants = [f"{before}\n\n<!--{marker}{note}{marker}-->\n\n{after}"]
+    if "\n" not in note and "\r" not in note:
+        variants.append(f"{before}<!--{marker}{note}{marker}-->{after}")
+    for markdown in variants:
+        assert marker not in markup.to_html(markdown)
+        assert marker not in markup.to_text(markdown)
+
+
+def test_comments_in_public_bodies_are_not_published(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace("Public description.", "Public description.\n\n<!-- SECRET-INC-1 -->\n"
+                                      "Inline <!-- SECRET-INC-2 --> text.")
+          .replace("message: Payment processing is failing for all users.",
+                   'message: "Failing <!-- SECRET-MSG --> for all."'))
+    postmortem = root / "content/postmortems/2026-03-30-payment-outage.md"
+    postmortem.write_text(postmortem.read_text().replace("visibility: internal", "visibility: public")
+                          .replace("A deploy broke payments.", "A deploy broke payments. <!-- SECRET-PM -->"))
+    build(root, root / "site", NOW)
+    public = root / "site/public"
+    assert (public / "postmortems/2026-03-30-payment-outage/index.html").is_file()
+    for path in public.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".atom", ".rss", ".json", ".ics"):
+            assert "SECRET" not in path.read_text(), path

@@ -88,6 +88,31 @@ def to_text(markdown: str) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def yaml_quote(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader reads back exactly.
+
+    Only printable characters stay as they are; everything a reader may reject (C0 and C1
+    controls, DEL, U+FFFE/U+FFFF, lone surrogates) or read as a line break (NEL, U+2028,
+    U+2029) or a byte-order mark is written as an escape.
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif _yaml_printable(code):
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _yaml_printable(code: int) -> bool:
+    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
+        and code not in (0x2028, 0x2029, 0xFEFF)
+
+
 def utc(moment: dt.datetime, with_date: bool = True) -> str:
     """A moment for people: 'Nov 26, 2026 14:32 UTC'."""
     moment = moment.astimezone(dt.timezone.utc)

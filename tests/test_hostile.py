@@ -311,6 +311,8 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
 from hypothesis import example  # noqa: E402
 
 from generator import markup  # noqa: E402
+from generator.errors import ContentError, StatusgenError  # noqa: E402
+from generator.frontmatter import Page  # noqa: E402
 
 COMMENT_PLACES = [
     "<!-- SECRET -->\n\nVisible text.",
@@ -381,3 +383,98 @@ def test_comments_in_public_bodies_are_not_published(tmp_path: Path) -> None:
     for path in public.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".atom", ".rss", ".json", ".ics"):
             assert "SECRET" not in path.read_text(), path
+
+
+UNREADABLE = ["\x7f", "\x9b", "\x85", "\u2028", "\u2029"]  # DEL, a C1 control, NEL, line and paragraph separators
+LIVE = "<img src=x onerror=alert(1)> [x](javascript:alert(2))"
+
+
+@pytest.mark.parametrize("char", UNREADABLE, ids=[f"U+{ord(c):04X}" for c in UNREADABLE])
+def test_characters_yaml_rejects_in_titles_fail_closed_or_stay_inert(tmp_path: Path, char: str) -> None:
+    """A component name, incident title and public postmortem title MkDocs' YAML reader would reject."""
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace("title: Payment processing failing", f"title: {quoted('Pay' + char + LIVE)}"))
+    components = root / "content/components.yml"
+    components.write_text(components.read_text().replace("name: Payments", f"name: {quoted('Pay' + char + LIVE)}"))
+    postmortem = root / "content/postmortems/2026-03-30-payment-outage.md"
+    postmortem.write_text(postmortem.read_text().replace("visibility: internal", "visibility: public")
+                          .replace("title: Payment Processing Outage", f"title: {quoted('PM' + char + LIVE)}"))
+    try:
+        build(root, root / "site", NOW)
+    except StatusgenError as exc:  # refused: one located line, and nothing published
+        assert re.match(r"^content/[\w./-]+:\d+:\d+: error: ", str(exc)), str(exc)
+        assert not (root / "site").exists()
+        return
+    pages = sorted((root / "site").rglob("*.html"))
+    assert (root / "site/public/postmortems/2026-03-30-payment-outage/index.html") in pages
+    for page in pages:
+        inline, handlers, urls = scripts_and_handlers(page.read_text())
+        assert (handlers, urls) == ([], []), page
+        assert all("alert(" not in script for script in inline), page
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)), max_size=30))
+@example(text="".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]))
+def test_front_matter_reads_back_exactly_as_written(text: str) -> None:
+    """Whatever the text, the front matter statusgen writes is read by MkDocs as exactly that text."""
+    from mkdocs.utils.meta import get_data
+
+    page_meta = {"title": text, "hide": ["toc"], "search": {"exclude": True}, "statusgen_html": True,
+                 "statusgen_alternate": [{"type": "application/atom+xml", "title": text + " (Atom)"}]}
+    body, read = get_data(str(Page(page_meta, "<p>body</p>\n")))
+    assert read == page_meta and body == "<p>body</p>\n"
+
+
+def _tampered(text: str, page_meta: dict[str, object], source: str) -> Page:
+    """A page whose text is not what its metadata says: a writer bug, or a renderer that reads differently."""
+    page = str.__new__(Page, text)
+    page.meta, page.source = page_meta, source
+    return page
+
+
+TAMPERED = {  # front matter as written -> the title statusgen meant
+    "raw DEL": ('---\ntitle: "A\x7fB"\nstatusgen_html: true\n---\n', "A\x7fB"),
+    "raw C1": ('---\ntitle: "A\x9bB"\nstatusgen_html: true\n---\n', "A\x9bB"),
+    "raw NEL": ('---\ntitle: "A\x85B"\nstatusgen_html: true\n---\n', "A\x85B"),
+    "raw CR": ('---\ntitle: "A\rB"\nstatusgen_html: true\n---\n', "A\rB"),
+    "not YAML": ('---\ntitle: A: B\nstatusgen_html: true\n---\n', "A: B"),
+    "no end": ('---\ntitle: "A"\nstatusgen_html: true\n\n', "A"),
+    "other value": ('---\ntitle: "B"\nstatusgen_html: true\n---\n', "A"),
+}
+
+
+@pytest.mark.parametrize(("front", "title"), TAMPERED.values(), ids=TAMPERED.keys())
+def test_metadata_the_renderer_reads_differently_fails_the_build(tmp_path: Path, front: str, title: str) -> None:
+    """The renderer's own guard, whatever validation lets through: no page is published with other metadata."""
+    from generator.build import write_docs
+    from generator.render_mkdocs import derive_config, render_site
+
+    docs, site_dir = tmp_path / "docs", tmp_path / "out"
+    body = "<img src=x onerror=alert(1)>\n\n[x](javascript:alert(2))\n"
+    pages = {"index.md": Page({"title": "Home"}, "# Home\n"),
+             "incidents/x.md": _tampered(front + body, {"title": title, "statusgen_html": True},
+                                         "content/incidents/x.md")}
+    write_docs(docs, pages)
+    config = derive_config({}, tmp_path, docs, site_dir, site_name="T", site_url="https://status.example/",
+                           nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[],
+                           not_in_nav="incidents/\n")
+    with pytest.raises(ContentError) as raised:
+        render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)
+    [diagnostic] = raised.value.diagnostics
+    assert (diagnostic.file, diagnostic.line, diagnostic.column) == ("content/incidents/x.md", 1, 1)
+    assert "incidents/x.md" in diagnostic.message
+    assert not (site_dir / "incidents/x/index.html").exists()
+
+
+def test_a_page_statusgen_did_not_write_fails_the_build(tmp_path: Path) -> None:
+    from generator.build import write_docs
+    from generator.render_mkdocs import derive_config, render_site
+
+    docs = tmp_path / "docs"
+    write_docs(docs, {"index.md": Page({"title": "Home"}, "# Home\n")})
+    (docs / "stray.md").write_text("<script>alert(1)</script>\n")
+    config = derive_config({}, tmp_path, docs, tmp_path / "out", site_name="T", site_url=None,
+                           nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[], not_in_nav="")
+    with pytest.raises(ContentError, match="stray.md"):
+        render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)

@@ -1,10 +1,13 @@
 """The internal site's pages: runbooks, every postmortem, action items, incidents with their
 response metrics, metrics over time, and the incident-response reference.
 
-Most are ordinary Markdown for the renderer (tables, admonitions, code blocks), with runbook
-and postmortem Markdown going in as written: the internal site is for the engineers who write
-it. Incident pages, one per incident and so unbounded in number, are HTML like the public
-pages, with messages rendered by ``markup.to_html``.
+Most are ordinary Markdown for the renderer (tables, admonitions, headings with permalinks),
+but no content reaches the renderer as Markdown: every value a template inserts is made inert
+text (``markup.md_text``, the environment's ``finalize``), and runbook and postmortem bodies
+arrive as safe HTML with Markdown headings (``markup.to_page_markdown``), so raw HTML and
+``javascript:`` links are as inert here as on the public site. Incident pages, one per incident
+and so unbounded in number, are HTML like the public pages, with messages rendered by
+``markup.to_html``.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from functools import lru_cache
 from itertools import groupby
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import timeline as tl
 from .charts import stacked_bars
 from .frontmatter import Meta, Page
-from .markup import utc
+from .markup import md_code, md_text, to_page_markdown, to_text, utc
 from .metrics import Response, minutes, monthly, outage_minutes, response
 from .models import ActionItem, Content, Postmortem, Severity
 from .pages import environment as public_environment
@@ -32,21 +35,22 @@ from .validate import RUNBOOK_REVIEW_DAYS
 SEVERITIES = tuple(s.value for s in Severity)
 
 
-def _cell(value: object) -> Markup:
-    """Text safe inside a Markdown table cell and link text."""
-    text = " ".join(str(value).split())
-    for char in "\\|[]":
-        text = text.replace(char, "\\" + char)
-    return escape(text)
+#: templates that are HTML pages (``statusgen_html``); the others are Markdown pages
+HTML_TEMPLATES = frozenset({"incident.md", "incidents.md"})
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+def _inert(value: object) -> object:
+    """What a Markdown template inserts: HTML made by statusgen as it is, any other value as inert text."""
+    return value if isinstance(value, Markup) or value is None else md_text(value)
+
+
+@lru_cache(maxsize=2)
+def environment(markdown: bool = True) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             finalize=_inert if markdown else None)
     env.filters.update(public_environment().filters)
-    env.filters.update(
-        minutes=minutes, utc=utc, cell=_cell, raw=Markup)
+    env.filters.update(minutes=minutes, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text)
     return env
 
 
@@ -68,11 +72,11 @@ class ActionSummary:
 
 def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_url_pattern: str
                    ) -> dict[str, str]:
-    env = environment()
     now = snap.now
     today = now.date()
 
     def render(name: str, page_meta: Meta | str, source: str = "mkdocs.yml", **values: object) -> Page:
+        env = environment(markdown=name not in HTML_TEMPLATES)
         body = env.get_template(f"internal/{name}").render(now=now, public_url=public_url, **values)
         return Page(meta(page_meta) if isinstance(page_meta, str) else page_meta, body, source)
 

@@ -10,6 +10,7 @@ An unclosed ``<!--`` stays visible text rather than hiding the rest of the text.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -19,12 +20,33 @@ from markupsafe import Markup
 _COMMENT_END = "-->"
 
 
-@lru_cache(maxsize=3)
-def _md(html: bool = False, blocks: bool = True) -> MarkdownIt:
+@lru_cache(maxsize=4)
+def _md(html: bool = False, blocks: bool = True, highlight: bool = False) -> MarkdownIt:
     """The parser; ``html`` only to find comments (every other tag becomes text again)."""
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"])
+    if highlight:
+        md.add_render_rule("fence", _highlighted_fence)
     return md if blocks else md.disable("html_block")
+
+
+def _highlighted_fence(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    token = tokens[idx]
+    return _highlight(token.content, token.info.split()[0] if token.info.strip() else "")
+
+
+def _highlight(code: str, language: str) -> str:
+    """A code block highlighted by Pygments, as pymdownx.highlight writes it (Material styles it)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language) if language else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    return highlight(code, lexer, HtmlFormatter(wrapcode=True))
 
 
 def tokens(markdown: str) -> list[Token]:
@@ -111,6 +133,56 @@ def yaml_quote(text: str) -> str:
 def _yaml_printable(code: int) -> bool:
     return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
         and code not in (0x2028, 0x2029, 0xFEFF)
+
+
+# Markdown page bodies (the internal site) --------------------------------------------------------------------------
+# The renderer's Markdown (Python-Markdown) passes raw HTML through and makes any URL a link, so content
+# never reaches it as Markdown: text is made inert (ASCII punctuation as character references, which
+# both Markdown and HTML show as the character) and content Markdown arrives as HTML from ``to_html``.
+
+_ACTIVE = frozenset(string.punctuation) - set("-.:/,")  # these five stay: ids, dates, times and URLs read well
+_FENCE = str.maketrans({"`": "&#96;", "~": "&#126;"})  # a fence opener at a line start inside an HTML block
+
+
+def md_text(value: object) -> Markup:
+    """Text (one line) that shows as itself in a Markdown page, in a table cell or an HTML attribute."""
+    text = " ".join(str(value).split())
+    return Markup("".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text))
+
+
+def md_code(value: object, language: str = "text") -> Markup:
+    """A highlighted code block for a Markdown page (on a line of its own): escaped, lines kept."""
+    return Markup("\n" + _highlight(str(value), language).translate(_FENCE) + "\n")
+
+
+def to_page_markdown(markdown: str) -> Markup:
+    """Content Markdown as the body of a Markdown page: its blocks as safe HTML (``to_html``, code
+    highlighted), its top-level headings as Markdown headings with inert text, so that the renderer
+    still gives them anchors, permalinks and a table of contents."""
+    md = _md(highlight=True)
+    stream = tokens(markdown)
+    parts: list[str] = []
+    chunk: list[Token] = []
+
+    def flush() -> None:
+        if chunk:
+            parts.append("\n" + md.renderer.render(chunk, md.options, {}).translate(_FENCE) + "\n")
+            chunk.clear()
+
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.type == "heading_open" and token.level == 0:
+            flush()
+            inline = stream[index + 1]
+            text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline", "softbreak"))
+            parts.append(f"\n{'#' * int(token.tag[1])} {md_text(text)}\n")
+            index += 3
+            continue
+        chunk.append(token)
+        index += 1
+    flush()
+    return Markup("".join(parts))
 
 
 def utc(moment: dt.datetime, with_date: bool = True) -> str:

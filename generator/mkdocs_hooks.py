@@ -4,8 +4,8 @@ Events used:
 - ``on_config``: loads the metadata statusgen wrote for every page (``extra.statusgen_pages``).
 - ``on_page_markdown``: first, the page's metadata as MkDocs read it must be exactly what statusgen
   wrote (MkDocs silently drops front matter its YAML reader rejects and would then render the page
-  as raw Markdown); any difference fails the build (``frontmatter.check``). Then a page whose front matter says ``statusgen_html: true`` is a Markdown
-  file whose body is only HTML. Python-Markdown would pass such HTML through unchanged, after
+  as raw Markdown); any difference fails the build (``frontmatter.check``). Then a page whose
+  front matter says ``statusgen_html: true`` is a Markdown file whose body is only HTML. Python-Markdown would pass such HTML through unchanged, after
   parsing every tag of it (the larger part of a build of a long history), so the body is set
   aside and Python-Markdown gets an empty page.
 - ``on_page_content``: the set-aside HTML becomes the page content.

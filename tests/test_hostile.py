@@ -478,3 +478,73 @@ def test_a_page_statusgen_did_not_write_fails_the_build(tmp_path: Path) -> None:
                            nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[], not_in_nav="")
     with pytest.raises(ContentError, match="stray.md"):
         render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)
+
+
+MARKUP = ("<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) "
+          "<a href=\"javascript:alert(4)\">a</a> <javascript:alert(5)> ![i](javascript:alert(6))")
+REFERENCE = f"""\
+severities:
+  - {{id: SEV1, name: {quoted(MARKUP)}, definition: {quoted(MARKUP)}, response_time: {quoted(MARKUP)},
+     examples: {quoted(MARKUP)}}}
+roles:
+  - {{name: {quoted(MARKUP)}, summary: {quoted(MARKUP)}, responsibilities: [{quoted(MARKUP)}]}}
+phases:
+  - {{name: {quoted(MARKUP)}, steps: [{quoted(MARKUP)}]}}
+templates:
+  - {{name: {quoted(MARKUP)}, when: {quoted(MARKUP)}, text: {quoted(MARKUP + chr(10) + "```" + chr(10) + MARKUP)}}}
+"""
+
+
+def test_markup_in_content_never_runs_on_the_internal_site(tmp_path: Path) -> None:
+    """Runbooks, postmortems, action items, reference.yml and names: escaped on the internal site too."""
+    root = make_site(tmp_path / "repo")
+    write(root, "content/reference.yml", REFERENCE)
+    runbook = root / "content/runbooks/high-database-cpu.md"
+    runbook.write_text(runbook.read_text().replace("service: database", f"service: {quoted(MARKUP)}")
+                       .replace("owner: dba-team", f"owner: {quoted(MARKUP)}")
+                       .replace("[DatabaseHighCPU]", f"[{quoted(MARKUP)}]")
+                       .replace("- DB CPU > 80%", f"- DB CPU > 80% {MARKUP}\n\n{MARKUP}\n\n<div>\n{MARKUP}\n</div>\n\n"
+                                "```sql\nSELECT 1 FROM t WHERE a < 2; -- <script>x</script>\n```"))
+    postmortem = root / "content/postmortems/2026-03-30-payment-outage.md"
+    postmortem.write_text(postmortem.read_text().replace("A deploy broke payments.", f"A deploy broke payments.\n\n{MARKUP}")
+                          .replace("| Add a test |", f"| Add a test {MARKUP.replace('|', '/')} |")
+                          .replace("| @carol |", f"| @carol {MARKUP} |"))
+    components = root / "content/components.yml"
+    components.write_text(components.read_text().replace("name: Payments", f"name: {quoted(MARKUP)}"))
+    build(root, root / "site", NOW)
+    internal = root / "site/internal"
+    for page in sorted(internal.rglob("*.html")):
+        html = page.read_text()
+        inline, handlers, urls = scripts_and_handlers(html)
+        assert (handlers, urls) == ([], []), page
+        assert all("alert(" not in script for script in inline), page
+    for rel in ("runbooks/high-database-cpu", "runbooks", "postmortems/2026-03-30-payment-outage", "reference",
+                "action-items", "metrics"):
+        document = html5lib.parse((internal / rel / "index.html").read_text(), namespaceHTMLElements=False)
+        assert "<script>alert(1)</script>" in "".join(document.itertext()), rel  # shown as text, not dropped
+    runbook_html = (internal / "runbooks/high-database-cpu/index.html").read_text()
+    assert 'id="symptoms"' in runbook_html and 'class="headerlink"' in runbook_html  # headings keep their anchors
+    assert 'href="#symptoms"' in runbook_html  # and the page's table of contents
+    assert '<div class="highlight"><pre><span></span><code><span class="k">SELECT</span>' in runbook_html  # highlighted
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40))
+@example(text="[x](javascript:alert(1)) <img src=x onerror=alert(2)> `c` *e* _u_ | \\ #1. --- ~~~ !!! note")
+def test_a_value_in_an_internal_markdown_page_shows_as_itself(text: str) -> None:
+    """Whatever a value holds, Python-Markdown (as the internal site sets it up) shows exactly its text."""
+    import markdown as python_markdown
+
+    from generator.markup import md_text
+
+    shown = " ".join(text.split())
+    page = (f"# {md_text(text)}\n\n{md_text(text)}\n\n| A | B |\n|---|---|\n| {md_text(text)} | x |\n\n"
+            f"- {md_text(text)}\n\n<span title=\"{md_text(text)}\"></span>\n")
+    html = python_markdown.markdown(page, extensions=["tables", "admonition", "toc", "pymdownx.superfences"])
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    tags = {element.tag for element in document.iter()} - {"html", "head", "body"}
+    assert tags <= {"h1", "p", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "span"}, html
+    if shown:
+        assert [h.text or "" for h in document.iter("h1")] == [shown]
+        assert [td.text or "" for td in document.iter("td")][0] == shown
+        assert document.find(".//span").get("title") == shown

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import Diagnostic, StatusgenError
+from .frontmatter import write_expected
 from .internal_pages import internal_name, internal_pages
 from .loader import require_content
 from .models import Content
@@ -64,6 +65,7 @@ def write_docs(docs: Path, pages: dict[str, str]) -> None:
     files = {rel: text.encode() for rel, text in pages.items()}
     files.update({f"assets/{name}": asset(name).encode() for name in ASSETS})
     write_files(docs, files)
+    write_expected(docs, pages)  # what the renderer must read back from each page (render_mkdocs)
 
 
 def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, site_dir: Path, strict: bool,

@@ -1,10 +1,13 @@
 """The internal site's pages: runbooks, every postmortem, action items, incidents with their
 response metrics, metrics over time, and the incident-response reference.
 
-Most are ordinary Markdown for the renderer (tables, admonitions, code blocks), with runbook
-and postmortem Markdown going in as written: the internal site is for the engineers who write
-it. Incident pages, one per incident and so unbounded in number, are HTML like the public
-pages, with messages rendered by ``markup.to_html``.
+Most are ordinary Markdown for the renderer (tables, admonitions, headings with permalinks),
+but no content reaches the renderer as Markdown: every value a template inserts is made inert
+text (``markup.md_text``, the environment's ``finalize``), and runbook and postmortem bodies
+arrive as safe HTML with Markdown headings (``markup.to_page_markdown``), so raw HTML and
+``javascript:`` links are as inert here as on the public site. Incident pages, one per incident
+and so unbounded in number, are HTML like the public pages, with messages rendered by
+``markup.to_html``.
 """
 
 from __future__ import annotations
@@ -16,35 +19,38 @@ from functools import lru_cache
 from itertools import groupby
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import timeline as tl
 from .charts import stacked_bars
-from .markup import utc
+from .frontmatter import Meta, Page
+from .markup import md_code, md_text, to_page_markdown, to_text, utc
 from .metrics import Response, minutes, monthly, outage_minutes, response
 from .models import ActionItem, Content, Postmortem, Severity
 from .pages import environment as public_environment
+from .pages import meta
 from .snapshot import Snapshot
 from .validate import RUNBOOK_REVIEW_DAYS
 
 SEVERITIES = tuple(s.value for s in Severity)
 
 
-def _cell(value: object) -> Markup:
-    """Text safe inside a Markdown table cell and link text."""
-    text = " ".join(str(value).split())
-    for char in "\\|[]":
-        text = text.replace(char, "\\" + char)
-    return escape(text)
+#: templates that are HTML pages (``statusgen_html``); the others are Markdown pages
+HTML_TEMPLATES = frozenset({"incident.md", "incidents.md"})
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+def _inert(value: object) -> object:
+    """What a Markdown template inserts: HTML made by statusgen as it is, any other value as inert text."""
+    return value if isinstance(value, Markup) or value is None else md_text(value)
+
+
+@lru_cache(maxsize=2)
+def environment(markdown: bool = True) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             finalize=_inert if markdown else None)
     env.filters.update(public_environment().filters)
-    env.filters.update(
-        minutes=minutes, utc=utc, cell=_cell, raw=Markup)
+    env.filters.update(minutes=minutes, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text)
     return env
 
 
@@ -66,12 +72,13 @@ class ActionSummary:
 
 def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_url_pattern: str
                    ) -> dict[str, str]:
-    env = environment()
     now = snap.now
     today = now.date()
 
-    def render(name: str, **values: object) -> str:
-        return env.get_template(f"internal/{name}").render(now=now, public_url=public_url, **values)
+    def render(name: str, page_meta: Meta | str, source: str = "mkdocs.yml", **values: object) -> Page:
+        env = environment(markdown=name not in HTML_TEMPLATES)
+        body = env.get_template(f"internal/{name}").render(now=now, public_url=public_url, **values)
+        return Page(meta(page_meta) if isinstance(page_meta, str) else page_meta, body, source)
 
     incidents = sorted(content.incidents, key=lambda i: (tl.window(i)[0], i.id), reverse=True)
     real = [i for i in incidents if not i.is_maintenance]
@@ -84,45 +91,46 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     company = snap.settings.site_name.removesuffix(" Status")
 
     pages = {
-        "index.md": render("index.md", site_name=internal_name(snap), company=company, snap=snap,
+        "index.md": render("index.md", "Overview", site_name=internal_name(snap), company=company, snap=snap,
                            open=[r for r in responses if r.time_to_resolve is None],
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
                            review_days=RUNBOOK_REVIEW_DAYS),
-        "incidents/index.md": render("incidents.md", responses=responses,
+        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True), responses=responses,
                                      maintenance=[v for v in snap.incidents if v.is_maintenance]),
     }
     for incident in incidents:
         pages[f"incidents/{incident.id}.md"] = render(
-            "incident.md", incident=incident, response=by_incident.get(incident.id), names=names,
+            "incident.md", meta(incident.title, statusgen_html=True, search={"exclude": True}), incident.path,
+            incident=incident, response=by_incident.get(incident.id), names=names,
             impact=tl.impact(incident))
 
     services = sorted(content.runbooks, key=lambda r: (r.meta.service.casefold(), r.meta.title.casefold()))
     by_alert = sorted(((a, r) for r in content.runbooks for a in r.meta.alerts), key=lambda ar: ar[0].casefold())
     pages["runbooks/index.md"] = render(
-        "runbooks.md", by_service=[(s, list(rs)) for s, rs in groupby(services, key=lambda r: r.meta.service)],
+        "runbooks.md", "Runbooks", by_service=[(s, list(rs)) for s, rs in groupby(services, key=lambda r: r.meta.service)],
         by_alert=by_alert, stale_ids={r.id for r in stale}, url_pattern=runbook_url_pattern)
     for runbook in content.runbooks:
         age = (today - runbook.meta.last_reviewed).days
-        pages[f"runbooks/{runbook.id}.md"] = render("runbook.md", runbook=runbook, stale=runbook in stale, age=age,
+        pages[f"runbooks/{runbook.id}.md"] = render("runbook.md", runbook.meta.title, runbook.path, runbook=runbook, stale=runbook in stale, age=age,
                                                     review_days=RUNBOOK_REVIEW_DAYS)
 
     titles = {i.id: i.title for i in content.incidents}
     severities = {p.id: ", ".join(str(by_incident[i].incident.meta.severity) for i in p.meta.incident_ids
                                   if i in by_incident) or "—" for p in content.postmortems}
     postmortems = sorted(content.postmortems, key=lambda p: (p.meta.date, p.id), reverse=True)
-    pages["postmortems/index.md"] = render("postmortems.md", postmortems=postmortems, titles=titles,
+    pages["postmortems/index.md"] = render("postmortems.md", "Postmortems", postmortems=postmortems, titles=titles,
                                            severities=severities)
     for postmortem in postmortems:
         pages[f"postmortems/{postmortem.id}.md"] = render(
-            "postmortem.md", postmortem=postmortem,
+            "postmortem.md", postmortem.meta.title, postmortem.path, postmortem=postmortem,
             responses=[by_incident[i] for i in postmortem.meta.incident_ids if i in by_incident])
 
     by_owner = defaultdict(list)
     for p, a in actions.items:
         by_owner[a.owner or "(no owner)"].append((p, a))
     pages["action-items/index.md"] = render(
-        "action-items.md", items=actions.items, open=actions.open, overdue=overdue, done=actions.done,
+        "action-items.md", "Action items", items=actions.items, open=actions.open, overdue=overdue, done=actions.done,
         postmortem_count=len(content.postmortems),
         by_owner=sorted(by_owner.items(), key=lambda kv: kv[0].casefold()),
         by_postmortem=[(p, list(p.action_items)) for p in postmortems if p.action_items],
@@ -130,7 +138,7 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
 
     pages["metrics/index.md"] = _metrics_page(render, responses, content, now)
     if content.reference is not None:
-        pages["reference/index.md"] = render("reference.md", reference=content.reference)
+        pages["reference/index.md"] = render("reference.md", "Reference", "content/reference.yml", reference=content.reference)
     return pages
 
 
@@ -160,7 +168,7 @@ def _metrics_page(render, responses: list[Response], content: Content, now: dt.d
     major = [sum(v[0] for v in outages.get(m, {}).values()) for m in months]
     partial = [sum(v[1] for v in outages.get(m, {}).values()) for m in months]
     return render(
-        "metrics.md", rows=rows, outage_rows=outage_rows,
+        "metrics.md", "Metrics", rows=rows, outage_rows=outage_rows,
         count_chart=stacked_bars("Incidents per month by severity", months, counts),
         mttr_chart=stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
                                 unit=" min"),

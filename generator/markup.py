@@ -1,37 +1,106 @@
 """Markdown from content to safe HTML, for pages, feeds and JSON alike.
 
-Raw HTML in content Markdown is never passed through: markdown-it escapes it
-(``html=False``) and refuses ``javascript:``/``vbscript:``/``file:`` links, so
-text written by many editors cannot run scripts on the public site.
+Raw HTML in content Markdown is never passed through: it is shown as text, and
+markdown-it refuses ``javascript:``/``vbscript:``/``file:`` links, so text written
+by many editors cannot run scripts on either site. HTML comments are authors'
+notes: they are dropped, never shown or published (a comment inside code is code).
+An unclosed ``<!--`` stays visible text rather than hiding the rest of the text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import string
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
+_COMMENT_END = "-->"
 
-@lru_cache(maxsize=1)
-def _md() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+
+@lru_cache(maxsize=4)
+def _md(html: bool = False, blocks: bool = True, highlight: bool = False) -> MarkdownIt:
+    """The parser; ``html`` only to find comments (every other tag becomes text again)."""
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"])
+    if highlight:
+        md.add_render_rule("fence", _highlighted_fence)
+    return md if blocks else md.disable("html_block")
+
+
+def _highlighted_fence(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    token = tokens[idx]
+    return _highlight(token.content, token.info.split()[0] if token.info.strip() else "")
+
+
+def _highlight(code: str, language: str) -> str:
+    """A code block highlighted by Pygments, as pymdownx.highlight writes it (Material styles it)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language) if language else TextLexer()
+    except ClassNotFound:
+        lexer = TextLexer()
+    return highlight(code, lexer, HtmlFormatter(wrapcode=True))
+
+
+def tokens(markdown: str) -> list[Token]:
+    """The token stream of content Markdown with comments dropped and every other HTML tag as text.
+
+    markdown-it is asked to recognise HTML so that comments are found by the same rules
+    as code spans and fences (a comment in code stays code); each recognised tag is
+    then turned back into text, which renders escaped, as with ``html=False``.
+    """
+    return _clean(_md(html=True).parse(markdown))
+
+
+def _clean(stream: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for token in stream:
+        if token.type == "html_block":
+            out.extend(_html_block(token.content))
+            continue
+        if token.children:
+            token.children = [_as_text(child) for child in token.children
+                              if not (child.type == "html_inline" and child.content.startswith("<!--"))]
+        out.append(token)
+    return out
+
+
+def _html_block(content: str) -> list[Token]:
+    """A block markdown-it took for HTML: a comment is dropped, anything else parsed again as text."""
+    if content.startswith("<!--"):
+        end = content.find(_COMMENT_END, 4)
+        if end < 0:  # never closed: visible text, not a comment hiding everything after it
+            return _md().parse(content)
+        rest = content[end + len(_COMMENT_END):]
+        return tokens(rest) if rest.strip() else []
+    return _clean(_md(html=True, blocks=False).parse(content))
+
+
+def _as_text(token: Token) -> Token:
+    if token.type == "html_inline":
+        token.type, token.tag = "text", ""
+    return token
 
 
 @lru_cache(maxsize=16384)  # each message is shown on several pages and in several feeds
 def to_html(markdown: str) -> Markup:
-    """Render content Markdown to HTML with raw HTML escaped."""
-    return Markup(_md().render(markdown))
+    """Render content Markdown to HTML with raw HTML escaped and comments dropped."""
+    md = _md()
+    return Markup(md.renderer.render(tokens(markdown), md.options, {}))
 
 
 @lru_cache(maxsize=16384)
 def to_text(markdown: str) -> str:
     """Plain text of content Markdown (for JSON bodies, titles and tooltips)."""
-    tokens = _md().parse(markdown)
     parts: list[str] = []
-    for token in tokens:
+    for token in tokens(markdown):
         if token.type == "inline" and token.children:
             parts.append("".join(child.content for child in token.children
                                  if child.type in ("text", "code_inline", "softbreak", "hardbreak")
@@ -39,6 +108,81 @@ def to_text(markdown: str) -> str:
         elif token.type in ("fence", "code_block"):
             parts.append(token.content.strip())
     return "\n\n".join(p for p in parts if p)
+
+
+def yaml_quote(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader reads back exactly.
+
+    Only printable characters stay as they are; everything a reader may reject (C0 and C1
+    controls, DEL, U+FFFE/U+FFFF, lone surrogates) or read as a line break (NEL, U+2028,
+    U+2029) or a byte-order mark is written as an escape.
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif _yaml_printable(code):
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _yaml_printable(code: int) -> bool:
+    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
+        and code not in (0x2028, 0x2029, 0xFEFF)
+
+
+# Markdown page bodies (the internal site) --------------------------------------------------------------------------
+# The renderer's Markdown (Python-Markdown) passes raw HTML through and makes any URL a link, so content
+# never reaches it as Markdown: text is made inert (ASCII punctuation as character references, which
+# both Markdown and HTML show as the character) and content Markdown arrives as HTML from ``to_html``.
+
+_ACTIVE = frozenset(string.punctuation) - set("-.:/,")  # these five stay: ids, dates, times and URLs read well
+_FENCE = str.maketrans({"`": "&#96;", "~": "&#126;"})  # a fence opener at a line start inside an HTML block
+
+
+def md_text(value: object) -> Markup:
+    """Text (one line) that shows as itself in a Markdown page, in a table cell or an HTML attribute."""
+    text = " ".join(str(value).split())
+    return Markup("".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text))
+
+
+def md_code(value: object, language: str = "text") -> Markup:
+    """A highlighted code block for a Markdown page (on a line of its own): escaped, lines kept."""
+    return Markup("\n" + _highlight(str(value), language).translate(_FENCE) + "\n")
+
+
+def to_page_markdown(markdown: str) -> Markup:
+    """Content Markdown as the body of a Markdown page: its blocks as safe HTML (``to_html``, code
+    highlighted), its top-level headings as Markdown headings with inert text, so that the renderer
+    still gives them anchors, permalinks and a table of contents."""
+    md = _md(highlight=True)
+    stream = tokens(markdown)
+    parts: list[str] = []
+    chunk: list[Token] = []
+
+    def flush() -> None:
+        if chunk:
+            parts.append("\n" + md.renderer.render(chunk, md.options, {}).translate(_FENCE) + "\n")
+            chunk.clear()
+
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.type == "heading_open" and token.level == 0:
+            flush()
+            inline = stream[index + 1]
+            text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline", "softbreak"))
+            parts.append(f"\n{'#' * int(token.tag[1])} {md_text(text)}\n")
+            index += 3
+            continue
+        chunk.append(token)
+        index += 1
+    flush()
+    return Markup("".join(parts))
 
 
 def utc(moment: dt.datetime, with_date: bool = True) -> str:

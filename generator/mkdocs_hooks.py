@@ -1,8 +1,11 @@
 """MkDocs hooks for statusgen's generated pages (loaded through ``hooks:`` in the derived config).
 
 Events used:
-- ``on_page_markdown``: a page whose front matter says ``statusgen_html: true`` is a Markdown
-  file whose body is only HTML. Python-Markdown would pass such HTML through unchanged, after
+- ``on_config``: loads the metadata statusgen wrote for every page (``extra.statusgen_pages``).
+- ``on_page_markdown``: first, the page's metadata as MkDocs read it must be exactly what statusgen
+  wrote (MkDocs silently drops front matter its YAML reader rejects and would then render the page
+  as raw Markdown); any difference fails the build (``frontmatter.check``). Then a page whose
+  front matter says ``statusgen_html: true`` is a Markdown file whose body is only HTML. Python-Markdown would pass such HTML through unchanged, after
   parsing every tag of it (the larger part of a build of a long history), so the body is set
   aside and Python-Markdown gets an empty page.
 - ``on_page_content``: the set-aside HTML becomes the page content.
@@ -20,10 +23,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.frontmatter import check, load_expected
+
 _HTML: dict[str, str] = {}
+_EXPECTED: dict[str, dict[str, Any]] = {}
+
+
+def on_config(config: Any) -> Any:
+    _EXPECTED.clear()
+    _EXPECTED.update(load_expected(config["extra"].get("statusgen_pages")))
+    return config
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    check(page.file.src_uri, page.meta, _EXPECTED)
     if page.meta.get("statusgen_html"):
         _HTML[page.file.src_uri] = markdown
         return ""

@@ -2,20 +2,21 @@
 
 Pages are rendered with Jinja (autoescape on) into plain Markdown files whose body
 is HTML, so any Markdown renderer can turn them into a site. Content Markdown is
-turned into HTML here (see ``markup.py``), never passed through raw.
+turned into HTML here (see ``markup.py``), never passed through raw. Front matter is
+written from a dict by ``frontmatter.Page``, never by a template.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import lru_cache
 from importlib.resources import files
 from itertools import groupby
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 
+from .frontmatter import Meta, Page
 from .markup import iso_z, to_html, to_text, utc
 from .models import ComponentState
 from .snapshot import Snapshot
@@ -40,14 +41,26 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
         iso=iso_z, utc=utc, markdown=to_html, text=to_text,
-        day=lambda d: d.strftime("%b %-d, %Y"),
-        # Front matter values: JSON strings are valid YAML. Material renders a page's title as HTML
-        # (in the header and <title>), so titles are HTML-escaped first: markup in a title stays text.
-        yaml=lambda value: Markup(json.dumps(str(value), ensure_ascii=False)),
-        yaml_html=lambda value: Markup(json.dumps(str(escape(str(value))), ensure_ascii=False)))
+        day=lambda d: d.strftime("%b %-d, %Y"))
     env.globals.update(icons=ICONS, labels={s.value: l for s, l in LABELS.items()}, impact_labels=IMPACT_LABELS,
                        status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS)
     return env
+
+
+def meta(title: str, **more: object) -> Meta:
+    """Front matter of a page. Material renders a page's title as HTML (in the header and
+    ``<title>``), so the title is HTML-escaped first: markup in a title stays text."""
+    return {"title": str(escape(title)), **more}
+
+
+def public_meta(title: str, alternate: str | None = None, hide: tuple[str, ...] = ("navigation", "toc")) -> Meta:
+    """A public page: pure HTML, out of search; ``alternate`` names its feeds' subject."""
+    values: Meta = meta(title, hide=list(hide), search={"exclude": True}, statusgen_html=True)
+    if alternate is not None:
+        values["statusgen_alternate"] = [
+            {"type": "application/atom+xml", "href": "history.atom", "title": f"{alternate} - Incident History (Atom)"},
+            {"type": "application/rss+xml", "href": "history.rss", "title": f"{alternate} - Incident History (RSS)"}]
+    return values
 
 
 def day_title(day: Day, titles: dict[str, str]) -> str:
@@ -77,30 +90,35 @@ def public_pages(snap: Snapshot) -> dict[str, str]:
     """Every public page: path under the docs folder -> Markdown text."""
     titles = {v.id: v.title for v in snap.incidents}
 
-    def render(template: str, **values: object) -> str:
-        return environment().get_template(template).render(
-            day_title=lambda day: day_title(day, titles), **values)
+    def render(template: str, page_meta: Meta, source: str = "mkdocs.yml", **values: object) -> Page:
+        body = environment().get_template(template).render(day_title=lambda day: day_title(day, titles), **values)
+        return Page(page_meta, body, source)
 
     names = {s.component.id: s.component.name for s in snap.components}
+    site_name = snap.settings.site_name
     pages: dict[str, str] = {
-        "index.md": render("public/index.md", snap=snap, site_name=snap.settings.site_name),
-        "subscribe/index.md": render("public/subscribe.md", site_name=snap.settings.site_name,
+        "index.md": render("public/index.md", public_meta(site_name, site_name, ("navigation", "toc", "footer")),
+                           snap=snap, site_name=site_name),
+        "subscribe/index.md": render("public/subscribe.md", public_meta("Subscribe to updates"), site_name=site_name,
                                      url=snap.settings.site_url, components=snap.components,
                                      weights=snap.settings.weights, description=snap.description)}
     for view in snap.incidents:
         pages[f"incidents/{view.id}.md"] = render(
-            "public/incident.md", view=view, component_names=names,
+            "public/incident.md", public_meta(view.title), view.incident.path, view=view, component_names=names,
             description=to_html(view.incident.body) if view.incident.body.strip() else "")
     for status in snap.components:
+        name = status.component.name
         pages[f"components/{status.component.id}.md"] = render(
-            "public/component.md", status=status, incidents=status.incidents[:50])
+            "public/component.md", public_meta(name, name), "content/components.yml", status=status,
+            incidents=status.incidents[:50])
     size = snap.settings.history_page_size
     chunks = [snap.incidents[i:i + size] for i in range(0, len(snap.incidents), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         months = [(month, list(items)) for month, items in
                   groupby(chunk, key=lambda v: v.start.astimezone(dt.timezone.utc).strftime("%B %Y"))]
         path = "history/index.md" if number == 1 else f"history/{number}.md"
-        pages[path] = render("public/history.md", months=months, page=number, pages=len(chunks),
+        title = "Incident history" if number == 1 else f"Incident history, page {number}"
+        pages[path] = render("public/history.md", public_meta(title), months=months, page=number, pages=len(chunks),
                              root="../" if number == 1 else "../../")
     seen: set[str] = set()
     for view in snap.incidents:
@@ -109,7 +127,8 @@ def public_pages(snap: Snapshot) -> dict[str, str]:
             continue
         seen.add(postmortem.id)
         views = [v for v in snap.incidents if v.postmortem is postmortem]
-        pages[f"postmortems/{postmortem.id}.md"] = render("public/postmortem.md", postmortem=postmortem, views=views)
+        pages[f"postmortems/{postmortem.id}.md"] = render("public/postmortem.md", public_meta(postmortem.meta.title),
+                                                          postmortem.path, postmortem=postmortem, views=views)
     return pages
 
 

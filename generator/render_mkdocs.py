@@ -7,8 +7,9 @@ else in statusgen imports MkDocs, so another renderer that reads ``mkdocs.yml``
 
 The derived configuration sets ``not_in_nav`` to keep generated pages out of the
 navigation (a full nav makes the build quadratic), ``plugins`` to decide about
-search per audience, and ``hooks`` to ``mkdocs_hooks.py``, which hands pages that
-are pure HTML to the theme without re-parsing them.
+search per audience, and ``hooks`` to ``mkdocs_hooks.py``, which checks that MkDocs read
+each page's metadata exactly as statusgen wrote it and hands pages that are pure HTML to
+the theme without re-parsing them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import StatusgenError
+from .frontmatter import expected_path
 
 
 class _Collect(logging.Handler):
@@ -81,7 +83,8 @@ def derive_config(base: dict[str, Any], root: Path, docs_dir: Path, site_dir: Pa
         theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
     config["theme"] = theme
     config["plugins"] = ["search"] if search else []
-    config["extra"] = {"generator": False, "statusgen_noindex": noindex}
+    config["extra"] = {"generator": False, "statusgen_noindex": noindex,
+                       "statusgen_pages": str(expected_path(docs_dir))}
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
     if markdown_extensions is not None:
         config["markdown_extensions"] = markdown_extensions

@@ -1041,3 +1041,247 @@ def test_settings_tags_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monk
     result = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
     assert result.exit_code == 0, result.output
     assert "https://env.example/status/history.atom" in (root / "site/public/subscribe/index.html").read_text()
+
+
+# --- render: between the core and MkDocs (pages, hooks, markup) ---
+
+from hypothesis import example  # noqa: E402
+
+from generator import markup  # noqa: E402
+from generator.errors import ContentError, StatusgenError  # noqa: E402
+from generator.frontmatter import Page  # noqa: E402
+
+COMMENT_PLACES = [
+    "<!-- SECRET -->\n\nVisible text.",
+    "Visible <!-- SECRET --> text.",
+    "Visible text.\n\n<!--\nSECRET\n\nstill SECRET\n-->\n\nMore text.",
+    "- item <!-- SECRET -->\n- <!--\n  SECRET -->item",
+    "> quoted <!-- SECRET -->\n>\n> <!-- SECRET -->",
+    "## Heading <!-- SECRET -->\n\nVisible text.",
+    "| a | b |\n|---|---|\n| x <!-- SECRET --> | y |",
+    "<!-- SECRET -->trailing text",
+    "<div>\n<!-- SECRET -->\n</div>",
+    "<!-- one SECRET --><!-- two SECRET -->\nVisible text.",
+]
+
+
+@pytest.mark.parametrize("markdown", COMMENT_PLACES)
+def test_html_comments_never_reach_public_markup(markdown: str) -> None:
+    html, text = markup.to_html(markdown), markup.to_text(markdown)
+    assert "SECRET" not in html and "SECRET" not in text, (html, text)
+    assert "&lt;!--" not in html and "<!--" not in html
+    inline, handlers, urls = scripts_and_handlers(html)
+    assert (inline, handlers, urls) == ([], [], [])
+
+
+@pytest.mark.parametrize("markdown", ["`<!-- code -->` and text", "```\n<!-- code -->\n```", "    <!-- code -->"])
+def test_a_comment_in_code_is_code(markdown: str) -> None:
+    assert "&lt;!-- code --&gt;" in markup.to_html(markdown)
+    assert "<!-- code -->" in markup.to_text(markdown)
+
+
+def test_an_unclosed_comment_is_shown_as_text_not_dropped() -> None:
+    """``<!--`` without ``-->`` would hide the rest of the body; it stays visible text instead."""
+    markdown = "Before.\n\n<!-- never closed\n\nAfter, still visible."
+    html = markup.to_html(markdown)
+    assert "&lt;!-- never closed" in html and "After, still visible." in html
+    assert "never closed" in markup.to_text(markdown)
+
+
+PLAIN = st.text(st.sampled_from("abc xyz.,!?"), min_size=1, max_size=10).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=60, deadline=None)
+@given(note=st.text(min_size=0, max_size=40).filter(lambda s: "-->" not in s), before=PLAIN, after=PLAIN)
+@example(note="\n\nSECRET\n\n```\n<script>", before="a", after="b")
+def test_comment_text_never_published_property(note: str, before: str, after: str) -> None:
+    """Any text in a comment, on its own lines or (without line breaks, as CommonMark says) inline."""
+    marker = "ZQXJ"  # next to the random text, so the comment's whole content is checked
+    variants = [f"{before}\n\n<!--{marker}{note}{marker}-->\n\n{after}"]
+    if "\n" not in note and "\r" not in note:
+        variants.append(f"{before}<!--{marker}{note}{marker}-->{after}")
+    for markdown in variants:
+        assert marker not in markup.to_html(markdown)
+        assert marker not in markup.to_text(markdown)
+
+
+def test_comments_in_public_bodies_are_not_published(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace("Public description.", "Public description.\n\n<!-- SECRET-INC-1 -->\n"
+                                      "Inline <!-- SECRET-INC-2 --> text.")
+          .replace("message: Payment processing is failing for all users.",
+                   'message: "Failing <!-- SECRET-MSG --> for all."'))
+    postmortem = root / "content/postmortems/2026-03-30-payment-outage.md"
+    postmortem.write_text(postmortem.read_text().replace("visibility: internal", "visibility: public")
+                          .replace("A deploy broke payments.", "A deploy broke payments. <!-- SECRET-PM -->"))
+    build(root, root / "site", NOW)
+    public = root / "site/public"
+    assert (public / "postmortems/2026-03-30-payment-outage/index.html").is_file()
+    for path in public.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".atom", ".rss", ".json", ".ics"):
+            assert "SECRET" not in path.read_text(), path
+
+
+UNREADABLE = ["\x7f", "\x9b", "\x85", "\u2028", "\u2029"]  # DEL, a C1 control, NEL, line and paragraph separators
+LIVE = "<img src=x onerror=alert(1)> [x](javascript:alert(2))"
+
+
+@pytest.mark.parametrize("char", UNREADABLE, ids=[f"U+{ord(c):04X}" for c in UNREADABLE])
+def test_characters_yaml_rejects_in_titles_fail_closed_or_stay_inert(tmp_path: Path, char: str) -> None:
+    """A component name, incident title and public postmortem title MkDocs' YAML reader would reject."""
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace("title: Payment processing failing", f"title: {quoted('Pay' + char + LIVE)}"))
+    components = root / "content/components.yml"
+    components.write_text(components.read_text().replace("name: Payments", f"name: {quoted('Pay' + char + LIVE)}"))
+    postmortem = root / "content/postmortems/2026-03-30-payment-outage.md"
+    postmortem.write_text(postmortem.read_text().replace("visibility: internal", "visibility: public")
+                          .replace("title: Payment Processing Outage", f"title: {quoted('PM' + char + LIVE)}"))
+    try:
+        build(root, root / "site", NOW)
+    except StatusgenError as exc:  # refused: one located line, and nothing published
+        assert re.match(r"^content/[\w./-]+:\d+:\d+: error: ", str(exc)), str(exc)
+        assert not (root / "site").exists()
+        return
+    pages = sorted((root / "site").rglob("*.html"))
+    assert (root / "site/public/postmortems/2026-03-30-payment-outage/index.html") in pages
+    for page in pages:
+        inline, handlers, urls = scripts_and_handlers(page.read_text())
+        assert (handlers, urls) == ([], []), page
+        assert all("alert(" not in script for script in inline), page
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)), max_size=30))
+@example(text="".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]))
+def test_front_matter_reads_back_exactly_as_written(text: str) -> None:
+    """Whatever the text, the front matter statusgen writes is read by MkDocs as exactly that text."""
+    from mkdocs.utils.meta import get_data
+
+    page_meta = {"title": text, "hide": ["toc"], "search": {"exclude": True}, "statusgen_html": True,
+                 "statusgen_alternate": [{"type": "application/atom+xml", "title": text + " (Atom)"}]}
+    body, read = get_data(str(Page(page_meta, "<p>body</p>\n")))
+    assert read == page_meta and body == "<p>body</p>\n"
+
+
+def _tampered(text: str, page_meta: dict[str, object], source: str) -> Page:
+    """A page whose text is not what its metadata says: a writer bug, or a renderer that reads differently."""
+    page = str.__new__(Page, text)
+    page.meta, page.source = page_meta, source
+    return page
+
+
+TAMPERED = {  # front matter as written -> the title statusgen meant
+    "raw DEL": ('---\ntitle: "A\x7fB"\nstatusgen_html: true\n---\n', "A\x7fB"),
+    "raw C1": ('---\ntitle: "A\x9bB"\nstatusgen_html: true\n---\n', "A\x9bB"),
+    "raw NEL": ('---\ntitle: "A\x85B"\nstatusgen_html: true\n---\n', "A\x85B"),
+    "raw CR": ('---\ntitle: "A\rB"\nstatusgen_html: true\n---\n', "A\rB"),
+    "not YAML": ('---\ntitle: A: B\nstatusgen_html: true\n---\n', "A: B"),
+    "no end": ('---\ntitle: "A"\nstatusgen_html: true\n\n', "A"),
+    "other value": ('---\ntitle: "B"\nstatusgen_html: true\n---\n', "A"),
+}
+
+
+@pytest.mark.parametrize(("front", "title"), TAMPERED.values(), ids=TAMPERED.keys())
+def test_metadata_the_renderer_reads_differently_fails_the_build(tmp_path: Path, front: str, title: str) -> None:
+    """The renderer's own guard, whatever validation lets through: no page is published with other metadata."""
+    from generator.build import write_docs
+    from generator.render_mkdocs import derive_config, render_site
+
+    docs, site_dir = tmp_path / "docs", tmp_path / "out"
+    body = "<img src=x onerror=alert(1)>\n\n[x](javascript:alert(2))\n"
+    pages = {"index.md": Page({"title": "Home"}, "# Home\n"),
+             "incidents/x.md": _tampered(front + body, {"title": title, "statusgen_html": True},
+                                         "content/incidents/x.md")}
+    write_docs(docs, pages)
+    config = derive_config({}, tmp_path, docs, site_dir, site_name="T", site_url="https://status.example/",
+                           nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[],
+                           not_in_nav="incidents/\n")
+    with pytest.raises(ContentError) as raised:
+        render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)
+    [diagnostic] = raised.value.diagnostics
+    assert (diagnostic.file, diagnostic.line, diagnostic.column) == ("content/incidents/x.md", 1, 1)
+    assert "incidents/x.md" in diagnostic.message
+    assert not (site_dir / "incidents/x/index.html").exists()
+
+
+def test_a_page_statusgen_did_not_write_fails_the_build(tmp_path: Path) -> None:
+    from generator.build import write_docs
+    from generator.render_mkdocs import derive_config, render_site
+
+    docs = tmp_path / "docs"
+    write_docs(docs, {"index.md": Page({"title": "Home"}, "# Home\n")})
+    (docs / "stray.md").write_text("<script>alert(1)</script>\n")
+    config = derive_config({}, tmp_path, docs, tmp_path / "out", site_name="T", site_url=None,
+                           nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[], not_in_nav="")
+    with pytest.raises(ContentError, match="stray.md"):
+        render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)
+
+
+MARKUP = ("<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) "
+          "<a href=\"javascript:alert(4)\">a</a> <javascript:alert(5)> ![i](javascript:alert(6))")
+REFERENCE = f"""\
+severities:
+  - {{id: SEV1, name: {quoted(MARKUP)}, definition: {quoted(MARKUP)}, response_time: {quoted(MARKUP)},
+     examples: {quoted(MARKUP)}}}
+roles:
+  - {{name: {quoted(MARKUP)}, summary: {quoted(MARKUP)}, responsibilities: [{quoted(MARKUP)}]}}
+phases:
+  - {{name: {quoted(MARKUP)}, steps: [{quoted(MARKUP)}]}}
+templates:
+  - {{name: {quoted(MARKUP)}, when: {quoted(MARKUP)}, text: {quoted(MARKUP + chr(10) + "```" + chr(10) + MARKUP)}}}
+"""
+
+
+def test_markup_in_content_never_runs_on_the_internal_site(tmp_path: Path) -> None:
+    """Runbooks, postmortems, action items, reference.yml and names: escaped on the internal site too."""
+    root = make_site(tmp_path / "repo")
+    write(root, "content/reference.yml", REFERENCE)
+    runbook = root / "content/runbooks/high-database-cpu.md"
+    runbook.write_text(runbook.read_text().replace("service: database", f"service: {quoted(MARKUP)}")
+                       .replace("owner: dba-team", f"owner: {quoted(MARKUP)}")
+                       .replace("[DatabaseHighCPU]", f"[{quoted(MARKUP)}]")
+                       .replace("- DB CPU > 80%", f"- DB CPU > 80% {MARKUP}\n\n{MARKUP}\n\n<div>\n{MARKUP}\n</div>\n\n"
+                                "```sql\nSELECT 1 FROM t WHERE a < 2; -- <script>x</script>\n```"))
+    postmortem = root / "content/postmortems/2026-03-30-payment-outage.md"
+    postmortem.write_text(postmortem.read_text().replace("A deploy broke payments.", f"A deploy broke payments.\n\n{MARKUP}")
+                          .replace("| Add a test |", f"| Add a test {MARKUP.replace('|', '/')} |")
+                          .replace("| @carol |", f"| @carol {MARKUP} |"))
+    components = root / "content/components.yml"
+    components.write_text(components.read_text().replace("name: Payments", f"name: {quoted(MARKUP)}"))
+    build(root, root / "site", NOW)
+    internal = root / "site/internal"
+    for page in sorted(internal.rglob("*.html")):
+        html = page.read_text()
+        inline, handlers, urls = scripts_and_handlers(html)
+        assert (handlers, urls) == ([], []), page
+        assert all("alert(" not in script for script in inline), page
+    for rel in ("runbooks/high-database-cpu", "runbooks", "postmortems/2026-03-30-payment-outage", "reference",
+                "action-items", "metrics"):
+        document = html5lib.parse((internal / rel / "index.html").read_text(), namespaceHTMLElements=False)
+        assert "<script>alert(1)</script>" in "".join(document.itertext()), rel  # shown as text, not dropped
+    runbook_html = (internal / "runbooks/high-database-cpu/index.html").read_text()
+    assert 'id="symptoms"' in runbook_html and 'class="headerlink"' in runbook_html  # headings keep their anchors
+    assert 'href="#symptoms"' in runbook_html  # and the page's table of contents
+    assert '<div class="highlight"><pre><span></span><code><span class="k">SELECT</span>' in runbook_html  # highlighted
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40))
+@example(text="[x](javascript:alert(1)) <img src=x onerror=alert(2)> `c` *e* _u_ | \\ #1. --- ~~~ !!! note")
+def test_a_value_in_an_internal_markdown_page_shows_as_itself(text: str) -> None:
+    """Whatever a value holds, Python-Markdown (as the internal site sets it up) shows exactly its text."""
+    import markdown as python_markdown
+
+    from generator.markup import md_text
+
+    shown = " ".join(text.split())
+    page = (f"# {md_text(text)}\n\n{md_text(text)}\n\n| A | B |\n|---|---|\n| {md_text(text)} | x |\n\n"
+            f"- {md_text(text)}\n\n<span title=\"{md_text(text)}\"></span>\n")
+    html = python_markdown.markdown(page, extensions=["tables", "admonition", "toc", "pymdownx.superfences"])
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    tags = {element.tag for element in document.iter()} - {"html", "head", "body"}
+    assert tags <= {"h1", "p", "table", "thead", "tbody", "tr", "th", "td", "ul", "li", "span"}, html
+    if shown:
+        assert [h.text or "" for h in document.iter("h1")] == [shown]
+        assert [td.text or "" for td in document.iter("td")][0] == shown
+        assert document.find(".//span").get("title") == shown

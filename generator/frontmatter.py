@@ -1,0 +1,92 @@
+"""Generated pages' front matter: written from a dict, and checked as the renderer reads it.
+
+MkDocs drops front matter it cannot parse without a word and then renders the page as
+plain Markdown, raw HTML included. So the metadata of every generated page is written
+by one writer (:func:`dump`, escapes for everything a YAML reader may reject), recorded
+beside the docs folder (:func:`write_expected`), and compared by the hook with what the
+renderer actually read (:func:`check`): any difference fails the build at the page's
+source file, before anything is published.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Diagnostic
+from .markup import yaml_quote
+
+Meta = dict[str, Any]
+
+
+class Page(str):
+    """A generated page's text (front matter + body), knowing its metadata and the file it shows."""
+
+    meta: Meta
+    #: the content file behind the page (``content/incidents/….md``), or ``mkdocs.yml`` for settings
+    source: str
+
+    def __new__(cls, meta: Meta, body: str, source: str = "mkdocs.yml") -> Page:
+        text = super().__new__(cls, f"---\n{dump(meta)}---\n{body}")
+        text.meta, text.source = meta, source
+        return text
+
+
+def dump(meta: Meta) -> str:
+    """Front matter lines, one key each, in flow style with every string double-quoted."""
+    return "".join(f"{_key(key)}: {_value(value)}\n" for key, value in meta.items())
+
+
+def _key(key: str) -> str:
+    if not key.replace("_", "").isalnum() or not key.isascii():
+        raise ValueError(f"front matter key {key!r}")  # keys are statusgen's own, never content
+    return key
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return yaml_quote(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)}: {_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"front matter value {value!r}")
+
+
+def expected_path(docs: Path) -> Path:
+    """Where the expected metadata of a docs folder is kept: beside it, so it is never published."""
+    return docs.with_name(docs.name + ".pages.json")
+
+
+def write_expected(docs: Path, pages: dict[str, str]) -> None:
+    """Record what each page's metadata must read as (plain strings get none: they must have none)."""
+    expected = {rel: {"meta": getattr(text, "meta", {}), "source": getattr(text, "source", "mkdocs.yml")}
+                for rel, text in pages.items() if rel.endswith(".md")}
+    expected_path(docs).write_text(json.dumps(expected, ensure_ascii=True, sort_keys=True), encoding="utf-8")
+
+
+def load_expected(path: str | None) -> dict[str, dict[str, Any]]:
+    if not path or not Path(path).is_file():
+        raise ContentError([Diagnostic("mkdocs.yml", 1, 1, "error", "page-metadata",
+                                       "the page metadata statusgen wrote is missing; nothing was published")])
+    result: dict[str, dict[str, Any]] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return result
+
+
+def check(page: str, meta: Meta, expected: dict[str, dict[str, Any]]) -> None:
+    """Fail closed unless the renderer read exactly the metadata statusgen wrote for ``page``."""
+    wanted = expected.get(page)
+    if wanted is None:
+        raise ContentError([Diagnostic("mkdocs.yml", 1, 1, "error", "page-metadata",
+                                       f"page '{page}' was not written by statusgen; nothing was published")])
+    if meta == wanted["meta"]:
+        return
+    keys = sorted(k for k in set(meta) | set(wanted["meta"]) if meta.get(k) != wanted["meta"].get(k))
+    what = "could not read its metadata at all" if not meta else f"read {', '.join(keys)} differently"
+    raise ContentError([Diagnostic(
+        wanted["source"], 1, 1, "error", "page-metadata",
+        f"the renderer {what} on the generated page '{page}' (a character a YAML reader rejects?); "
+        "nothing was published")])

@@ -27,7 +27,7 @@ import yaml
 from . import models as m
 from .clock import iso
 from .errors import ContentError, Diagnostic, StatusgenError, UsageError
-from .loader import CONTENT_DIR
+from .loader import CONTENT_DIR, TEMP_PREFIX
 from .scaffold import new_id, write_new, yaml_quoted
 from .source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
 from .validate import Reporter, check_components, check_incident, did_you_mean
@@ -494,7 +494,7 @@ def _shift(diagnostic: Diagnostic, start: int, count: int) -> Diagnostic:
 
 def replace_file(path: Path, old: bytes, new: bytes) -> None:
     """Swap in the new bytes at once (temp file + rename); refuse if the file changed meanwhile."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".edit-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}edit-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(new)

@@ -25,6 +25,13 @@ CONTENT_DIR = "content"
 KIND_DIRS = ("incidents", "postmortems", "runbooks")
 TEMPLATE_NAMES = ("incident", "maintenance", "postmortem", "runbook")
 IGNORED_NAMES = frozenset({".gitkeep", "README.md"})
+#: Temporary files of the authoring commands start so: one left by a killed command must not stop every build.
+TEMP_PREFIX = ".statusgen-"
+
+
+def _ignored(entry: os.DirEntry[str]) -> bool:
+    return entry.is_file(follow_symlinks=False) and (
+        entry.name in IGNORED_NAMES or (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp")))
 T = TypeVar("T")
 
 
@@ -58,7 +65,7 @@ def scan(root: Path) -> Inventory:
 
     for entry in entries(content):
         path = Path(entry.path)
-        if entry.name in IGNORED_NAMES and entry.is_file(follow_symlinks=False):
+        if _ignored(entry):
             continue
         if entry.is_symlink():
             problem(path, "symlink", "content files must be regular files, not symbolic links")
@@ -82,7 +89,7 @@ def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, proble
     seen: dict[str, str] = {}
     for entry in entries(folder):
         path = Path(entry.path)
-        if entry.name in IGNORED_NAMES and entry.is_file(follow_symlinks=False):
+        if _ignored(entry):
             continue
         if entry.is_symlink():
             problem(path, "symlink", "content files must be regular files, not symbolic links")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .clock import iso
 from .errors import ContentError, Diagnostic, StatusgenError, UsageError
-from .loader import CONTENT_DIR
+from .loader import CONTENT_DIR, TEMP_PREFIX
 from .models import SLUG_PATTERN, Incident
 from .source import read_markdown_file, read_text
 from .validate import Reporter, check_incident
@@ -133,7 +133,7 @@ def write_new(path: Path, text: str) -> None:
     if path.exists():
         raise StatusgenError(f"{path} already exists; choose another title or edit that file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".new-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}new-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

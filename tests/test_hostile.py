@@ -1285,3 +1285,13 @@ def test_a_value_in_an_internal_markdown_page_shows_as_itself(text: str) -> None
         assert [h.text or "" for h in document.iter("h1")] == [shown]
         assert [td.text or "" for td in document.iter("td")][0] == shown
         assert document.find(".//span").get("title") == shown
+
+
+def test_a_temporary_file_left_by_a_killed_command_does_not_stop_builds(site: Path) -> None:
+    """update and new write a temporary file beside the target; kill -9 leaves it behind."""
+    (site / "content/incidents/.statusgen-edit-k1ll3d.tmp").write_text("half an incident")
+    (site / "content/postmortems/.statusgen-new-x.tmp").write_text("")
+    content, diagnostics = load_content(site, NOW.date())
+    assert content is not None and not [d for d in diagnostics if d.severity == "error"]
+    (site / "content/incidents/.other.tmp").write_text("")  # anything else is still reported
+    assert [d.code for d in load_content(site, NOW.date())[1]] == ["unexpected-file"]

@@ -4,11 +4,23 @@ PyYAML's C parser composes the node tree (fast, with marks); we build plain
 Python values from it ourselves so that every key and list item keeps its
 position, duplicate keys are caught (PyYAML silently keeps the last), and
 timestamps stay strings until the schema checks their offset.
+
+Positions are counted as editors count them: lines end at ``\n`` only. YAML also
+ends lines at NEL, LS and PS, so we map every mark through its character index
+rather than trusting ``mark.line``, and refuse those characters raw in YAML (to
+YAML they are line breaks, to a reviewer they are not).
+
+A quote left open is the one typo that can move private fields into public
+text: ``message: "text`` swallows ``internal:`` and its keys up to the next
+``"``. libyaml accepts a quoted value whose continuation lines are not indented
+under its key (YAML does not), so we refuse exactly those: a value may continue
+on lines indented deeper than its key, never on a line at or left of it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +43,12 @@ MAX_YAML_DEPTH = 32
 Path_ = tuple[str | int, ...]
 #: Characters XML 1.0 cannot hold (feeds, badges, pages): C0 controls but tab and newline, U+FFFE, U+FFFF.
 _NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters YAML reads as line breaks but editors, reviewers and our line numbers do not.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+#: Each one's name, and the escape that writes it inside a double-quoted YAML value.
+_BREAK_NAMES = {"\x85": ("NEL", "\\N"), "\u2028": ("LINE SEPARATOR", "\\L"), "\u2029": ("PARAGRAPH SEPARATOR", "\\P")}
+#: libyaml's messages when a quoted scalar runs to the end of the text.
+_QUOTE_RUNS_OUT = ("found unexpected end of stream", "found unexpected document indicator")
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALARS = {
@@ -62,6 +80,22 @@ class Located:
         return self.positions.get((), (1, 1))
 
 
+class _Lines:
+    """(line, column) of a character index, counting lines by ``\n`` as editors do (YAML also counts NEL, LS, PS)."""
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.text = text
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.offset = line_offset
+
+    def at(self, index: int) -> tuple[int, int]:
+        number = bisect_right(self.starts, index) - 1
+        return number + 1 + self.offset, index - self.starts[number] + 1
+
+    def mark(self, mark: yaml.Mark) -> tuple[int, int]:
+        return self.at(mark.index)
+
+
 class _Problem(Exception):
     def __init__(self, line: int, column: int, code: str, message: str) -> None:
         super().__init__(message)
@@ -69,17 +103,22 @@ class _Problem(Exception):
 
 
 class _Builder:
-    def __init__(self, line_offset: int) -> None:
-        self.offset = line_offset
+    def __init__(self, lines: _Lines) -> None:
+        self.lines = lines
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.count = 0
         self.duplicates: list[_Problem] = []
+        #: a quoted or flow value spans lines: it may have swallowed keys (see :func:`_overrun`)
+        self.multiline_flow = False
 
     def where(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+        return self.lines.mark(node.start_mark)
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
+        if node.start_mark.line != node.end_mark.line and (
+                getattr(node, "flow_style", False) or getattr(node, "style", "|") not in ("|", ">")):
+            self.multiline_flow = True
         if self.count > MAX_YAML_NODES:
             raise _Problem(*self.where(node), "yaml-too-large",
                            f"YAML has more than {MAX_YAML_NODES} values (aliases expanded); refusing to read it")
@@ -116,40 +155,130 @@ class _Builder:
             raise _Problem(*self.where(node), "yaml-value", f"invalid value {node.value!r}: {exc}") from None
 
 
+def _overrun(lines: _Lines) -> _Problem | None:
+    """The first quoted value or flow collection that continues on a line not indented under its key.
+
+    YAML requires every line of such a value to be indented deeper than the
+    block it belongs to; libyaml does not check, so an unclosed quote silently
+    takes in the keys that follow it. Read with libyaml's tokens, whose marks
+    give the block indentation the value belongs to.
+    """
+    text = lines.text
+    indents: list[int] = []
+    depth = 0
+    opened: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)) and not depth:
+                indents.append(token.start_mark.column)
+            elif isinstance(token, yaml.BlockEndToken) and not depth:
+                indents.pop() if indents else None
+            elif isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened = token if not depth else opened
+                depth += 1
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and depth:
+                depth -= 1
+                if not depth and opened is not None:
+                    if problem := _outdented(lines, opened.start_mark.index, token.end_mark.index, indents):
+                        return problem
+            elif isinstance(token, yaml.ScalarToken) and not depth and token.style not in ("|", ">"):
+                if problem := _outdented(lines, token.start_mark.index, token.end_mark.index, indents):
+                    return problem
+    except yaml.YAMLError:
+        pass  # the caller reports the syntax error; only what was read before it is judged here
+    return None
+
+
+def _outdented(lines: _Lines, start: int, end: int, indents: list[int]) -> _Problem | None:
+    """A problem if a line inside ``text[start:end]`` is not indented deeper than the block the value is in.
+
+    Lines as a reader sees them: ``\n`` ends them; NEL, LS and PS (refused on their own) count as blanks.
+    """
+    text, limit = lines.text, (indents[-1] if indents else -1)
+    newline = text.find("\n", start, end)
+    while newline != -1:
+        line_end = text.find("\n", newline + 1)
+        line = text[newline + 1: line_end if line_end != -1 else len(text)]
+        if line.strip() and len(line) - len(line.lstrip(" \x85\u2028\u2029")) <= limit:
+            return _unclosed(lines, start, newline + 1, line.strip())
+        newline = text.find("\n", newline + 1, end)
+    return None
+
+
+def _unclosed(lines: _Lines, start: int, stray: int | None, stray_text: str = "") -> _Problem:
+    """The problem of a quote or bracket opened at ``start`` that runs on to the line at ``stray`` (or the end)."""
+    line, column = lines.at(start)
+    char = lines.text[start]
+    if char in "\"'":
+        code, what, remedy = "unclosed-quote", "the quote", "close the quote"
+    elif char in "[{":
+        code, what, remedy = "unclosed-bracket", f"the '{char}'", f"close it with '{']' if char == '[' else '}'}'"
+    else:
+        code, what, remedy = "yaml-indentation", "the value", "end it"
+    if stray is None:
+        return _Problem(line, column, code, f"{what} opened at {line}:{column} is never closed; {remedy}")
+    shown = stray_text if len(stray_text) <= 40 else stray_text[:37] + "..."
+    return _Problem(line, column, code,
+                    f"{what} opened at {line}:{column} is never closed: line {lines.at(stray)[0]} ('{shown}') "
+                    f"is read as part of it; {remedy}, or indent the lines that continue it deeper than its key")
+
+
+def _line_breaks(lines: _Lines, file: str) -> list[Diagnostic]:
+    """Raw NEL, LS and PS in YAML: line breaks to YAML (they end comments, fold values), not to people."""
+    found = []
+    for match in _YAML_ONLY_BREAKS.finditer(lines.text):
+        char = match.group()
+        name, escape = _BREAK_NAMES[char]
+        found.append(Diagnostic(file, *lines.at(match.start()), "error", "yaml-line-break",
+                                f"U+{ord(char):04X} ({name}) is a line break to YAML but not in editors; remove it "
+                                f"(or write {escape} inside double quotes)"))
+    return found
+
+
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
     """Parse one YAML document; ``line_offset`` is the number of lines before it in its file."""
+    lines = _Lines(text, line_offset)
+    breaks = _line_breaks(lines, file)
+
+    def fail(problem: _Problem) -> tuple[None, list[Diagnostic]]:
+        return None, sorted(breaks + [Diagnostic(file, problem.line, problem.column, "error", problem.code,
+                                                 problem.message)])
+
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if exc.context_mark and str(exc.context).startswith("while scanning a quoted scalar") and \
+                str(exc.problem).startswith(_QUOTE_RUNS_OUT):
+            return fail(_unclosed(lines, exc.context_mark.index, None))
+        if overrun := _overrun(lines):  # the cause, when an open quote took in what follows it
+            return fail(overrun)
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
-        column = (mark.column + 1) if mark else 1
+        line, column = lines.mark(mark) if mark else (1 + line_offset, 1)
         problem = str(exc.problem or "invalid YAML")
         if exc.context:
             context = exc.context
             if exc.context_mark and exc.context_mark is not mark:
-                context += f" started on line {exc.context_mark.line + 1 + line_offset}"
+                context += f" started on line {lines.mark(exc.context_mark)[0]}"
             problem = f"{context}: {problem}"
-        return None, [Diagnostic(file, line, column, "error", "yaml-syntax", f"YAML syntax error: {problem}")]
+        return fail(_Problem(line, column, "yaml-syntax", f"YAML syntax error: {problem}"))
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line, column = before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return None, [Diagnostic(file, line, column, "error", "yaml-syntax",
-                                 f"YAML cannot contain the control character U+{ord(char):04X}")]
+        return fail(_Problem(*lines.at(exc.position), "yaml-syntax",
+                             f"YAML cannot contain the control character U+{ord(char):04X}"))
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(file, 1 + line_offset, 1, "error", "yaml-syntax",
-                                 "YAML syntax error: " + " ".join(str(exc).split()))]
-    builder = _Builder(line_offset)
+        return fail(_Problem(1 + line_offset, 1, "yaml-syntax", "YAML syntax error: " + " ".join(str(exc).split())))
     if node is None:
-        return Located(None, {(): (1 + line_offset, 1)}), []
+        return Located(None, {(): (1 + line_offset, 1)}), breaks
+    builder = _Builder(lines)
     builder.positions[()] = builder.where(node)
     try:
         data = builder.build(node, ())
     except _Problem as problem:
-        return None, [Diagnostic(file, problem.line, problem.column, "error", problem.code, problem.message)]
+        return fail(problem)
+    if builder.multiline_flow and (overrun := _overrun(lines)):
+        return fail(overrun)
     duplicates = [Diagnostic(file, p.line, p.column, "error", p.code, p.message) for p in builder.duplicates]
-    return Located(data, builder.positions), duplicates
+    return Located(data, builder.positions), sorted(breaks + duplicates)
 
 
 @dataclass

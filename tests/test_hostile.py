@@ -304,3 +304,172 @@ def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> No
     build(root, root / "site", dt.datetime(2026, 3, 29, tzinfo=dt.timezone.utc))
     upcoming = json.loads((public / "api/v2/scheduled-maintenances/upcoming.json").read_text())
     assert [m["id"] for m in upcoming["scheduled_maintenances"]] == ["2026-04-02-database-upgrade"]
+
+
+# --- reading files: unclosed quotes, real line numbers, render limits ---------------------------------------------
+
+from click.testing import CliRunner  # noqa: E402
+from hypothesis import example  # noqa: E402
+
+from generator.cli import cli  # noqa: E402
+from generator.errors import ContentError  # noqa: E402
+
+QUOTE_CANARIES = ("CANARY-Q-COMMANDER-31ab", "CANARY-Q-NOTES-42cd", "#CANARY-Q-CHANNEL-53ef")
+CANARY_INCIDENT = INCIDENT.replace("internal:\n  commander: alice\n", (
+    f"internal:\n  commander: {QUOTE_CANARIES[0]}\n  notes: '{QUOTE_CANARIES[1]} is on it'\n"
+    f"  channel: \"{QUOTE_CANARIES[2]}\"\n"))
+LAST_MESSAGE = "message: Rolled back payment-service to v2.3.1."
+FIRST_MESSAGE = "message: Payment processing is failing for all users."
+
+
+def _line_col(text: str, needle: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the character ``offset`` after the start of ``needle`` in ``text``."""
+    index = text.index(needle) + offset
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _every_public_byte(public: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in sorted(public.rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize(("needle", "typo"), [
+    (LAST_MESSAGE, 'message: "Rolled back payment-service to v2.3.1.'),
+    (LAST_MESSAGE, "message: 'Rolled back payment-service to v2.3.1."),
+    (FIRST_MESSAGE, 'message: "Payment processing is failing for all users.'),
+    ("title: Payment processing failing", 'title: "Payment processing failing'),
+    ("title: Payment processing failing", "title: 'Payment processing failing"),
+], ids=["last-message-double", "last-message-single", "first-message-double", "title-double", "title-single"])
+def test_an_unclosed_quote_never_publishes_internal_fields(tmp_path: Path, needle: str, typo: str) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, CANARY_INCIDENT)
+    build(root, root / "site", NOW)  # a good site is already published
+    public = root / "site/public"
+    before = _every_public_byte(public)
+    assert b"Rolled back payment-service" in before and not any(c.encode() in before for c in QUOTE_CANARIES)
+    text = CANARY_INCIDENT.replace(needle, typo)
+    write(root, INC, text)
+    line, column = _line_col(text, typo, typo.index(":") + 2)
+    result = CliRunner().invoke(cli, ["--root", str(root), "validate", "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0] == (
+        f"{INC}:{line}:{column}: error: the quote opened at {line}:{column} is never closed"
+        + result.output.splitlines()[0].split("is never closed", 1)[1]), result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(ContentError) as failed:
+        build(root, root / "site", NOW)
+    assert (failed.value.diagnostics[0].line, failed.value.diagnostics[0].code) == (line, "unclosed-quote")
+    after = _every_public_byte(public)
+    assert not any(c.encode() in after or c.lower().encode() in after.lower() for c in QUOTE_CANARIES)
+
+
+def _scalar_lines(text: str) -> list[int]:
+    """Indexes of front-matter lines ``key: plain value`` (a quote can be opened before the value)."""
+    lines = text.split("\n")
+    return [i for i, line in enumerate(lines)
+            if re.match(r"^\s*(- )?[a-z_]+: [^\s\"'{\[]", line) and not line.lstrip().startswith("---")]
+
+
+@pytest.mark.parametrize("rel", [INC, "content/components.yml", "content/postmortems/2026-03-30-payment-outage.md",
+                                 "content/runbooks/high-database-cpu.md"])
+def test_every_unclosed_quote_is_refused_at_the_quote(tmp_path: Path, rel: str) -> None:
+    """The class: in every file kind, a quote opened before any plain value and not closed is an error there."""
+    root = make_site(tmp_path / "repo")
+    if rel == INC:
+        write(root, INC, CANARY_INCIDENT)
+    original = (root / rel).read_text()
+    lines = original.split("\n")
+    candidates = _scalar_lines(original)
+    assert len(candidates) >= 4
+    for index in candidates:
+        for quote in "\"'":
+            column = lines[index].index(": ") + 3
+            changed = lines[:index] + [lines[index][:column - 1] + quote + lines[index][column - 1:]] + lines[index + 1:]
+            (root / rel).write_text("\n".join(changed))
+            content, diagnostics = load_content(root, NOW.date())
+            errors = [d for d in diagnostics if d.severity == "error"]
+            assert content is None, (rel, index, quote)
+            assert (errors[0].file, errors[0].line, errors[0].column, errors[0].code) == (
+                rel, index + 1, column, "unclosed-quote"), (lines[index], quote, errors)
+    (root / rel).write_text(original)
+    assert load_content(root, NOW.date())[0] is not None
+
+
+def test_quoted_prose_may_continue_on_indented_lines(tmp_path: Path) -> None:
+    """Not a typo: continuation lines indented deeper than the key, even ones that read like 'Note: this'."""
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace(LAST_MESSAGE, 'message: "Rolled back payment-service\n'
+                                                    '      Note: to v2.3.1,\n\n      notes: none"')
+          .replace("title: Payment processing failing", "title: 'Payment processing\n  failing'"))
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == "2026-03-30-payment-outage")
+    assert incident.meta.title == "Payment processing failing"
+    assert incident.meta.updates[-1].message == "Rolled back payment-service Note: to v2.3.1,\nnotes: none"
+
+
+# Item 14: YAML counts NEL, LS and PS as line breaks; people and editors count lines by '\n'.
+ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS, ids=["NEL", "LS", "PS"])
+def test_odd_line_breaks_do_not_shift_reported_lines(tmp_path: Path, char: str) -> None:
+    root = make_site(tmp_path / "repo")
+    text = (INCIDENT.replace("title: Payment processing failing", f'title: "Payment{char}processing failing"')
+            .replace(FIRST_MESSAGE, f'message: "Payment processing{char}{char} is failing."')
+            .replace("internal:\n  commander: alice", "internal:\n  commander: alice\n  colour: red"))
+    write(root, INC, text)
+    _, diagnostics = load_content(root, NOW.date())
+    assert [(d.line, d.column, d.code) for d in diagnostics if d.code != "yaml-line-break"] == [(21, 3, "unknown-field")]
+    write(root, INC, text.replace("  colour: red", "  commander: bob"))
+    [duplicate] = [d for d in load_content(root, NOW.date())[1] if d.code == "duplicate-key"]
+    assert (duplicate.line, duplicate.column) == (21, 3) and "first defined on line 20" in duplicate.message
+    write(root, INC, text.replace("  colour: red", "  colour: [red"))
+    [syntax] = [d for d in load_content(root, NOW.date())[1] if d.code == "yaml-syntax"]
+    assert (syntax.line, syntax.column) == (21, 15), syntax  # where the '[' should have been closed
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS, ids=["NEL", "LS", "PS"])
+@pytest.mark.parametrize("where", ["comment", "plain", "quoted"])
+def test_odd_line_breaks_in_yaml_are_refused_where_they_are(tmp_path: Path, char: str, where: str) -> None:
+    """To YAML they end a line (a comment hides no more), to a reviewer they do not: never read them silently."""
+    root = make_site(tmp_path / "repo")
+    line = {"comment": f"severity: SEV1  # was SEV2{char}visibility: public",
+            "plain": f"severity: SEV{char}1", "quoted": f'severity: "SEV{char}1"'}[where]
+    text = INCIDENT.replace("severity: SEV1", line)
+    write(root, INC, text)
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None
+    assert [(d.line, d.column) for d in diagnostics if d.code == "yaml-line-break"] == [(3, line.index(char) + 1)]
+    components = root / "content/components.yml"
+    components.write_text(components.read_text().replace("name: Payments", f"name: Pay{char}ments"))
+    assert ("content/components.yml", *_line_col(components.read_text(), char, 0), "yaml-line-break") in {
+        (d.file, d.line, d.column, d.code) for d in load_content(root, NOW.date())[1]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+@example(data=None)
+def test_odd_line_breaks_anywhere_in_quoted_values_keep_later_positions(tmp_path_factory: pytest.TempPathFactory,
+                                                                         data: st.DataObject | None) -> None:
+    """Insert NEL/LS/PS anywhere inside quoted values: each is refused where it is, a later error keeps its place."""
+    root = make_site(tmp_path_factory.mktemp("breaks") / "repo")
+    text = (INCIDENT.replace("title: Payment processing failing", 'title: "Payment processing failing"')
+            .replace(FIRST_MESSAGE, 'message: "Payment processing is failing\n      for all users."')
+            .replace(LAST_MESSAGE, "message: 'Rolled back payment-service to v2.3.1.'")
+            .replace("internal:\n  commander: alice", "internal:\n  commander: alice\n  colour: red"))
+    expected = _line_col(text, "colour:", 0)
+    slots = [index for quote in "\"'" for index in range(len(text)) if text[index] == quote]
+    inside = [i for first, last in zip(slots[::2], slots[1::2]) for i in range(first + 1, last + 1)]
+    if data is None:
+        picks = [(i, "\u2028") for i in inside]
+    else:
+        picks = data.draw(st.lists(st.tuples(st.sampled_from(inside), st.sampled_from(ODD_BREAKS)), max_size=8))
+    changed = text
+    for index, char in sorted(picks, reverse=True):
+        changed = changed[:index] + char + changed[index:]
+    write(root, INC, changed)
+    diagnostics = load_content(root, NOW.date())[1]
+    assert [(d.line, d.column) for d in diagnostics if d.code == "unknown-field"] == [expected], diagnostics
+    found = sorted((d.line, d.column) for d in diagnostics if d.code == "yaml-line-break")
+    assert found == [(changed.count("\n", 0, i) + 1, i - changed.rfind("\n", 0, i))
+                     for i, c in enumerate(changed) if c in ODD_BREAKS]

@@ -34,11 +34,15 @@ try:
 except AttributeError:  # pragma: no cover - libyaml missing; same results, slower
     _Loader = yaml.SafeLoader
 
-#: Limits that keep hostile files from exhausting time or memory.
-MAX_FILE_BYTES = 1024 * 1024
+#: Limits that keep hostile files from exhausting time or memory (content files are a few KB).
+MAX_FILE_BYTES = 256 * 1024
 MAX_LINE_CHARS = 20_000
 MAX_YAML_NODES = 50_000
 MAX_YAML_DEPTH = 32
+#: What the Markdown of one file (body and every text value) may render to: reference links used
+#: many times multiply, and every row of a table gets as many cells as its header.
+MAX_RENDERED_BYTES = 1024 * 1024
+MAX_TABLE_CELLS = 20_000
 
 Path_ = tuple[str | int, ...]
 #: Characters XML 1.0 cannot hold (feeds, badges, pages): C0 controls but tab and newline, U+FFFE, U+FFFF.

@@ -313,6 +313,7 @@ from hypothesis import example  # noqa: E402
 
 from generator.cli import cli  # noqa: E402
 from generator.errors import ContentError  # noqa: E402
+from generator.source import MAX_FILE_BYTES, MAX_RENDERED_BYTES, MAX_TABLE_CELLS  # noqa: E402
 
 QUOTE_CANARIES = ("CANARY-Q-COMMANDER-31ab", "CANARY-Q-NOTES-42cd", "#CANARY-Q-CHANNEL-53ef")
 CANARY_INCIDENT = INCIDENT.replace("internal:\n  commander: alice\n", (
@@ -383,7 +384,8 @@ def test_every_unclosed_quote_is_refused_at_the_quote(tmp_path: Path, rel: str) 
     for index in candidates:
         for quote in "\"'":
             column = lines[index].index(": ") + 3
-            changed = lines[:index] + [lines[index][:column - 1] + quote + lines[index][column - 1:]] + lines[index + 1:]
+            opened = lines[index][:column - 1] + quote + lines[index][column - 1:]
+            changed = lines[:index] + [opened] + lines[index + 1:]
             (root / rel).write_text("\n".join(changed))
             content, diagnostics = load_content(root, NOW.date())
             errors = [d for d in diagnostics if d.severity == "error"]
@@ -419,7 +421,8 @@ def test_odd_line_breaks_do_not_shift_reported_lines(tmp_path: Path, char: str) 
             .replace("internal:\n  commander: alice", "internal:\n  commander: alice\n  colour: red"))
     write(root, INC, text)
     _, diagnostics = load_content(root, NOW.date())
-    assert [(d.line, d.column, d.code) for d in diagnostics if d.code != "yaml-line-break"] == [(21, 3, "unknown-field")]
+    others = [(d.line, d.column, d.code) for d in diagnostics if d.code != "yaml-line-break"]
+    assert others == [(21, 3, "unknown-field")]
     write(root, INC, text.replace("  colour: red", "  commander: bob"))
     [duplicate] = [d for d in load_content(root, NOW.date())[1] if d.code == "duplicate-key"]
     assert (duplicate.line, duplicate.column) == (21, 3) and "first defined on line 20" in duplicate.message
@@ -473,3 +476,93 @@ def test_odd_line_breaks_anywhere_in_quoted_values_keep_later_positions(tmp_path
     found = sorted((d.line, d.column) for d in diagnostics if d.code == "yaml-line-break")
     assert found == [(changed.count("\n", 0, i) + 1, i - changed.rfind("\n", 0, i))
                      for i, c in enumerate(changed) if c in ODD_BREAKS]
+
+
+# Item 11: what one file may render to is bounded, and the bound is checked by validate as by build.
+
+def _reference_bomb(lines: int = 11) -> str:
+    """About 36 KB of Markdown: one long link definition used 11,000 times (50 MB of HTML)."""
+    return "Links below.\n\n[a]: https://example.com/" + "x" * 4500 + "\n\n" + ("[a]" * 1000 + "\n") * lines
+
+
+def _wide_table(columns: int = 800, rows: int = 4000) -> str:
+    """A wide header, then one-letter rows: each row becomes hundreds of empty cells (a million tokens)."""
+    return "|" + "c|" * columns + "\n|" + "-|" * columns + "\n" + "x\n" * rows
+
+
+@pytest.mark.parametrize(("where", "code"), [("body", "render-too-large"), ("message", "render-too-large"),
+                                             ("table", "table-too-large"), ("notes-table", "table-too-large")])
+def test_markdown_that_renders_too_much_is_refused_at_its_block(tmp_path: Path, where: str, code: str) -> None:
+    root = make_site(tmp_path / "repo")
+    text = {"body": INCIDENT.replace("Public description.", "Intro.\n\n" + _reference_bomb()),
+            "message": INCIDENT.replace(FIRST_MESSAGE, "message: " + quoted(_reference_bomb(3))),
+            "table": INCIDENT.replace("Public description.", "Intro.\n\n" + _wide_table()),
+            "notes-table": INCIDENT.replace("  commander: alice", "  commander: alice\n  notes: "
+                                            + quoted(_wide_table(columns=100, rows=300)))}[where]
+    expected = _line_col(text, {"body": "[a][a]", "message": "message: \"Links", "table": "|c|c|",
+                                "notes-table": "notes:"}[where], 0)
+    assert len(text.encode()) < 40_000 and max(len(line) for line in text.split("\n")) < 20_000
+    write(root, INC, text)
+    started = time.process_time()
+    _, diagnostics = load_content(root, NOW.date())
+    assert time.process_time() - started < 30  # generous: parsing or rendering the bomb takes minutes and GBs
+    [found] = [d for d in diagnostics if d.severity == "error"]
+    assert (found.file, found.line, found.column, found.code) == (INC, *expected, code), found
+    assert str(MAX_RENDERED_BYTES if code == "render-too-large" else MAX_TABLE_CELLS) in found.message
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(root / "site"), "-q",
+                                      "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{INC}:{expected[0]}:{expected[1]}: error: "), result.output
+    assert not (root / "site").exists()
+
+
+def test_an_update_that_would_render_too_much_is_not_written(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace(LAST_MESSAGE, "message: Rolling back.").replace("status: resolved",
+                                                                                      "status: monitoring"))
+    before = (root / INC).read_bytes()
+    result = CliRunner().invoke(cli, ["--root", str(root), "update", "2026-03-30-payment-outage", "--status",
+                                      "monitoring", "--at", "2026-03-30T15:30:00Z", "--message",
+                                      _reference_bomb(3)])
+    assert result.exit_code != 0 and "render-too-large" not in result.output and "Traceback" not in result.output
+    assert result.output.count("error:") == 1 and str(MAX_RENDERED_BYTES) in result.output, result.output
+    assert (root / INC).read_bytes() == before
+
+
+@pytest.mark.parametrize("rel", ["content/templates/postmortem.md", "content/postmortems/2026-03-30-payment-outage.md",
+                                 "content/runbooks/high-database-cpu.md"])
+def test_sections_are_never_parsed_from_a_table_bomb(tmp_path: Path, rel: str) -> None:
+    """Postmortems, runbooks and templates are parsed for their sections: the bound comes before that parse."""
+    root = make_site(tmp_path / "repo")
+    path = root / rel
+    path.write_text(path.read_text() + "\n" + _wide_table())
+    started = time.process_time()
+    _, diagnostics = load_content(root, NOW.date())
+    assert time.process_time() - started < 30
+    assert (rel, "table-too-large") in {(d.file, d.code) for d in diagnostics}
+
+
+def test_a_large_legitimate_file_is_accepted(tmp_path: Path) -> None:
+    """Near the file limit, ordinary prose, links and tables are well within the render limits, and build."""
+    root = make_site(tmp_path / "repo")
+    paragraph = ("During the incident the payment service returned errors for some card payments; "
+                 "see [the dashboard][d] and the *runbook* for details. ") * 8
+    rows = "".join(f"| 14:{i % 60:02d} | Step {i} of the rollback, with `kubectl` & <b>care</b> |\n"
+                   for i in range(600))
+    body = ("[d]: https://grafana.example.com/d/payments\n\n" + (paragraph + "\n\n") * 170
+            + "| Time | Event |\n|---|---|\n" + rows)
+    text = INCIDENT.replace("Public description.", body)
+    assert 0.75 * MAX_FILE_BYTES < len(text.encode()) < MAX_FILE_BYTES
+    write(root, INC, text)
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(root / "site"), "-q",
+                                      "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 0, result.output
+    page = (root / "site/public/incidents/2026-03-30-payment-outage/index.html").read_text()
+    assert "Step 599 of the rollback" in page and page.count('href="https://grafana.example.com/d/payments"') == 1360
+
+
+def test_files_over_the_size_limit_are_refused(site: Path) -> None:
+    write(site, "content/incidents/2026-05-01-big.md", INCIDENT + "word " * 60_000)  # 300 KB
+    [found] = [d for d in load_content(site, NOW.date())[1] if d.file.endswith("big.md")]
+    assert (found.line, found.column, found.code) == (1, 1, "file-too-large")
+    assert "the limit is 262144 bytes" in found.message

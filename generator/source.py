@@ -213,18 +213,19 @@ def _unclosed(lines: _Lines, start: int, stray: int | None, stray_text: str = ""
     """The problem of a quote or bracket opened at ``start`` that runs on to the line at ``stray`` (or the end)."""
     line, column = lines.at(start)
     char = lines.text[start]
-    if char in "\"'":
-        code, what, remedy = "unclosed-quote", "the quote", "close the quote"
-    elif char in "[{":
-        code, what, remedy = "unclosed-bracket", f"the '{char}'", f"close it with '{']' if char == '[' else '}'}'"
-    else:
-        code, what, remedy = "yaml-indentation", "the value", "end it"
+    quote = char in "\"'"
+    code = "unclosed-quote" if quote else "unclosed-bracket" if char in "[{" else "yaml-indentation"
+    what = "the quote" if quote else f"the '{char}'" if char in "[{" else "the value"
     if stray is None:
-        return _Problem(line, column, code, f"{what} opened at {line}:{column} is never closed; {remedy}")
+        return _Problem(line, column, code, f"{what} opened at {line}:{column} is never closed")
     shown = stray_text if len(stray_text) <= 40 else stray_text[:37] + "..."
-    return _Problem(line, column, code,
-                    f"{what} opened at {line}:{column} is never closed: line {lines.at(stray)[0]} ('{shown}') "
-                    f"is read as part of it; {remedy}, or indent the lines that continue it deeper than its key")
+    where = f"line {lines.at(stray)[0]} ('{shown}')"
+    if quote:
+        return _Problem(line, column, code,
+                        f"{what} opened at {line}:{column} is never closed: {where} is read as part of it; close "
+                        "the quote, or indent the lines that continue it deeper than its key")
+    return _Problem(line, column, code, f"{what} opened at {line}:{column} continues on {where}, which is not "
+                                        "indented under its key; close it before, or indent that line deeper")
 
 
 def _line_breaks(lines: _Lines, file: str) -> list[Diagnostic]:

@@ -409,6 +409,16 @@ def test_quoted_prose_may_continue_on_indented_lines(tmp_path: Path) -> None:
     assert incident.meta.updates[-1].message == "Rolled back payment-service Note: to v2.3.1,\nnotes: none"
 
 
+def test_an_open_bracket_that_runs_over_keys_is_refused_at_the_bracket() -> None:
+    from generator.source import parse_yaml
+
+    text = "title: x\nauthors: [alice,\nvisibility: public\nstatus: published, bob]\nincident: y\n"
+    located, [problem] = parse_yaml(text, "content/postmortems/x.md", line_offset=1)
+    assert located is None
+    assert (problem.line, problem.column, problem.code) == (3, 10, "unclosed-bracket"), problem
+    assert parse_yaml("authors: [alice,\n  bob]\n", "f")[0].data == {"authors": ["alice", "bob"]}
+
+
 # Item 14: YAML counts NEL, LS and PS as line breaks; people and editors count lines by '\n'.
 ODD_BREAKS = ("\x85", "\u2028", "\u2029")
 

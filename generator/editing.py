@@ -30,7 +30,7 @@ from .errors import ContentError, Diagnostic, StatusgenError, UsageError
 from .loader import CONTENT_DIR, TEMP_PREFIX
 from .scaffold import new_id, write_new, yaml_quoted
 from .source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
-from .validate import Reporter, check_components, check_incident, did_you_mean
+from .validate import Reporter, check_components, check_incident, check_rendering, did_you_mean
 
 S = m.ComponentState
 U = m.UpdateStatus
@@ -271,7 +271,8 @@ def check_text(text: str, rel: str, id_: str, component_ids: set[str]) -> tuple[
     if problems or doc is None or doc.front is None:
         raise ContentError(problems or [_error(rel, 1, 1, "invalid", "cannot read the front matter")])
     report = Reporter(rel, doc.front)
-    incident = check_incident(doc, id_, component_ids, report)
+    incident = check_incident(doc, id_, component_ids, report) if check_rendering(
+        doc.front, doc.body, doc.body_line, report) else None
     if incident is None:
         raise ContentError([d for d in report.items if d.severity == "error"])
     return doc, incident

@@ -18,8 +18,8 @@ from typing import TypeVar
 from . import models as m
 from .errors import ContentError, Diagnostic, UsageError
 from .source import Located, SourceFile, read_markdown_file, read_yaml_file
-from .validate import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_runbook,
-                       template_sections)
+from .validate import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_rendering,
+                       check_runbook, template_sections)
 
 CONTENT_DIR = "content"
 KIND_DIRS = ("incidents", "postmortems", "runbooks")
@@ -151,6 +151,10 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
             continue
         doc, problems = read_markdown_file(path, rel, parse=False)
         diagnostics += problems
+        report = Reporter(rel)
+        if doc is not None and not check_rendering(None, doc.body, doc.body_line, report):
+            doc = None
+        diagnostics += report.items
         templates[name] = (template_sections(doc) if doc is not None else None, rel)
 
     incidents: list[m.Incident] = []
@@ -195,7 +199,7 @@ def _yaml_document(root: Path, path: Path | None, check: Callable[[Located, Repo
     if located is None:
         return None
     report = Reporter(rel, located)
-    result = check(located, report)
+    result = check(located, report) if check_rendering(located, None, 0, report) else None
     diagnostics += report.items
     return result
 
@@ -209,7 +213,11 @@ def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diag
         diagnostics += problems
         if doc is None or doc.front is None:
             continue
-        yield id_, doc, Reporter(rel, doc.front)
+        report = Reporter(rel, doc.front)
+        if not check_rendering(doc.front, doc.body, doc.body_line, report):
+            diagnostics += report.items  # checked first: the other checks parse the body
+            continue
+        yield id_, doc, report
 
 
 def require_content(root: Path, today: dt.date) -> tuple[m.Content, list[Diagnostic]]:

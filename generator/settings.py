@@ -233,17 +233,11 @@ def _read(path: Path, rel: str, root: Path, chain: tuple[Path, ...]) -> tuple[_C
     text, problems = read_text(path, rel)
     if text is None:
         return None, problems
-    try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None, parse_yaml(text, rel)[1]  # the same located message as for content
-    builder = _SettingsBuilder(0)
-    try:
-        data = builder.build(node, ()) if node is not None else {}
-    except _Problem as problem:
-        return None, [Diagnostic(rel, problem.line, problem.column, "error", problem.code, problem.message)]
-    problems = [Diagnostic(rel, p.line, p.column, "error", p.code, p.message) for p in builder.duplicates]
-    positions: dict[tuple[str | int, ...], Where] = {p: (rel, *lc) for p, lc in builder.positions.items()}
+    located, problems = parse_yaml(text, rel, builder_class=_SettingsBuilder)
+    if located is None:
+        return None, problems
+    data = {} if located.data is None else located.data
+    positions: dict[tuple[str | int, ...], Where] = {p: (rel, *lc) for p, lc in located.positions.items()}
     positions[()] = (rel, 1, 1)
     if not isinstance(data, dict):
         return None, [Diagnostic(rel, 1, 1, "error", "not-a-mapping", "expected a mapping of settings")]

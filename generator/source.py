@@ -4,10 +4,23 @@ PyYAML's C parser composes the node tree (fast, with marks); we build plain
 Python values from it ourselves so that every key and list item keeps its
 position, duplicate keys are caught (PyYAML silently keeps the last), and
 timestamps stay strings until the schema checks their offset.
+
+Positions are counted as editors count them: lines end at ``\n`` only. YAML also
+ends lines at NEL, LS and PS, so we map every mark through its character index
+rather than trusting ``mark.line``; the file reader refuses those characters raw
+(to YAML they are line breaks, to a reviewer they are not).
+
+A quote left open is the one typo that can move private fields into public
+text: ``message: "text`` swallows ``internal:`` and its keys up to the next
+``"``. libyaml accepts a quoted value whose continuation lines are not indented
+under its key (YAML does not), so we refuse exactly those: a value may continue
+on lines indented deeper than its key, never on a line at or left of it.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +35,19 @@ try:
 except AttributeError:  # pragma: no cover - libyaml missing; same results, slower
     _Loader = yaml.SafeLoader
 
-#: Limits that keep hostile files from exhausting time or memory.
-MAX_FILE_BYTES = 1024 * 1024
+#: Limits that keep hostile files from exhausting time or memory (content files are a few KB).
+MAX_FILE_BYTES = 256 * 1024
 MAX_LINE_CHARS = 20_000
 MAX_YAML_NODES = 50_000
 MAX_YAML_DEPTH = 32
+#: What the Markdown of one file (body and every text value) may render to: reference links used
+#: many times multiply, and every row of a table gets as many cells as its header.
+MAX_RENDERED_BYTES = 1024 * 1024
+MAX_TABLE_CELLS = 20_000
 
 Path_ = tuple[str | int, ...]
+#: libyaml's messages when a quoted scalar runs to the end of the text.
+_QUOTE_RUNS_OUT = ("found unexpected end of stream", "found unexpected document indicator")
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALARS = {
@@ -60,6 +79,22 @@ class Located:
         return self.positions.get((), (1, 1))
 
 
+class _Lines:
+    """(line, column) of a character index, counting lines by ``\n`` as editors do (YAML also counts NEL, LS, PS)."""
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.text = text
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.offset = line_offset
+
+    def at(self, index: int) -> tuple[int, int]:
+        number = bisect_right(self.starts, index) - 1
+        return number + 1 + self.offset, index - self.starts[number] + 1
+
+    def mark(self, mark: yaml.Mark) -> tuple[int, int]:
+        return self.at(mark.index)
+
+
 class _Problem(Exception):
     def __init__(self, line: int, column: int, code: str, message: str) -> None:
         super().__init__(message)
@@ -67,17 +102,22 @@ class _Problem(Exception):
 
 
 class _Builder:
-    def __init__(self, line_offset: int) -> None:
-        self.offset = line_offset
+    def __init__(self, lines: _Lines) -> None:
+        self.lines = lines
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.count = 0
         self.duplicates: list[_Problem] = []
+        #: a quoted or flow value spans lines: it may have swallowed keys (see :func:`_overrun`)
+        self.multiline_flow = False
 
     def where(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+        return self.lines.mark(node.start_mark)
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
+        if node.start_mark.line != node.end_mark.line and (
+                getattr(node, "flow_style", False) or getattr(node, "style", "|") not in ("|", ">")):
+            self.multiline_flow = True
         if self.count > MAX_YAML_NODES:
             raise _Problem(*self.where(node), "yaml-too-large",
                            f"YAML has more than {MAX_YAML_NODES} values (aliases expanded); refusing to read it")
@@ -114,40 +154,121 @@ class _Builder:
             raise _Problem(*self.where(node), "yaml-value", f"invalid value {node.value!r}: {exc}") from None
 
 
-def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, list[Diagnostic]]:
-    """Parse one YAML document; ``line_offset`` is the number of lines before it in its file."""
+def _overrun(lines: _Lines) -> _Problem | None:
+    """The first quoted value or flow collection that continues on a line not indented under its key.
+
+    YAML requires every line of such a value to be indented deeper than the
+    block it belongs to; libyaml does not check, so an unclosed quote silently
+    takes in the keys that follow it. Read with libyaml's tokens, whose marks
+    give the block indentation the value belongs to.
+    """
+    text = lines.text
+    indents: list[int] = []
+    depth = 0
+    opened: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)) and not depth:
+                indents.append(token.start_mark.column)
+            elif isinstance(token, yaml.BlockEndToken) and not depth:
+                indents.pop() if indents else None
+            elif isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened = token if not depth else opened
+                depth += 1
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and depth:
+                depth -= 1
+                if not depth and opened is not None:
+                    if problem := _outdented(lines, opened.start_mark.index, token.end_mark.index, indents):
+                        return problem
+            elif isinstance(token, yaml.ScalarToken) and not depth and token.style not in ("|", ">"):
+                if problem := _outdented(lines, token.start_mark.index, token.end_mark.index, indents):
+                    return problem
+    except yaml.YAMLError:
+        pass  # the caller reports the syntax error; only what was read before it is judged here
+    return None
+
+
+def _outdented(lines: _Lines, start: int, end: int, indents: list[int]) -> _Problem | None:
+    """A problem if a line inside ``text[start:end]`` is not indented deeper than the block the value is in.
+
+    Lines as a reader sees them: ``\n`` ends them; NEL, LS and PS (refused on their own) count as blanks.
+    """
+    text, limit = lines.text, (indents[-1] if indents else -1)
+    newline = text.find("\n", start, end)
+    while newline != -1:
+        line_end = text.find("\n", newline + 1)
+        line = text[newline + 1: line_end if line_end != -1 else len(text)]
+        if line.strip() and len(line) - len(line.lstrip(" \x85\u2028\u2029")) <= limit:
+            return _unclosed(lines, start, newline + 1, line.strip())
+        newline = text.find("\n", newline + 1, end)
+    return None
+
+
+def _unclosed(lines: _Lines, start: int, stray: int | None, stray_text: str = "") -> _Problem:
+    """The problem of a quote or bracket opened at ``start`` that runs on to the line at ``stray`` (or the end)."""
+    line, column = lines.at(start)
+    char = lines.text[start]
+    quote = char in "\"'"
+    code = "unclosed-quote" if quote else "unclosed-bracket" if char in "[{" else "yaml-indentation"
+    what = "the quote" if quote else f"the '{char}'" if char in "[{" else "the value"
+    if stray is None:
+        return _Problem(line, column, code, f"{what} opened at {line}:{column} is never closed")
+    shown = stray_text if len(stray_text) <= 40 else stray_text[:37] + "..."
+    where = f"line {lines.at(stray)[0]} ('{shown}')"
+    if quote:
+        return _Problem(line, column, code,
+                        f"{what} opened at {line}:{column} is never closed: {where} is read as part of it; close "
+                        "the quote, or indent the lines that continue it deeper than its key")
+    return _Problem(line, column, code, f"{what} opened at {line}:{column} continues on {where}, which is not "
+                                        "indented under its key; close it before, or indent that line deeper")
+
+
+def parse_yaml(text: str, file: str, line_offset: int = 0, builder_class: type[_Builder] | None = None
+               ) -> tuple[Located | None, list[Diagnostic]]:
+    """Parse one YAML document; ``line_offset`` is the number of lines before it in its file.
+
+    ``builder_class`` turns nodes into values (the settings read MkDocs' own tags with a subclass).
+    """
+    lines = _Lines(text, line_offset)
+
+    def fail(problem: _Problem) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(file, problem.line, problem.column, "error", problem.code, problem.message)]
+
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if exc.context_mark and str(exc.context).startswith("while scanning a quoted scalar") and \
+                str(exc.problem).startswith(_QUOTE_RUNS_OUT):
+            return fail(_unclosed(lines, exc.context_mark.index, None))
+        if overrun := _overrun(lines):  # the cause, when an open quote took in what follows it
+            return fail(overrun)
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
-        column = (mark.column + 1) if mark else 1
+        line, column = lines.mark(mark) if mark else (1 + line_offset, 1)
         problem = str(exc.problem or "invalid YAML")
         if exc.context:
             context = exc.context
             if exc.context_mark and exc.context_mark is not mark:
-                context += f" started on line {exc.context_mark.line + 1 + line_offset}"
+                context += f" started on line {lines.mark(exc.context_mark)[0]}"
             problem = f"{context}: {problem}"
-        return None, [Diagnostic(file, line, column, "error", "yaml-syntax", f"YAML syntax error: {problem}")]
+        return fail(_Problem(line, column, "yaml-syntax", f"YAML syntax error: {problem}"))
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line, column = before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
-        return None, [Diagnostic(file, line, column, "error", "yaml-syntax",
-                                 f"YAML cannot contain the control character U+{ord(char):04X}")]
+        return fail(_Problem(*lines.at(exc.position), "yaml-syntax",
+                             f"YAML cannot contain the control character U+{ord(char):04X}"))
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(file, 1 + line_offset, 1, "error", "yaml-syntax",
-                                 "YAML syntax error: " + " ".join(str(exc).split()))]
-    builder = _Builder(line_offset)
+        return fail(_Problem(1 + line_offset, 1, "yaml-syntax", "YAML syntax error: " + " ".join(str(exc).split())))
     if node is None:
         return Located(None, {(): (1 + line_offset, 1)}), []
+    builder = (builder_class or _Builder)(lines)
     builder.positions[()] = builder.where(node)
     try:
         data = builder.build(node, ())
     except _Problem as problem:
-        return None, [Diagnostic(file, problem.line, problem.column, "error", problem.code, problem.message)]
+        return fail(problem)
+    if builder.multiline_flow and (overrun := _overrun(lines)):
+        return fail(overrun)
     duplicates = [Diagnostic(file, p.line, p.column, "error", p.code, p.message) for p in builder.duplicates]
-    return Located(data, builder.positions), duplicates
+    return Located(data, builder.positions), sorted(duplicates)
 
 
 @dataclass
@@ -190,11 +311,27 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
                          f"line is {len(line)} characters long; the limit is {MAX_LINE_CHARS}")
         if "\x00" in line:
             return error(number, line.index("\x00") + 1, "nul-byte", "file contains a NUL byte")
-    if (bad := find_unprintable(text)) is not None:
-        before = text[:bad]
-        return error(before.count("\n") + 1, bad - (before.rfind("\n") + 1) + 1, "control-character",
-                     f"file contains {describe_char(text[bad])}, which feeds and web pages cannot carry")
+    if find_unprintable(text) is not None:
+        return None, unprintable_characters(text, rel)
     return text, []
+
+
+def unprintable_characters(text: str, rel: str, limit: int = 20) -> list[Diagnostic]:
+    """Every character of a file that no text may hold, each where it stands (the first ``limit``).
+
+    Raw NEL, U+2028 and U+2029 are among them: YAML reads them as line breaks (a comment ends
+    there and a hidden key begins), editors and reviewers do not.
+    """
+    lines = _Lines(text, 0)
+    found: list[Diagnostic] = []
+    start = 0
+    while len(found) < limit and (index := find_unprintable(text[start:])) is not None:
+        start += index
+        found.append(Diagnostic(rel, *lines.at(start), "error", "control-character",
+                                f"file contains {describe_char(text[start])}, which feeds and web pages cannot "
+                                "carry; remove it"))
+        start += 1
+    return found
 
 
 def split_front_matter(text: str, rel: str, parse: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:

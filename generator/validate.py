@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -18,8 +19,9 @@ from pydantic import BaseModel, ValidationError
 
 from . import models as m
 from .errors import Diagnostic, Severity
+from .markup import rendered_size, size_bound, table_cells
 from .sections import RawSection, Table, normalize_title, read_sections
-from .source import Located, SourceFile
+from .source import MAX_RENDERED_BYTES, MAX_TABLE_CELLS, Located, SourceFile
 
 RUNBOOK_REVIEW_DAYS = 180
 #: Template table columns a document may leave out.
@@ -431,3 +433,56 @@ def check_runbook(doc: SourceFile, id_: str, template: list[m.TemplateSection] |
     if not report.ok:
         return None
     return m.Runbook(id_, doc.path, meta, doc.body, _frozen(sections))
+
+
+# --- What one file may render to -------------------------------------------------------
+
+
+def check_rendering(located: Located | None, body: str | None, body_line: int, report: Reporter) -> bool:
+    """Refuse a file whose Markdown would take too much to parse or render; False if it did.
+
+    Every text value is measured as Markdown (messages and notes are rendered so)
+    and then the body, against one budget per file: a few KB of reference links
+    or of short table rows would otherwise make a page of many MB, or exhaust
+    memory while parsing. Run it before anything else parses the body.
+    """
+    texts: list[tuple[str, Callable[[int], tuple[int, int]]]] = []
+    if located is not None:
+        for path, text in _texts(located.data, ()):
+            texts.append((text, lambda line, path=path: located.position(path)))
+    if body:
+        texts.append((body, lambda line: (body_line + line, 1)))
+    cells_left, bounds = MAX_TABLE_CELLS, []
+    for text, where in texts:
+        cells = 0
+        for line, run in table_cells(text):
+            cells, cells_left = cells + run, cells_left - run
+            if cells_left < 0:
+                report.at(*where(line), "table-too-large",
+                          f"tables here would have more than {MAX_TABLE_CELLS} cells, the limit for one file (every "
+                          "row of a table gets as many cells as its header row)")
+                return False
+        bounds.append(size_bound(text, cells))
+    if None not in bounds and sum(b for b in bounds if b is not None) <= MAX_RENDERED_BYTES:
+        return True  # the usual case, cheap: small files without reference links are not rendered here
+    bytes_left = MAX_RENDERED_BYTES
+    for text, where in texts:
+        size, line = rendered_size(text, bytes_left)
+        bytes_left -= size
+        if line is not None:
+            report.at(*where(line), "render-too-large",
+                      f"the Markdown of this file would render to more than {MAX_RENDERED_BYTES} bytes of HTML, the "
+                      "limit for one file (a link definition used many times?)")
+            return False
+    return True
+
+
+def _texts(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _texts(value, path + (index,))

@@ -1295,3 +1295,272 @@ def test_a_temporary_file_left_by_a_killed_command_does_not_stop_builds(site: Pa
     assert content is not None and not [d for d in diagnostics if d.severity == "error"]
     (site / "content/incidents/.other.tmp").write_text("")  # anything else is still reported
     assert [d.code for d in load_content(site, NOW.date())[1]] == ["unexpected-file"]
+
+# --- reading files: unclosed quotes, real line numbers, render limits ---------------------------------------------
+
+from hypothesis import example  # noqa: E402
+
+from generator.source import MAX_FILE_BYTES, MAX_RENDERED_BYTES, MAX_TABLE_CELLS  # noqa: E402
+
+QUOTE_CANARIES = ("CANARY-Q-COMMANDER-31ab", "CANARY-Q-NOTES-42cd", "#CANARY-Q-CHANNEL-53ef")
+CANARY_INCIDENT = INCIDENT.replace("internal:\n  commander: alice\n", (
+    f"internal:\n  commander: {QUOTE_CANARIES[0]}\n  notes: '{QUOTE_CANARIES[1]} is on it'\n"
+    f"  channel: \"{QUOTE_CANARIES[2]}\"\n"))
+LAST_MESSAGE = "message: Rolled back payment-service to v2.3.1."
+FIRST_MESSAGE = "message: Payment processing is failing for all users."
+
+
+def _line_col(text: str, needle: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of the character ``offset`` after the start of ``needle`` in ``text``."""
+    index = text.index(needle) + offset
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _every_public_byte(public: Path) -> bytes:
+    return b"\n".join(p.read_bytes() for p in sorted(public.rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize(("needle", "typo"), [
+    (LAST_MESSAGE, 'message: "Rolled back payment-service to v2.3.1.'),
+    (LAST_MESSAGE, "message: 'Rolled back payment-service to v2.3.1."),
+    (FIRST_MESSAGE, 'message: "Payment processing is failing for all users.'),
+    ("title: Payment processing failing", 'title: "Payment processing failing'),
+    ("title: Payment processing failing", "title: 'Payment processing failing"),
+], ids=["last-message-double", "last-message-single", "first-message-double", "title-double", "title-single"])
+def test_an_unclosed_quote_never_publishes_internal_fields(tmp_path: Path, needle: str, typo: str) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, CANARY_INCIDENT)
+    build(root, root / "site", NOW)  # a good site is already published
+    public = root / "site/public"
+    before = _every_public_byte(public)
+    assert b"Rolled back payment-service" in before and not any(c.encode() in before for c in QUOTE_CANARIES)
+    text = CANARY_INCIDENT.replace(needle, typo)
+    write(root, INC, text)
+    line, column = _line_col(text, typo, typo.index(":") + 2)
+    result = CliRunner().invoke(cli, ["--root", str(root), "validate", "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0] == (
+        f"{INC}:{line}:{column}: error: the quote opened at {line}:{column} is never closed"
+        + result.output.splitlines()[0].split("is never closed", 1)[1]), result.output
+    assert "Traceback" not in result.output
+    with pytest.raises(ContentError) as failed:
+        build(root, root / "site", NOW)
+    assert (failed.value.diagnostics[0].line, failed.value.diagnostics[0].code) == (line, "unclosed-quote")
+    after = _every_public_byte(public)
+    assert not any(c.encode() in after or c.lower().encode() in after.lower() for c in QUOTE_CANARIES)
+
+
+def _scalar_lines(text: str) -> list[int]:
+    """Indexes of front-matter lines ``key: plain value`` (a quote can be opened before the value)."""
+    lines = text.split("\n")
+    return [i for i, line in enumerate(lines)
+            if re.match(r"^\s*(- )?[a-z_]+: [^\s\"'{\[]", line) and not line.lstrip().startswith("---")]
+
+
+@pytest.mark.parametrize("rel", [INC, "content/components.yml", "content/postmortems/2026-03-30-payment-outage.md",
+                                 "content/runbooks/high-database-cpu.md"])
+def test_every_unclosed_quote_is_refused_at_the_quote(tmp_path: Path, rel: str) -> None:
+    """The class: in every file kind, a quote opened before any plain value and not closed is an error there."""
+    root = make_site(tmp_path / "repo")
+    if rel == INC:
+        write(root, INC, CANARY_INCIDENT)
+    original = (root / rel).read_text()
+    lines = original.split("\n")
+    candidates = _scalar_lines(original)
+    assert len(candidates) >= 4
+    for index in candidates:
+        for quote in "\"'":
+            column = lines[index].index(": ") + 3
+            opened = lines[index][:column - 1] + quote + lines[index][column - 1:]
+            changed = lines[:index] + [opened] + lines[index + 1:]
+            (root / rel).write_text("\n".join(changed))
+            content, diagnostics = load_content(root, NOW.date())
+            errors = [d for d in diagnostics if d.severity == "error"]
+            assert content is None, (rel, index, quote)
+            assert (errors[0].file, errors[0].line, errors[0].column, errors[0].code) == (
+                rel, index + 1, column, "unclosed-quote"), (lines[index], quote, errors)
+    (root / rel).write_text(original)
+    assert load_content(root, NOW.date())[0] is not None
+
+
+def test_quoted_prose_may_continue_on_indented_lines(tmp_path: Path) -> None:
+    """Not a typo: continuation lines indented deeper than the key, even ones that read like 'Note: this'."""
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace(LAST_MESSAGE, 'message: "Rolled back payment-service\n'
+                                                    '      Note: to v2.3.1,\n\n      notes: none"')
+          .replace("title: Payment processing failing", "title: 'Payment processing\n  failing'"))
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is not None, diagnostics
+    incident = next(i for i in content.incidents if i.id == "2026-03-30-payment-outage")
+    assert incident.meta.title == "Payment processing failing"
+    assert incident.meta.updates[-1].message == "Rolled back payment-service Note: to v2.3.1,\nnotes: none"
+
+
+def test_an_open_bracket_that_runs_over_keys_is_refused_at_the_bracket() -> None:
+    from generator.source import parse_yaml
+
+    text = "title: x\nauthors: [alice,\nvisibility: public\nstatus: published, bob]\nincident: y\n"
+    located, [problem] = parse_yaml(text, "content/postmortems/x.md", line_offset=1)
+    assert located is None
+    assert (problem.line, problem.column, problem.code) == (3, 10, "unclosed-bracket"), problem
+    assert parse_yaml("authors: [alice,\n  bob]\n", "f")[0].data == {"authors": ["alice", "bob"]}
+
+
+# Item 14: YAML counts NEL, LS and PS as line breaks; people and editors count lines by '\n'.
+ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS, ids=["NEL", "LS", "PS"])
+def test_odd_line_breaks_do_not_shift_reported_lines(tmp_path: Path, char: str) -> None:
+    """The parser counts lines by '\\n' alone: positions after such a character stay where an editor shows them."""
+    from generator.source import parse_yaml
+
+    text = (INCIDENT.split("---\n")[1].replace("title: Payment processing failing", f'title: "Payment{char}processing"')
+            .replace(FIRST_MESSAGE, f'message: "Payment processing{char}{char} is failing."'))
+    located, problems = parse_yaml(text + "internal2:\n  commander: bob\n  commander: eve\n", "f", line_offset=1)
+    assert located is not None and located.position(("internal2", "commander")) == (22, 3)
+    assert [(d.line, d.column, d.code) for d in problems] == [(23, 3, "duplicate-key")]
+    assert "first defined on line 22" in problems[0].message
+    _, [syntax] = parse_yaml(text + "colour: [red\n", "f", line_offset=1)
+    assert (syntax.line, syntax.column) == (22, 1) and "started on line 21" in syntax.message, syntax
+
+
+@pytest.mark.parametrize("char", ODD_BREAKS, ids=["NEL", "LS", "PS"])
+@pytest.mark.parametrize("where", ["comment", "plain", "quoted"])
+def test_odd_line_breaks_in_yaml_are_refused_where_they_are(tmp_path: Path, char: str, where: str) -> None:
+    """To YAML they end a line (a comment hides no more), to a reviewer they do not: never read them silently."""
+    root = make_site(tmp_path / "repo")
+    line = {"comment": f"severity: SEV1  # was SEV2{char}visibility: public",
+            "plain": f"severity: SEV{char}1", "quoted": f'severity: "SEV{char}1"'}[where]
+    text = INCIDENT.replace("severity: SEV1", line)
+    write(root, INC, text)
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None
+    assert [(d.line, d.column) for d in diagnostics if d.code == "control-character"] == [(3, line.index(char) + 1)]
+    components = root / "content/components.yml"
+    components.write_text(components.read_text().replace("name: Payments", f"name: Pay{char}ments"))
+    assert ("content/components.yml", *_line_col(components.read_text(), char, 0), "control-character") in {
+        (d.file, d.line, d.column, d.code) for d in load_content(root, NOW.date())[1]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+@example(data=None)
+def test_odd_line_breaks_anywhere_in_quoted_values_keep_later_positions(tmp_path_factory: pytest.TempPathFactory,
+                                                                         data: st.DataObject | None) -> None:
+    """Insert NEL/LS/PS anywhere inside quoted values: each is refused where it is, a later key keeps its place."""
+    from generator.source import parse_yaml
+
+    root = make_site(tmp_path_factory.mktemp("breaks") / "repo")
+    text = (INCIDENT.replace("title: Payment processing failing", 'title: "Payment processing failing"')
+            .replace(FIRST_MESSAGE, 'message: "Payment processing is failing\n      for all users."')
+            .replace(LAST_MESSAGE, "message: 'Rolled back payment-service to v2.3.1.'")
+            .replace("internal:\n  commander: alice", "internal:\n  commander: alice\n  colour: red"))
+    expected = _line_col(text, "colour:", 0)
+    slots = [index for quote in "\"'" for index in range(len(text)) if text[index] == quote]
+    inside = [i for first, last in zip(slots[::2], slots[1::2]) for i in range(first + 1, last + 1)]
+    if data is None:
+        picks = [(i, "\u2028") for i in inside][:20]
+    else:
+        picks = data.draw(st.lists(st.tuples(st.sampled_from(inside), st.sampled_from(ODD_BREAKS)), max_size=8))
+    changed = text
+    for index, char in sorted(picks, reverse=True):
+        changed = changed[:index] + char + changed[index:]
+    write(root, INC, changed)
+    diagnostics = load_content(root, NOW.date())[1]
+    found = sorted((d.line, d.column) for d in diagnostics if d.code == "control-character")
+    assert found == [(changed.count("\n", 0, i) + 1, i - changed.rfind("\n", 0, i))
+                     for i, c in enumerate(changed) if c in ODD_BREAKS]
+    front = changed.split("---\n")[1]
+    located, _ = parse_yaml(front, INC, line_offset=1)
+    assert located is not None and located.position(("internal", "colour")) == expected
+
+
+# Item 11: what one file may render to is bounded, and the bound is checked by validate as by build.
+
+def _reference_bomb(lines: int = 11) -> str:
+    """About 36 KB of Markdown: one long link definition used 11,000 times (50 MB of HTML)."""
+    return "Links below.\n\n[a]: https://example.com/" + "x" * 4500 + "\n\n" + ("[a]" * 1000 + "\n") * lines
+
+
+def _wide_table(columns: int = 800, rows: int = 4000) -> str:
+    """A wide header, then one-letter rows: each row becomes hundreds of empty cells (a million tokens)."""
+    return "|" + "c|" * columns + "\n|" + "-|" * columns + "\n" + "x\n" * rows
+
+
+@pytest.mark.parametrize(("where", "code"), [("body", "render-too-large"), ("message", "render-too-large"),
+                                             ("table", "table-too-large"), ("notes-table", "table-too-large")])
+def test_markdown_that_renders_too_much_is_refused_at_its_block(tmp_path: Path, where: str, code: str) -> None:
+    root = make_site(tmp_path / "repo")
+    text = {"body": INCIDENT.replace("Public description.", "Intro.\n\n" + _reference_bomb()),
+            "message": INCIDENT.replace(FIRST_MESSAGE, "message: " + quoted(_reference_bomb(3))),
+            "table": INCIDENT.replace("Public description.", "Intro.\n\n" + _wide_table()),
+            "notes-table": INCIDENT.replace("  commander: alice", "  commander: alice\n  notes: "
+                                            + quoted(_wide_table(columns=100, rows=300)))}[where]
+    expected = _line_col(text, {"body": "[a][a]", "message": "message: \"Links", "table": "|c|c|",
+                                "notes-table": "notes:"}[where], 0)
+    assert len(text.encode()) < 40_000 and max(len(line) for line in text.split("\n")) < 20_000
+    write(root, INC, text)
+    started = time.process_time()
+    _, diagnostics = load_content(root, NOW.date())
+    assert time.process_time() - started < 30  # generous: parsing or rendering the bomb takes minutes and GBs
+    [found] = [d for d in diagnostics if d.severity == "error"]
+    assert (found.file, found.line, found.column, found.code) == (INC, *expected, code), found
+    assert str(MAX_RENDERED_BYTES if code == "render-too-large" else MAX_TABLE_CELLS) in found.message
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(root / "site"), "-q",
+                                      "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{INC}:{expected[0]}:{expected[1]}: error: "), result.output
+    assert not (root / "site").exists()
+
+
+def test_an_update_that_would_render_too_much_is_not_written(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace(LAST_MESSAGE, "message: Rolling back.").replace("status: resolved",
+                                                                                      "status: monitoring"))
+    before = (root / INC).read_bytes()
+    result = CliRunner().invoke(cli, ["--root", str(root), "update", "2026-03-30-payment-outage", "--status",
+                                      "monitoring", "--at", "2026-03-30T15:30:00Z", "--message",
+                                      _reference_bomb(3)])
+    assert result.exit_code != 0 and "render-too-large" not in result.output and "Traceback" not in result.output
+    assert result.output.count("error:") == 1 and str(MAX_RENDERED_BYTES) in result.output, result.output
+    assert (root / INC).read_bytes() == before
+
+
+@pytest.mark.parametrize("rel", ["content/templates/postmortem.md", "content/postmortems/2026-03-30-payment-outage.md",
+                                 "content/runbooks/high-database-cpu.md"])
+def test_sections_are_never_parsed_from_a_table_bomb(tmp_path: Path, rel: str) -> None:
+    """Postmortems, runbooks and templates are parsed for their sections: the bound comes before that parse."""
+    root = make_site(tmp_path / "repo")
+    path = root / rel
+    path.write_text(path.read_text() + "\n" + _wide_table())
+    started = time.process_time()
+    _, diagnostics = load_content(root, NOW.date())
+    assert time.process_time() - started < 30
+    assert (rel, "table-too-large") in {(d.file, d.code) for d in diagnostics}
+
+
+def test_a_large_legitimate_file_is_accepted(tmp_path: Path) -> None:
+    """Near the file limit, ordinary prose, links and tables are well within the render limits, and build."""
+    root = make_site(tmp_path / "repo")
+    paragraph = ("During the incident the payment service returned errors for some card payments; "
+                 "see [the dashboard][d] and the *runbook* for details. ") * 8
+    rows = "".join(f"| 14:{i % 60:02d} | Step {i} of the rollback, with `kubectl` & <b>care</b> |\n"
+                   for i in range(600))
+    body = ("[d]: https://grafana.example.com/d/payments\n\n" + (paragraph + "\n\n") * 170
+            + "| Time | Event |\n|---|---|\n" + rows)
+    text = INCIDENT.replace("Public description.", body)
+    assert 0.75 * MAX_FILE_BYTES < len(text.encode()) < MAX_FILE_BYTES
+    write(root, INC, text)
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(root / "site"), "-q",
+                                      "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 0, result.output
+    page = (root / "site/public/incidents/2026-03-30-payment-outage/index.html").read_text()
+    assert "Step 599 of the rollback" in page and page.count('href="https://grafana.example.com/d/payments"') == 1360
+
+
+def test_files_over_the_size_limit_are_refused(site: Path) -> None:
+    write(site, "content/incidents/2026-05-01-big.md", INCIDENT + "word " * 60_000)  # 300 KB
+    [found] = [d for d in load_content(site, NOW.date())[1] if d.file.endswith("big.md")]
+    assert (found.line, found.column, found.code) == (1, 1, "file-too-large")
+    assert "the limit is 262144 bytes" in found.message

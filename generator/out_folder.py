@@ -28,11 +28,14 @@ def check_out(root: Path, out: Path) -> None:
     """Refuse an ``--out`` that replacing would destroy something statusgen did not make."""
     root, out = root.resolve(), out.resolve()
     if root.is_relative_to(out):
-        _refuse(out, "holds the repository")
+        _refuse(out, "is the repository" if out == root else "holds the repository")
     if any(out.is_relative_to(content) for content in {root / "content", (root / "content").resolve()}):
-        _refuse(out, "is inside content/")
+        _refuse(out, "is in content/")
     try:
         if not out.exists():
+            above = next(folder for folder in out.parents if folder.exists())
+            if not above.is_dir():
+                raise UsageError(f"--out {out} cannot be made: {above} is a file, not a folder")
             return
         if not out.is_dir():
             _refuse(out, "is a file, not a folder")

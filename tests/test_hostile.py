@@ -314,7 +314,7 @@ import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner, Result  # noqa: E402
 
 from generator.cli import cli  # noqa: E402
 from generator.errors import UsageError  # noqa: E402
@@ -338,15 +338,16 @@ def tree_state(folder: Path) -> dict[str, str]:
     return state
 
 
-def cli_build(root: Path, out: str, *extra: str) -> object:
+def cli_build(root: Path, out: str, *extra: str) -> Result:
     return CliRunner().invoke(cli, ["--root", str(root), "build", "--out", out, "--now", "2026-11-26T12:00:00Z",
                                     "-q", *extra])
 
 
-def one_error_line(result: object) -> str:
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception  # type: ignore[attr-defined]
-    lines = result.output.strip().splitlines()  # type: ignore[attr-defined]
-    assert len(lines) == 1 and lines[0].startswith("statusgen: error: "), result.output  # type: ignore[attr-defined]
+def one_error_line(result: Result) -> str:
+    """The whole output is one ``statusgen: error:`` line, and no exception escaped."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("statusgen: error: "), result.output
     return lines[0]
 
 

@@ -1,27 +1,26 @@
 """``statusgen build``: validate, compute, write pages, render, then swap into place.
 
 Everything is built into a temporary folder beside ``--out`` and moved into place
-only when all of it succeeded, so a failed build leaves the previous site intact.
+only when all of it succeeded, so a failed build leaves the previous site intact;
+which folders may be replaced, and builds taking turns, are in :mod:`.out_folder`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .errors import Diagnostic, StatusgenError
+from .errors import Diagnostic
 from .frontmatter import write_expected
 from .internal_pages import internal_name, internal_pages
 from .loader import require_content
 from .models import Content
+from .out_folder import check_out, out_lock, swap, temporary_folder
 from .pages import ASSETS, asset, public_pages
 from .render_mkdocs import derive_config, render_site
 from .settings import Settings, load_settings
@@ -115,6 +114,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     progress = progress or Progress(quiet=True)
     root = root.resolve()
     out = (out if out.is_absolute() else Path.cwd() / out).resolve()
+    check_out(root, out)  # before anything else: a wrong --out is refused at once, not after rendering
     progress.stage(f"validating content in {root / 'content'}")
     settings = load_settings(root)  # refuses settings without site_url, as validate does
     content, diagnostics = require_content(root, now.date())
@@ -135,9 +135,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, content: Content, snap: Snapshot,
             strict: bool, progress: Progress, warnings: list[Diagnostic]) -> BuildResult:
     epoch = int(now.timestamp())
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".statusgen-build-") as tmp:
-        work = Path(tmp)
+    with out_lock(out, progress.stage), temporary_folder(out) as work:
         staging = work / "site"
         progress.stage("rendering the public site")
         pages, render_warnings = render_public(root, settings, snap, work, staging / "public", strict, epoch)
@@ -150,22 +148,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, content
                                                             strict, epoch)
         render_warnings += internal_warnings
         progress.stage(f"internal site: {internal_count} pages")
-        _swap(staging, out, work)
+        swap(root, staging, out, work)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, warnings, render_warnings, pages + internal_count)
 
-
-def _swap(staging: Path, out: Path, work: Path) -> None:
-    """Move the new site into place; the old one is removed only after the new one is there."""
-    if out.exists() and not out.is_dir():
-        raise StatusgenError(f"--out {out} exists and is not a folder")
-    old = work / "old"
-    if out.exists():
-        os.rename(out, old)
-    try:
-        os.rename(staging, out)
-    except OSError:
-        if old.exists():
-            os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

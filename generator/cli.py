@@ -106,8 +106,8 @@ def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: st
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True,
-              help="Where to write site/public/ and site/internal/.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Where to write site/public/ and site/internal/: a folder of its own, replaced whole.")
 @now_option
 @click.option("--strict", is_flag=True, help="Rendering warnings (broken links, missing pages) are errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
@@ -118,6 +118,7 @@ def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool
     from .build import Progress, build as run_build
 
     now = clock.build_time(now_text)
+    out = out.expanduser()  # `--out=~/x` reaches us unexpanded; the build then checks the folder it names
     out = out if out.is_absolute() else root / out
     result = run_build(root, out, now, strict=strict, progress=Progress(quiet))
     # Date-dependent content warnings are shown but never fail a build: an old action

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import http.server
+import signal
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from . import clock
 from .build import Progress, build
-from .errors import ContentError, StatusgenError
+from .errors import ContentError, StatusgenError, UsageError
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -33,9 +38,10 @@ def _rebuild(root: Path, out: Path) -> None:
 
 
 def serve(root: Path, audience: str, port: int, poll_seconds: float = 1.0) -> None:
-    with tempfile.TemporaryDirectory(prefix="statusgen-serve-") as tmp:
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port number (1 to 65535)")
+    with _exit_on_sigterm(), tempfile.TemporaryDirectory(prefix="statusgen-serve-") as tmp:
         out = Path(tmp) / "site"
-        _rebuild(root, out)
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def translate_path(self, path: str) -> str:  # follow the swapped folder after rebuilds
@@ -45,11 +51,17 @@ def serve(root: Path, audience: str, port: int, poll_seconds: float = 1.0) -> No
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=str(out)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        click.echo(f"Serving the {audience} site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", err=True)
-        seen = _fingerprint(root)
+        # Listen before the first build, so a busy port is reported at once, not after rendering.
         try:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Handler, directory=tmp))
+        except OSError as exc:
+            hint = " (another program uses it; choose another with --port)" if exc.errno == errno.EADDRINUSE else ""
+            raise StatusgenError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}{hint}") from None
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            _rebuild(root, out)
+            click.echo(f"Serving the {audience} site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", err=True)
+            seen = _fingerprint(root)
             while True:
                 time.sleep(poll_seconds)
                 current = _fingerprint(root)
@@ -60,3 +72,22 @@ def serve(root: Path, audience: str, port: int, poll_seconds: float = 1.0) -> No
             pass
         finally:
             server.shutdown()
+            server.server_close()
+
+
+@contextlib.contextmanager
+def _exit_on_sigterm() -> Iterator[None]:
+    """Let SIGTERM (``kill``, ``docker stop``, an editor's task runner) end serve like Ctrl+C does,
+    unwinding the ``with`` blocks so the temporary folder is removed."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)

@@ -496,6 +496,12 @@ def test_any_text_in_any_field_validates_and_builds_or_is_refused_at_a_position(
 # new, declare, update, resolve, maintenance: never run a template, never write what would not build,
 # never lose an update to a concurrent one.
 import fcntl  # noqa: E402
+
+# --- output folder, build temp folders, serve ---
+
+import hashlib  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
@@ -1564,3 +1570,197 @@ def test_files_over_the_size_limit_are_refused(site: Path) -> None:
     [found] = [d for d in load_content(site, NOW.date())[1] if d.file.endswith("big.md")]
     assert (found.line, found.column, found.code) == (1, 1, "file-too-large")
     assert "the limit is 262144 bytes" in found.message
+
+from generator.errors import UsageError  # noqa: E402
+
+SUBPROCESS_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+
+def tree_state(folder: Path) -> dict[str, str]:
+    """Every file, folder and link under ``folder`` with its content: what a build must leave alone."""
+    state = {}
+    for parent, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(parent) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                state[rel] = "link " + os.readlink(path)
+            elif path.is_dir():
+                state[rel] = "dir"
+            else:
+                state[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+def cli_build(root: Path, out: str, *extra: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(root), "build", "--out", out, "--now", "2026-11-26T12:00:00Z",
+                                    "-q", *extra])
+
+
+def one_error_line(result: Result) -> str:
+    """The whole output is one ``statusgen: error:`` line, and no exception escaped."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("statusgen: error: "), result.output
+    return lines[0]
+
+
+OUT_NOT_OURS = {
+    "the repository": ".",
+    "the repository (empty)": "",
+    "content": "content",
+    "inside content": "content/incidents",
+    "inside content (new)": "content/site",
+    "the repository's parent": "..",
+    "home (holds the repository)": "~",
+    "a folder of notes": "{tmp}/notes",
+    "a file": "{tmp}/notes.txt",
+    "a link to the repository": "{tmp}/link",
+    "a link to a folder of notes": "{tmp}/link-notes",
+}
+
+
+@pytest.mark.parametrize("out", OUT_NOT_OURS.values(), ids=OUT_NOT_OURS.keys())
+def test_out_that_statusgen_did_not_make_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           out: str) -> None:
+    home = tmp_path / "home"
+    root = make_site(home / "repo")
+    monkeypatch.setenv("HOME", str(home))
+    write(tmp_path, "notes/keep.md", "my notes\n")
+    write(tmp_path, "notes.txt", "a file\n")
+    (tmp_path / "link").symlink_to(root)
+    (tmp_path / "link-notes").symlink_to(tmp_path / "notes")
+    before = tree_state(tmp_path)
+    result = cli_build(root, out.format(tmp=tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "--out" in one_error_line(result)
+    assert tree_state(tmp_path) == before
+
+
+def test_out_refuses_every_folder_that_holds_the_repository(tmp_path: Path) -> None:
+    from generator.out_folder import check_out
+
+    root = make_site(tmp_path / "repo")
+    for out in [Path("/"), tmp_path, root, root / "content", root / "content/runbooks/new"]:
+        with pytest.raises(UsageError):
+            check_out(root, out)
+    check_out(root, root / "site")  # missing: fine
+    check_out(root, tmp_path / "elsewhere")
+
+
+def test_out_made_by_statusgen_or_empty_is_replaced(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    assert cli_build(root, "site").exit_code == 0
+    assert (root / "site/.statusgen-site").is_file()
+    (root / "site/public/stale.html").write_text("from an old build")
+    result = cli_build(root, "site")
+    assert result.exit_code == 0, result.output
+    assert (root / "site/public/index.html").is_file() and not (root / "site/public/stale.html").exists()
+    (tmp_path / "empty").mkdir()
+    assert cli_build(root, str(tmp_path / "empty")).exit_code == 0
+    assert (tmp_path / "empty/internal/index.html").is_file()
+    # a link to a folder statusgen made is followed: the link stays, the folder behind it is replaced
+    (tmp_path / "current").symlink_to(root / "site")
+    assert cli_build(root, str(tmp_path / "current")).exit_code == 0
+    assert (tmp_path / "current").is_symlink() and (root / "site/public/index.html").is_file()
+
+
+def test_unwritable_out_is_one_line(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(tmp_path, "afile", "not a folder\n")
+    outs = [str(tmp_path / "afile/site"), str(tmp_path / "afile/deeper/site")]
+    if Path("/proc/self").is_dir():  # root may write anywhere else; nobody may make folders here
+        outs.append("/proc/statusgen-site")
+    for out in outs:
+        result = cli_build(root, out)
+        assert result.exit_code == 2, result.output
+        assert "--out" in one_error_line(result)
+    assert (tmp_path / "afile").read_text() == "not a folder\n"
+
+
+def test_a_killed_build_leaves_nothing_behind_after_the_next(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "build", "-q",
+                                "--now", "2026-11-26T12:00:00Z"], env=SUBPROCESS_ENV)
+    try:
+        while not list(root.glob(".statusgen-build-*/public-docs/index.md")) and process.poll() is None:
+            time.sleep(0.01)  # killed once it has written pages: git would see them
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build ended before it could be killed"
+    assert list(root.glob(".statusgen-build-*")), "a killed build leaves its temporary folder"
+    status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout
+    assert ".statusgen-build-" not in status, "git must not offer the temporary folder for a commit"
+    assert cli_build(root, "site").exit_code == 0
+    assert not list(root.glob(".statusgen-build-*"))
+
+
+def test_builds_into_one_out_take_turns(tmp_path: Path) -> None:
+    from generator.out_folder import out_lock
+
+    root = make_site(tmp_path / "repo")
+    out = tmp_path / "site"
+    command = [sys.executable, "-m", "generator.cli", "--root", str(root), "build", "--out", str(out),
+               "--now", "2026-11-26T12:00:00Z"]
+    with out_lock(out):
+        waiting = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=SUBPROCESS_ENV)
+        assert waiting.stderr is not None
+        lines = []
+        while not lines or "waiting for another build" not in lines[-1]:
+            lines.append(waiting.stderr.readline())
+            assert lines[-1], f"the build did not wait: {lines}"
+        assert not any("rendering" in line for line in lines) and not out.exists()
+    _, rest = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "Traceback" not in rest
+    assert (out / "public/index.html").is_file()
+    # two at once: both succeed, and one whole site is left
+    builds = [subprocess.Popen(command + ["-q"], stderr=subprocess.PIPE, text=True, env=SUBPROCESS_ENV)
+              for _ in range(2)]
+    errors = [b.communicate(timeout=120)[1] for b in builds]
+    assert [b.returncode for b in builds] == [0, 0] and errors == ["", ""]
+    assert (out / "public/index.html").is_file() and (out / "internal/index.html").is_file()
+    assert not list(tmp_path.glob(".statusgen-build-*"))
+
+
+@pytest.mark.parametrize("port", ["-1", "0", "65536", "70000"])
+def test_serve_refuses_a_port_that_is_not_one(site: Path, port: str) -> None:
+    result = CliRunner().invoke(cli, ["--root", str(site), "serve", "--port", port])
+    assert result.exit_code == 2
+    assert "port" in one_error_line(result)
+
+
+def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["--root", str(site), "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert str(port) in one_error_line(result)
+
+
+def test_serve_removes_its_temporary_folder_on_sigterm(site: Path, tmp_path: Path) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(site), "serve", "--port",
+                                str(port)], stderr=subprocess.PIPE, text=True, env={**SUBPROCESS_ENV, "TMPDIR": str(temp)})
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if "Serving the public site" in line:
+                break
+        assert list(temp.iterdir()), "serve builds into a temporary folder"
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "Traceback" not in rest
+    assert not list(temp.iterdir())

@@ -1,0 +1,118 @@
+"""The ``--out`` folder: which folders a build may replace, builds taking turns, and leftovers of killed builds.
+
+A build replaces its ``--out`` folder whole, so a wrong ``--out`` (``.``, ``content``, ``~``) would
+delete what it names. Only a folder statusgen made (it holds :data:`MARKER`) or an empty or
+missing one is replaced; everything else is refused before anything is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .errors import StatusgenError, UsageError
+
+#: Written into every site statusgen builds; only a folder holding it is ever replaced.
+MARKER = ".statusgen-site"
+MARKER_TEXT = "statusgen build made this folder; the next build into it replaces all of it.\n"
+#: Builds render beside ``--out`` in folders named so; ones left by a killed build are removed.
+TEMP_PREFIX = ".statusgen-build-"
+
+
+def check_out(root: Path, out: Path) -> None:
+    """Refuse an ``--out`` that replacing would destroy something statusgen did not make."""
+    root, out = root.resolve(), out.resolve()
+    if root.is_relative_to(out):
+        _refuse(out, "is the repository" if out == root else "holds the repository")
+    if any(out.is_relative_to(content) for content in {root / "content", (root / "content").resolve()}):
+        _refuse(out, "is in content/")
+    try:
+        if not out.exists():
+            above = next(folder for folder in out.parents if folder.exists())
+            if not above.is_dir():
+                raise UsageError(f"--out {out} cannot be made: {above} is a file, not a folder")
+            return
+        if not out.is_dir():
+            _refuse(out, "is a file, not a folder")
+        if _marked(out) or not any(out.iterdir()):
+            return
+    except OSError as exc:
+        raise UsageError(f"--out {out}: {exc.strerror}") from None
+    _refuse(out, f"is not empty and was not made by statusgen (it holds no {MARKER} file)")
+
+
+def _refuse(out: Path, why: str) -> None:
+    raise UsageError(f"--out {out} {why}; a build replaces its --out folder whole, "
+                     "so give it a folder of its own (the default is site/)")
+
+
+def _marked(folder: Path) -> bool:
+    marker = folder / MARKER
+    return marker.is_file() and not marker.is_symlink() and marker.read_text(errors="replace") == MARKER_TEXT
+
+
+def mark(folder: Path) -> None:
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+@contextlib.contextmanager
+def out_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the folder that holds ``--out``: builds into it take turns, so no two swap at once, and a
+    ``.statusgen-build-*`` folder found there while holding it belongs to no running build."""
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write in {parent}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting(f"waiting for another build into {parent} to finish")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+@contextlib.contextmanager
+def temporary_folder(out: Path) -> Iterator[Path]:
+    """A fresh build folder beside ``out`` (same file system, so the swap is a rename); call under
+    :func:`out_lock`. It ignores itself in git, and those of killed builds are removed first."""
+    for stale in out.parent.glob(f"{TEMP_PREFIX}*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        temporary = tempfile.TemporaryDirectory(dir=out.parent, prefix=TEMP_PREFIX)
+        work = Path(temporary.name)
+        (work / ".gitignore").write_text("*\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write in {out.parent}: {exc.strerror}") from None
+    with temporary:
+        yield work
+
+
+def swap(root: Path, staging: Path, out: Path, work: Path) -> None:
+    """Move the new site into place; the old one is removed only after the new one is there."""
+    check_out(root, out)  # again, under the lock: the folder may have changed while the site rendered
+    mark(staging)
+    old = work / "old"
+    try:
+        if out.exists():
+            os.rename(out, old)
+        try:
+            os.rename(staging, out)
+        except OSError:
+            if old.exists():
+                os.rename(old, out)
+            raise
+    except OSError as exc:
+        raise StatusgenError(f"--out {out} cannot be replaced: {exc.strerror}") from None
+    shutil.rmtree(old, ignore_errors=True)

@@ -22,7 +22,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_site  # noqa: E402
 
-from generator.loader import load_content  # noqa: E402
+from generator.content.loader import load_content  # noqa: E402
 
 END = dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc)
 

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import StatusgenError, UsageError
+from generator.errors import StatusgenError, UsageError
 
 #: Written into every site statusgen builds; only a folder holding it is ever replaced.
 MARKER = ".statusgen-site"

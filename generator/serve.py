@@ -16,9 +16,9 @@ from types import FrameType
 
 import click
 
-from . import clock
-from .build import Progress, build
-from .errors import ContentError, StatusgenError, UsageError
+from generator import clock
+from generator.build import Progress, build
+from generator.errors import ContentError, StatusgenError, UsageError
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:

@@ -28,10 +28,10 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
 from pydantic_core import PydanticCustomError
 
-from .errors import ContentError, Diagnostic, Severity
-from .source import Located, _Builder, _Problem, parse_yaml, read_text
-from .uptime import Weights
-from .validate import Reporter, apply_schema
+from generator.errors import ContentError, Diagnostic, Severity
+from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
+from generator.status.uptime import Weights
+from generator.content.rules import Reporter, apply_schema
 
 FILE = "mkdocs.yml"
 #: The bounds of the numeric settings (a longer window or page gains nothing and costs time).

@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.loader import load_content
-from generator.source import parse_yaml
+from generator.content.loader import load_content
+from generator.content.source import parse_yaml
 
 from .conftest import INCIDENT, NOW, REPO, write
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import cli
-from generator.comms import duration_words, handle
+from generator.authoring.comms import duration_words, handle
 
 from .conftest import INCIDENT, REPO, write
 

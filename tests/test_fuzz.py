@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.loader import load_content
+from generator.content.loader import load_content
 
 from .conftest import INCIDENT, POSTMORTEM, RUNBOOK, make_site
 

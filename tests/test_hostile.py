@@ -15,15 +15,15 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator import api
-from generator.badges import component_badge
+from generator.output import statuspage_api as api
+from generator.output.badges import component_badge
 from generator.build import build
-from generator.feeds import feeds
-from generator.loader import load_content
-from generator.models import ComponentState
-from generator.pages import public_pages
+from generator.output.feeds import feeds
+from generator.content.loader import load_content
+from generator.content.models import ComponentState
+from generator.output.public_pages import public_pages
 from generator.settings import load_settings
-from generator.snapshot import build_snapshot
+from generator.status.snapshot import build_snapshot
 
 from .conftest import INCIDENT, NOW, make_site, write
 
@@ -397,7 +397,7 @@ def test_values_that_are_not_dates_are_refused(site: Path, rel: str, line: str, 
 
 
 def test_times_are_held_in_utc_from_the_model_on() -> None:
-    from generator.models import IncidentMeta
+    from generator.content.models import IncidentMeta
     meta = IncidentMeta.model_validate({
         "title": "t", "severity": "SEV3", "components": {"api": "partial_outage"},
         "started": "2026-03-31T23:30:00-05:00",
@@ -507,9 +507,9 @@ import sys  # noqa: E402
 
 from click.testing import CliRunner, Result  # noqa: E402
 
-from generator import editing  # noqa: E402
+from generator.authoring import incident_files as editing  # noqa: E402
 from generator.cli import cli  # noqa: E402
-from generator.scaffold import render_template  # noqa: E402
+from generator.authoring.new import render_template  # noqa: E402
 
 OPEN_INCIDENT = INCIDENT.replace("  - at: 2026-03-30T15:02:00Z\n    status: resolved\n"
                                  "    message: Rolled back payment-service to v2.3.1.\n", "")
@@ -1008,7 +1008,7 @@ def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_pat
     import yaml
     from mkdocs.config import load_config
 
-    from generator.render_mkdocs import derive_config
+    from generator.render.mkdocs_adapter import derive_config
 
     config = yaml.safe_load(SETTINGS_OK)
     holder = config
@@ -1053,9 +1053,9 @@ def test_settings_tags_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monk
 
 from hypothesis import example  # noqa: E402
 
-from generator import markup  # noqa: E402
+from generator.content import markdown as markup  # noqa: E402
 from generator.errors import ContentError, StatusgenError  # noqa: E402
-from generator.frontmatter import Page  # noqa: E402
+from generator.output.page import Page  # noqa: E402
 
 COMMENT_PLACES = [
     "<!-- SECRET -->\n\nVisible text.",
@@ -1191,7 +1191,7 @@ TAMPERED = {  # front matter as written -> the title statusgen meant
 def test_metadata_the_renderer_reads_differently_fails_the_build(tmp_path: Path, front: str, title: str) -> None:
     """The renderer's own guard, whatever validation lets through: no page is published with other metadata."""
     from generator.build import write_docs
-    from generator.render_mkdocs import derive_config, render_site
+    from generator.render.mkdocs_adapter import derive_config, render_site
 
     docs, site_dir = tmp_path / "docs", tmp_path / "out"
     body = "<img src=x onerror=alert(1)>\n\n[x](javascript:alert(2))\n"
@@ -1212,7 +1212,7 @@ def test_metadata_the_renderer_reads_differently_fails_the_build(tmp_path: Path,
 
 def test_a_page_statusgen_did_not_write_fails_the_build(tmp_path: Path) -> None:
     from generator.build import write_docs
-    from generator.render_mkdocs import derive_config, render_site
+    from generator.render.mkdocs_adapter import derive_config, render_site
 
     docs = tmp_path / "docs"
     write_docs(docs, {"index.md": Page({"title": "Home"}, "# Home\n")})
@@ -1278,7 +1278,7 @@ def test_a_value_in_an_internal_markdown_page_shows_as_itself(text: str) -> None
     """Whatever a value holds, Python-Markdown (as the internal site sets it up) shows exactly its text."""
     import markdown as python_markdown
 
-    from generator.markup import md_text
+    from generator.output.markup import md_text
 
     shown = " ".join(text.split())
     page = (f"# {md_text(text)}\n\n{md_text(text)}\n\n| A | B |\n|---|---|\n| {md_text(text)} | x |\n\n"
@@ -1306,7 +1306,7 @@ def test_a_temporary_file_left_by_a_killed_command_does_not_stop_builds(site: Pa
 
 from hypothesis import example  # noqa: E402
 
-from generator.source import MAX_FILE_BYTES, MAX_RENDERED_BYTES, MAX_TABLE_CELLS  # noqa: E402
+from generator.content.source import MAX_FILE_BYTES, MAX_RENDERED_BYTES, MAX_TABLE_CELLS  # noqa: E402
 
 QUOTE_CANARIES = ("CANARY-Q-COMMANDER-31ab", "CANARY-Q-NOTES-42cd", "#CANARY-Q-CHANNEL-53ef")
 CANARY_INCIDENT = INCIDENT.replace("internal:\n  commander: alice\n", (
@@ -1403,7 +1403,7 @@ def test_quoted_prose_may_continue_on_indented_lines(tmp_path: Path) -> None:
 
 
 def test_an_open_bracket_that_runs_over_keys_is_refused_at_the_bracket() -> None:
-    from generator.source import parse_yaml
+    from generator.content.source import parse_yaml
 
     text = "title: x\nauthors: [alice,\nvisibility: public\nstatus: published, bob]\nincident: y\n"
     located, [problem] = parse_yaml(text, "content/postmortems/x.md", line_offset=1)
@@ -1419,7 +1419,7 @@ ODD_BREAKS = ("\x85", "\u2028", "\u2029")
 @pytest.mark.parametrize("char", ODD_BREAKS, ids=["NEL", "LS", "PS"])
 def test_odd_line_breaks_do_not_shift_reported_lines(tmp_path: Path, char: str) -> None:
     """The parser counts lines by '\\n' alone: positions after such a character stay where an editor shows them."""
-    from generator.source import parse_yaml
+    from generator.content.source import parse_yaml
 
     text = (INCIDENT.split("---\n")[1].replace("title: Payment processing failing", f'title: "Payment{char}processing"')
             .replace(FIRST_MESSAGE, f'message: "Payment processing{char}{char} is failing."'))
@@ -1455,7 +1455,7 @@ def test_odd_line_breaks_in_yaml_are_refused_where_they_are(tmp_path: Path, char
 def test_odd_line_breaks_anywhere_in_quoted_values_keep_later_positions(tmp_path_factory: pytest.TempPathFactory,
                                                                          data: st.DataObject | None) -> None:
     """Insert NEL/LS/PS anywhere inside quoted values: each is refused where it is, a later key keeps its place."""
-    from generator.source import parse_yaml
+    from generator.content.source import parse_yaml
 
     root = make_site(tmp_path_factory.mktemp("breaks") / "repo")
     text = (INCIDENT.replace("title: Payment processing failing", 'title: "Payment processing failing"')

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.cli import cli
-from generator.editing import yaml_scalar
-from generator.source import parse_yaml
+from generator.authoring.incident_files import yaml_scalar
+from generator.content.source import parse_yaml
 
 from .conftest import write
 

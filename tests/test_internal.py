@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.loader import load_content
-from generator.metrics import monthly, response
+from generator.content.loader import load_content
+from generator.status.metrics import monthly, response
 
 from .conftest import INCIDENT, NOW, POSTMORTEM, REPO, make_site, write
 from .htmltext import texts

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from generator import api
+from generator.output import statuspage_api as api
 from generator.build import build
 
 from .conftest import REPO, write
@@ -123,7 +123,7 @@ def test_json_documents_match_their_shipped_schemas(site: Path) -> None:
     for name in api.DOCUMENTS:
         shipped = json.loads((REPO / api.schema_file(name)).read_text())
         assert shipped == json.loads(json.dumps(api.schema(name), sort_keys=True)), \
-            f"{api.schema_file(name)} is stale: run python -m generator.api"
+            f"{api.schema_file(name)} is stale: run python -m generator.output.statuspage_api"
         document = json.loads((site / "api" / name).read_text())
         jsonschema.validate(document, shipped)
 

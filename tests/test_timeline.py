@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from generator.models import Component, ComponentState as S, Content, Incident, IncidentMeta
-from generator.timeline import all_spans, as_of, impact, indicator, maintenance_status, segments, state_at, status
-from generator.uptime import Weights, uptime
+from generator.content.models import Component, ComponentState as S, Content, Incident, IncidentMeta
+from generator.status.timeline import all_spans, as_of, impact, indicator, maintenance_status, segments, state_at, status
+from generator.status.uptime import Weights, uptime
 
 UTC = dt.timezone.utc
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import load_content
+from generator.content.loader import load_content
 
 from .conftest import INCIDENT, MAINTENANCE, NOW, POSTMORTEM, RUNBOOK, write
 

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 import click
 
-from . import clock
-from .errors import ContentError, Diagnostic, StatusgenError
-from .loader import load_content
-from .models import SCHEMAS
-from .settings import check_settings
+from generator import clock
+from generator.errors import ContentError, Diagnostic, StatusgenError
+from generator.content.loader import load_content
+from generator.content.models import SCHEMAS
+from generator.settings import check_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,7 +98,7 @@ def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
 @_reports_errors
 def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: str | None) -> None:
     """Write a new content file from its template."""
-    from .scaffold import create
+    from generator.authoring.new import create
 
     path = create(root, kind, title, clock.build_time(now_text), incident_id)
     click.echo(str(path))
@@ -115,7 +115,7 @@ def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: st
 @_reports_errors
 def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool) -> None:
     """Validate the content and build the sites into --out."""
-    from .build import Progress, build as run_build
+    from generator.build import Progress, build as run_build
 
     now = clock.build_time(now_text)
     out = out.expanduser()  # `--out=~/x` reaches us unexpanded; the build then checks the folder it names
@@ -136,7 +136,7 @@ def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool
 @_reports_errors
 def serve(root: Path, audience: str, port: int) -> None:
     """Preview a site on http://127.0.0.1:PORT/, rebuilding when content changes."""
-    from .serve import serve as run_serve
+    from generator.serve import serve as run_serve
 
     run_serve(root, audience, port)
 
@@ -160,14 +160,10 @@ def schema_of(kind: str) -> dict[str, Any]:
 
 
 # Running an incident: declare, update, resolve, maintenance, list, comms.
-from .incidents_cli import register  # noqa: E402 - registers on `cli`, defined above
+from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
 
 
 def main() -> None:
     cli(prog_name="statusgen")
-
-
-if __name__ == "__main__":  # python -m generator.cli
-    main()

@@ -1,4 +1,4 @@
-"""Walking ``content/`` and loading every file into a :class:`~generator.models.Content`.
+"""Walking ``content/`` and loading every file into a :class:`~generator.content.models.Content`.
 
 The layout is fixed: ``components.yml``, an optional ``reference.yml``, and ``<id>.md`` files in ``incidents/``,
 ``postmortems/``, ``runbooks/``, plus the templates. Anything else inside
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from . import models as m
-from .errors import ContentError, Diagnostic, UsageError
-from .source import Located, SourceFile, read_markdown_file, read_yaml_file
-from .validate import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_rendering,
+from generator.content import models as m
+from generator.errors import ContentError, Diagnostic, UsageError
+from generator.content.source import Located, SourceFile, read_markdown_file, read_yaml_file
+from generator.content.rules import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_rendering,
                        check_runbook, template_sections)
 
 CONTENT_DIR = "content"

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .models import ComponentState, Content, Incident, UpdateStatus
+from generator.content.models import ComponentState, Content, Incident, UpdateStatus
 
 S = ComponentState
 #: Worse states have higher ranks.

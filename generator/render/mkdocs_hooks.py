@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.frontmatter import check, load_expected
+from generator.output.page import check, load_expected
 
 _HTML: dict[str, str] = {}
 _EXPECTED: dict[str, dict[str, Any]] = {}

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean
 
-from .models import ComponentState, Incident, Postmortem, Severity, UpdateStatus
-from .timeline import Span, segments
+from generator.content.models import ComponentState, Incident, Postmortem, Severity, UpdateStatus
+from generator.status.timeline import Span, segments
 
 FIRST_UPDATE_TARGET = {Severity.SEV1: dt.timedelta(minutes=5), Severity.SEV2: dt.timedelta(minutes=15),
                        Severity.SEV3: dt.timedelta(hours=1)}

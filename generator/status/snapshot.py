@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import timeline as tl
-from .models import Component, ComponentState, Content, Group, Incident, Postmortem, Update
-from .settings import Settings
-from .uptime import Uptime, uptime
+from generator.status import timeline as tl
+from generator.content.models import Component, ComponentState, Content, Group, Incident, Postmortem, Update
+from generator.settings import Settings
+from generator.status.uptime import Uptime, uptime
 
 RECENT_DAYS = 7
 

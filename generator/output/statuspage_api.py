@@ -15,10 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .markup import to_text
-from .models import ComponentState
-from .snapshot import IncidentView, Snapshot
-from .timeline import RANK
+from generator.content.markdown import to_text
+from generator.content.models import ComponentState
+from generator.status.snapshot import IncidentView, Snapshot
+from generator.status.timeline import RANK
 
 ComponentStatus = Literal["operational", "degraded_performance", "partial_outage", "major_outage",
                           "under_maintenance"]
@@ -321,7 +321,7 @@ def schema_file(path: str) -> str:
     return f"schemas/api/{path.removesuffix('.json')}.schema.json"
 
 
-if __name__ == "__main__":  # python -m generator.api: rewrite the shipped schemas
+if __name__ == "__main__":  # python -m generator.output.statuspage_api: rewrite the shipped schemas
     from pathlib import Path
 
     for name in DOCUMENTS:

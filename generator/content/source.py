@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic
-from .models import describe_char, find_unprintable
+from generator.errors import Diagnostic
+from generator.content.models import describe_char, find_unprintable
 
 try:
     _Loader: type = yaml.CSafeLoader

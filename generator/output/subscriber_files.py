@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import api
-from .badges import component_badge, status_badge
-from .feeds import feeds
-from .ical import maintenance_calendar
-from .snapshot import Snapshot
+from generator.output import statuspage_api as api
+from generator.output.badges import component_badge, status_badge
+from generator.output.feeds import feeds
+from generator.output.calendar import maintenance_calendar
+from generator.status.snapshot import Snapshot
 
 
 def subscriber_files(snap: Snapshot) -> dict[str, bytes]:

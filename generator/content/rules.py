@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import models as m
-from .errors import Diagnostic, Severity
-from .markup import rendered_size, size_bound, table_cells
-from .sections import RawSection, Table, normalize_title, read_sections
-from .source import MAX_RENDERED_BYTES, MAX_TABLE_CELLS, Located, SourceFile
+from generator.content import models as m
+from generator.errors import Diagnostic, Severity
+from generator.content.markdown import rendered_size, size_bound, table_cells
+from generator.content.sections import RawSection, Table, normalize_title, read_sections
+from generator.content.source import MAX_RENDERED_BYTES, MAX_TABLE_CELLS, Located, SourceFile
 
 RUNBOOK_REVIEW_DAYS = 180
 #: Template table columns a document may leave out.

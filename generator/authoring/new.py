@@ -19,12 +19,12 @@ import re
 import tempfile
 from pathlib import Path
 
-from .clock import iso
-from .errors import ContentError, Diagnostic, StatusgenError, UsageError
-from .loader import CONTENT_DIR, TEMP_PREFIX
-from .models import SLUG_PATTERN, Incident
-from .source import read_markdown_file, read_text
-from .validate import Reporter, check_incident
+from generator.clock import iso
+from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
+from generator.content.loader import CONTENT_DIR, TEMP_PREFIX
+from generator.content.models import SLUG_PATTERN, Incident
+from generator.content.source import read_markdown_file, read_text
+from generator.content.rules import Reporter, check_incident
 
 KIND_FOLDERS = {"incident": "incidents", "maintenance": "incidents", "postmortem": "postmortems",
                 "runbook": "runbooks"}
@@ -144,7 +144,7 @@ def write_new(path: Path, text: str) -> None:
 
 def create(root: Path, kind: str, title: str, now: dt.datetime, incident_id: str | None = None) -> Path:
     """Write the new file for ``kind`` and return its path."""
-    from .editing import clean_text  # editing builds on this module
+    from generator.authoring.incident_files import clean_text  # editing builds on this module
 
     title = clean_text(title, "TITLE", multiline=False)
     today = now.astimezone(dt.timezone.utc).date()

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import yaml
 
-from . import models as m
-from .clock import iso
-from .errors import ContentError, Diagnostic, StatusgenError, UsageError
-from .loader import CONTENT_DIR, TEMP_PREFIX
-from .scaffold import new_id, write_new, yaml_quoted
-from .source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
-from .validate import Reporter, check_components, check_incident, check_rendering, did_you_mean
+from generator.content import models as m
+from generator.clock import iso
+from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
+from generator.content.loader import CONTENT_DIR, TEMP_PREFIX
+from generator.authoring.new import new_id, write_new, yaml_quoted
+from generator.content.source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
+from generator.content.rules import Reporter, check_components, check_incident, check_rendering, did_you_mean
 
 S = m.ComponentState
 U = m.UpdateStatus

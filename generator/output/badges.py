@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from .models import ComponentState
-from .timeline import LABELS
+from generator.content.models import ComponentState
+from generator.status.timeline import LABELS
 
 COLOURS = {"operational": "#1f7a3a", "degraded_performance": "#8a6100", "partial_outage": "#b43c0a",
            "major_outage": "#b91c1c", "under_maintenance": "#1d4ed8",

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from .errors import StatusgenError
-from .frontmatter import expected_path
+from generator.errors import StatusgenError
+from generator.output.page import expected_path
 
 
 class _Collect(logging.Handler):

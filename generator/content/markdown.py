@@ -1,16 +1,14 @@
-"""Markdown from content to safe HTML, for pages, feeds and JSON alike.
+"""Content Markdown: the one parser, its safe HTML and plain text, and what a text may render to.
 
 Raw HTML in content Markdown is never passed through: it is shown as text, and
 markdown-it refuses ``javascript:``/``vbscript:``/``file:`` links, so text written
 by many editors cannot run scripts on either site. HTML comments are authors'
 notes: they are dropped, never shown or published (a comment inside code is code).
 An unclosed ``<!--`` stays visible text rather than hiding the rest of the text.
+Validation measures a text with the same parser the sites render it with.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import string
 
 import re
 from functools import lru_cache
@@ -23,7 +21,7 @@ _COMMENT_END = "-->"
 
 
 @lru_cache(maxsize=4)
-def _md(html: bool = False, blocks: bool = True, highlight: bool = False) -> MarkdownIt:
+def parser(html: bool = False, blocks: bool = True, highlight: bool = False) -> MarkdownIt:
     """The parser; ``html`` only to find comments (every other tag becomes text again)."""
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"])
@@ -34,12 +32,12 @@ def _md(html: bool = False, blocks: bool = True, highlight: bool = False) -> Mar
 
 def _highlighted_fence(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
     token = tokens[idx]
-    return _highlight(token.content, token.info.split()[0] if token.info.strip() else "")
+    return highlight(token.content, token.info.split()[0] if token.info.strip() else "")
 
 
-def _highlight(code: str, language: str) -> str:
+def highlight(code: str, language: str) -> str:
     """A code block highlighted by Pygments, as pymdownx.highlight writes it (Material styles it)."""
-    from pygments import highlight
+    from pygments import highlight as pygments_highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import TextLexer, get_lexer_by_name
     from pygments.util import ClassNotFound
@@ -48,7 +46,7 @@ def _highlight(code: str, language: str) -> str:
         lexer = get_lexer_by_name(language) if language else TextLexer()
     except ClassNotFound:
         lexer = TextLexer()
-    return highlight(code, lexer, HtmlFormatter(wrapcode=True))
+    return pygments_highlight(code, lexer, HtmlFormatter(wrapcode=True))
 
 
 def tokens(markdown: str) -> list[Token]:
@@ -58,7 +56,7 @@ def tokens(markdown: str) -> list[Token]:
     as code spans and fences (a comment in code stays code); each recognised tag is
     then turned back into text, which renders escaped, as with ``html=False``.
     """
-    return _clean(_md(html=True).parse(markdown))
+    return _clean(parser(html=True).parse(markdown))
 
 
 def _clean(stream: list[Token]) -> list[Token]:
@@ -79,10 +77,10 @@ def _html_block(content: str) -> list[Token]:
     if content.startswith("<!--"):
         end = content.find(_COMMENT_END, 4)
         if end < 0:  # never closed: visible text, not a comment hiding everything after it
-            return _md().parse(content)
+            return parser().parse(content)
         rest = content[end + len(_COMMENT_END):]
         return tokens(rest) if rest.strip() else []
-    return _clean(_md(html=True, blocks=False).parse(content))
+    return _clean(parser(html=True, blocks=False).parse(content))
 
 
 def _as_text(token: Token) -> Token:
@@ -94,7 +92,7 @@ def _as_text(token: Token) -> Token:
 @lru_cache(maxsize=16384)  # each message is shown on several pages and in several feeds
 def to_html(markdown: str) -> Markup:
     """Render content Markdown to HTML with raw HTML escaped and comments dropped."""
-    md = _md()
+    md = parser()
     return Markup(md.renderer.render(tokens(markdown), md.options, {}))
 
 
@@ -111,80 +109,6 @@ def to_text(markdown: str) -> str:
             parts.append(token.content.strip())
     return "\n\n".join(p for p in parts if p)
 
-
-def yaml_quote(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar that every YAML reader reads back exactly.
-
-    Only printable characters stay as they are; everything a reader may reject (C0 and C1
-    controls, DEL, U+FFFE/U+FFFF, lone surrogates) or read as a line break (NEL, U+2028,
-    U+2029) or a byte-order mark is written as an escape.
-    """
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif _yaml_printable(code):
-            out.append(char)
-        else:
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def _yaml_printable(code: int) -> bool:
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
-        and code not in (0x2028, 0x2029, 0xFEFF)
-
-
-# Markdown page bodies (the internal site) --------------------------------------------------------------------------
-# The renderer's Markdown (Python-Markdown) passes raw HTML through and makes any URL a link, so content
-# never reaches it as Markdown: text is made inert (ASCII punctuation as character references, which
-# both Markdown and HTML show as the character) and content Markdown arrives as HTML from ``to_html``.
-
-_ACTIVE = frozenset(string.punctuation) - set("-.:/,")  # these five stay: ids, dates, times and URLs read well
-_FENCE = str.maketrans({"`": "&#96;", "~": "&#126;"})  # a fence opener at a line start inside an HTML block
-
-
-def md_text(value: object) -> Markup:
-    """Text (one line) that shows as itself in a Markdown page, in a table cell or an HTML attribute."""
-    text = " ".join(str(value).split())
-    return Markup("".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text))
-
-
-def md_code(value: object, language: str = "text") -> Markup:
-    """A highlighted code block for a Markdown page (on a line of its own): escaped, lines kept."""
-    return Markup("\n" + _highlight(str(value), language).translate(_FENCE) + "\n")
-
-
-def to_page_markdown(markdown: str) -> Markup:
-    """Content Markdown as the body of a Markdown page: its blocks as safe HTML (``to_html``, code
-    highlighted), its top-level headings as Markdown headings with inert text, so that the renderer
-    still gives them anchors, permalinks and a table of contents."""
-    md = _md(highlight=True)
-    stream = tokens(markdown)
-    parts: list[str] = []
-    chunk: list[Token] = []
-
-    def flush() -> None:
-        if chunk:
-            parts.append("\n" + md.renderer.render(chunk, md.options, {}).translate(_FENCE) + "\n")
-            chunk.clear()
-
-    index = 0
-    while index < len(stream):
-        token = stream[index]
-        if token.type == "heading_open" and token.level == 0:
-            flush()
-            inline = stream[index + 1]
-            text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline", "softbreak"))
-            parts.append(f"\n{'#' * int(token.tag[1])} {md_text(text)}\n")
-            index += 3
-            continue
-        chunk.append(token)
-        index += 1
-    flush()
-    return Markup("".join(parts))
 
 #: A table's delimiter row (``|---|:--:|``), perhaps inside block quotes, as markdown-it's table rule reads it.
 _DELIMITER_ROW = re.compile(r"^[ \t>]*[-:|][-:| \t]*$")
@@ -240,7 +164,7 @@ def rendered_size(markdown: str, limit: int) -> tuple[int, int | None]:
     links that would make 50 MB of HTML never build it in memory. Call only on text
     whose :func:`table_cells` are bounded: parsing comes before any rendering.
     """
-    md = _md()
+    md = parser()
     env: dict[str, object] = {}
     size, line = 0, 0
     for token in md.parse(markdown, env):
@@ -255,13 +179,3 @@ def rendered_size(markdown: str, limit: int) -> tuple[int, int | None]:
             if size > limit:
                 return size, line
     return size, None
-
-
-def utc(moment: dt.datetime, with_date: bool = True) -> str:
-    """A moment for people: 'Nov 26, 2026 14:32 UTC'."""
-    moment = moment.astimezone(dt.timezone.utc)
-    return moment.strftime("%b %-d, %Y %H:%M UTC" if with_date else "%H:%M UTC")
-
-
-def iso_z(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

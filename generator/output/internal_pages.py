@@ -21,16 +21,17 @@ from itertools import groupby
 import jinja2
 from markupsafe import Markup
 
-from . import timeline as tl
-from .charts import stacked_bars
-from .frontmatter import Meta, Page
-from .markup import md_code, md_text, to_page_markdown, to_text, utc
-from .metrics import Response, minutes, monthly, outage_minutes, response
-from .models import ActionItem, Content, Postmortem, Severity
-from .pages import environment as public_environment
-from .pages import meta
-from .snapshot import Snapshot
-from .validate import RUNBOOK_REVIEW_DAYS
+from generator.status import timeline as tl
+from generator.output.charts import stacked_bars
+from generator.output.page import Meta, Page
+from generator.content.markdown import to_text
+from generator.output.markup import md_code, md_text, to_page_markdown, utc
+from generator.status.metrics import Response, minutes, monthly, outage_minutes, response
+from generator.content.models import ActionItem, Content, Postmortem, Severity
+from generator.output.public_pages import environment as public_environment
+from generator.output.public_pages import meta
+from generator.status.snapshot import Snapshot
+from generator.content.rules import RUNBOOK_REVIEW_DAYS
 
 SEVERITIES = tuple(s.value for s in Severity)
 

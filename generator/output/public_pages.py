@@ -1,4 +1,4 @@
-"""The public site's pages as Markdown + HTML files, from a :class:`~generator.snapshot.Snapshot`.
+"""The public site's pages as Markdown + HTML files, from a :class:`~generator.status.snapshot.Snapshot`.
 
 Pages are rendered with Jinja (autoescape on) into plain Markdown files whose body
 is HTML, so any Markdown renderer can turn them into a site. Content Markdown is
@@ -16,12 +16,13 @@ from itertools import groupby
 import jinja2
 from markupsafe import escape
 
-from .frontmatter import Meta, Page
-from .markup import iso_z, to_html, to_text, utc
-from .models import ComponentState
-from .snapshot import Snapshot
-from .timeline import LABELS
-from .uptime import Day
+from generator.output.page import Meta, Page
+from generator.content.markdown import to_html, to_text
+from generator.output.markup import iso_z, utc
+from generator.content.models import ComponentState
+from generator.status.snapshot import Snapshot
+from generator.status.timeline import LABELS
+from generator.status.uptime import Day
 
 ICONS = {"operational": "✔", "degraded_performance": "▲", "partial_outage": "◆", "major_outage": "✖",
          "under_maintenance": "⚙"}

@@ -12,8 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .models import Component, ComponentState
-from .timeline import Span, segments, worst
+from generator.content.models import Component, ComponentState
+from generator.status.timeline import Span, segments, worst
 
 S = ComponentState
 DAY = dt.timedelta(days=1)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import jinja2
 
-from . import models as m
-from . import timeline as tl
-from .editing import find_incident, load_components
-from .errors import StatusgenError, UsageError
-from .loader import CONTENT_DIR
-from .scaffold import read_incident
-from .source import read_markdown_file
+from generator.content import models as m
+from generator.status import timeline as tl
+from generator.authoring.incident_files import find_incident, load_components
+from generator.errors import StatusgenError, UsageError
+from generator.content.loader import CONTENT_DIR
+from generator.authoring.new import read_incident
+from generator.content.source import read_markdown_file
 
 KINDS = ("declaration", "update", "resolution")
 NEXT_UPDATE_MINUTES = {m.Severity.SEV1: 15, m.Severity.SEV2: 30, m.Severity.SEV3: 60, m.Severity.SEV4: 60}

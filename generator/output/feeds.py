@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from .markup import to_text
-from .pages import STATUS_LABELS
-from .snapshot import IncidentView, Snapshot
+from generator.content.markdown import to_text
+from generator.output.public_pages import STATUS_LABELS
+from generator.status.snapshot import IncidentView, Snapshot
 
 MAX_ENTRIES = 50
 

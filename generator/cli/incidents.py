@@ -1,8 +1,8 @@
 """Running an incident from the command line: ``declare``, ``update``, ``resolve``, ``maintenance``,
 ``list`` and ``comms``.
 
-The commands only parse options; writing files is in :mod:`generator.editing` and chat
-messages in :mod:`generator.comms`. Times are read with :func:`generator.clock.parse_time`
+The commands only parse options; writing files is in :mod:`generator.authoring.incident_files` and chat
+messages in :mod:`generator.authoring.comms`. Times are read with :func:`generator.clock.parse_time`
 relative to the clock (or the hidden ``--now``, for tests). ``SOURCE_DATE_EPOCH`` is ignored
 here: it pins builds, and an incident must never be stamped with a build's time.
 """
@@ -18,13 +18,14 @@ from typing import Any, TypeVar
 
 import click
 
-from . import clock, comms
-from . import editing as ed
-from . import models as m
-from . import timeline as tl
-from .errors import UsageError
-from .loader import require_content
-from .source import read_markdown_file
+from generator import clock
+from generator.authoring import comms
+from generator.authoring import incident_files as ed
+from generator.content import models as m
+from generator.status import timeline as tl
+from generator.errors import UsageError
+from generator.content.loader import require_content
+from generator.content.source import read_markdown_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: The response process asks for a public update at least this often during a SEV1.
@@ -40,7 +41,7 @@ def _reports_errors(func: F) -> F:
     """The group's own error reporting (imported when called: cli.py imports this module)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .cli import _reports_errors as reports
+        from generator.cli import _reports_errors as reports
 
         return reports(func)(*args, **kwargs)
     return wrapper  # type: ignore[return-value]

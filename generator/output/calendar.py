@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from .markup import to_text
-from .snapshot import Snapshot
+from generator.content.markdown import to_text
+from generator.status.snapshot import Snapshot
 
 
 def maintenance_calendar(snap: Snapshot) -> bytes:

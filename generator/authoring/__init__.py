@@ -1,0 +1,1 @@
+"""Writing content files: new files from templates, incident updates, chat messages."""

@@ -1,0 +1,5 @@
+"""``python -m generator.cli``: the statusgen command."""
+
+from generator.cli import main
+
+main()

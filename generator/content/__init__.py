@@ -1,0 +1,1 @@
+"""What the content files say: reading them with positions, the model, Markdown, the rules."""

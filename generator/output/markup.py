@@ -1,0 +1,99 @@
+"""Text for generated pages: front-matter values, inert text and code in Markdown pages, times.
+
+Content Markdown itself becomes HTML in :mod:`generator.content.markdown`; what this module adds
+is how values are written into the Markdown pages the renderer reads, so that they stay inert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from generator.content.markdown import highlight, parser, tokens
+
+
+def yaml_quote(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader reads back exactly.
+
+    Only printable characters stay as they are; everything a reader may reject (C0 and C1
+    controls, DEL, U+FFFE/U+FFFF, lone surrogates) or read as a line break (NEL, U+2028,
+    U+2029) or a byte-order mark is written as an escape.
+    """
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif _yaml_printable(code):
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _yaml_printable(code: int) -> bool:
+    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
+        and code not in (0x2028, 0x2029, 0xFEFF)
+
+
+# Markdown page bodies (the internal site) --------------------------------------------------------------------------
+# The renderer's Markdown (Python-Markdown) passes raw HTML through and makes any URL a link, so content
+# never reaches it as Markdown: text is made inert (ASCII punctuation as character references, which
+# both Markdown and HTML show as the character) and content Markdown arrives as HTML from ``to_html``.
+
+_ACTIVE = frozenset(string.punctuation) - set("-.:/,")  # these five stay: ids, dates, times and URLs read well
+_FENCE = str.maketrans({"`": "&#96;", "~": "&#126;"})  # a fence opener at a line start inside an HTML block
+
+
+def md_text(value: object) -> Markup:
+    """Text (one line) that shows as itself in a Markdown page, in a table cell or an HTML attribute."""
+    text = " ".join(str(value).split())
+    return Markup("".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text))
+
+
+def md_code(value: object, language: str = "text") -> Markup:
+    """A highlighted code block for a Markdown page (on a line of its own): escaped, lines kept."""
+    return Markup("\n" + highlight(str(value), language).translate(_FENCE) + "\n")
+
+
+def to_page_markdown(markdown: str) -> Markup:
+    """Content Markdown as the body of a Markdown page: its blocks as safe HTML (``to_html``, code
+    highlighted), its top-level headings as Markdown headings with inert text, so that the renderer
+    still gives them anchors, permalinks and a table of contents."""
+    md = parser(highlight=True)
+    stream = tokens(markdown)
+    parts: list[str] = []
+    chunk: list[Token] = []
+
+    def flush() -> None:
+        if chunk:
+            parts.append("\n" + md.renderer.render(chunk, md.options, {}).translate(_FENCE) + "\n")
+            chunk.clear()
+
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.type == "heading_open" and token.level == 0:
+            flush()
+            inline = stream[index + 1]
+            text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline", "softbreak"))
+            parts.append(f"\n{'#' * int(token.tag[1])} {md_text(text)}\n")
+            index += 3
+            continue
+        chunk.append(token)
+        index += 1
+    flush()
+    return Markup("".join(parts))
+
+def utc(moment: dt.datetime, with_date: bool = True) -> str:
+    """A moment for people: 'Nov 26, 2026 14:32 UTC'."""
+    moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%b %-d, %Y %H:%M UTC" if with_date else "%H:%M UTC")
+
+
+def iso_z(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -30,17 +30,16 @@ import tempfile
 import time
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import write_site  # noqa: E402
 
 from generator.build import build  # noqa: E402
 from generator.content.loader import load_content  # noqa: E402
 from generator.content.markdown import to_html, to_text  # noqa: E402
+from generator.output.subscriber_files import subscriber_files  # noqa: E402
 from generator.render.mkdocs_adapter import render_site  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
 from generator.status.snapshot import build_snapshot  # noqa: E402
-from generator.output.subscriber_files import subscriber_files  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
 PARAGRAPH = ("Customers may have seen elevated error rates while we investigated. " * 6).strip()

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from generator.errors import Diagnostic
-from generator.output.page import write_expected
-from generator.output.internal_pages import internal_name, internal_pages
 from generator.content.loader import require_content
 from generator.content.models import Content
+from generator.errors import Diagnostic
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
+from generator.output.internal_pages import internal_name, internal_pages
+from generator.output.page import write_expected
 from generator.output.public_pages import ASSETS, asset, public_pages
+from generator.output.subscriber_files import subscriber_files
 from generator.render.mkdocs_adapter import derive_config, render_site
 from generator.settings import Settings, load_settings
 from generator.status.snapshot import Snapshot, build_snapshot
-from generator.output.subscriber_files import subscriber_files
 
 
 class Progress:

@@ -12,8 +12,8 @@ import datetime as dt
 import os
 import re
 
-from generator.errors import UsageError
 from generator.content.models import EARLIEST, LATEST
+from generator.errors import UsageError
 
 _RELATIVE = re.compile(r"([+-])([0-9]+)([smhd])")
 _CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")

@@ -66,18 +66,30 @@ def _github_property(text: str) -> str:
 
 
 class StatusgenError(Exception):
-    """Base of every problem a user can cause and fix."""
+    """Base of every problem a user can cause and fix; knows how to show itself, like click's exceptions."""
 
     exit_code = 1
 
+    def lines(self) -> list[str]:
+        """What the user reads: one line."""
+        return [f"statusgen: error: {visible(str(self))}"]
+
 
 class ContentError(StatusgenError):
-    """Content files have errors; carries every diagnostic found."""
+    """Files have errors at known places; carries every diagnostic found."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics)
         first = self.diagnostics[0].format_text() if self.diagnostics else "invalid content"
         super().__init__(first)
+
+    def lines(self) -> list[str]:
+        return [d.format_text() for d in self.diagnostics]
+
+    @classmethod
+    def at(cls, file: str, line: int, column: int, code: str, message: str) -> ContentError:
+        """One error at one place."""
+        return cls([Diagnostic(file, line, column, "error", code, message)])
 
 
 class UsageError(StatusgenError):

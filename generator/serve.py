@@ -18,7 +18,7 @@ import click
 
 from generator import clock
 from generator.build import Progress, build
-from generator.errors import ContentError, StatusgenError, UsageError
+from generator.errors import StatusgenError, UsageError
 
 
 def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -29,12 +29,10 @@ def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
 def _rebuild(root: Path, out: Path) -> None:
     try:
         build(root, out, clock.utc_now(), progress=Progress())
-    except ContentError as exc:
-        for diagnostic in exc.diagnostics:
-            click.echo(diagnostic.format_text(), err=True)
-        click.echo("statusgen: build failed; still serving the last good build", err=True)
     except StatusgenError as exc:
-        click.echo(f"statusgen: error: {exc}", err=True)
+        for line in exc.lines():
+            click.echo(line, err=True)
+        click.echo("statusgen: build failed; still serving the last good build", err=True)
 
 
 def serve(root: Path, audience: str, port: int, poll_seconds: float = 1.0) -> None:

@@ -25,13 +25,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
-from generator.errors import ContentError, Diagnostic, Severity
-from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
-from generator.status.uptime import Weights
 from generator.content.rules import Reporter, apply_schema
+from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
+from generator.errors import ContentError, Diagnostic, Severity
 
 FILE = "mkdocs.yml"
 #: The bounds of the numeric settings (a longer window or page gains nothing and costs time).
@@ -141,6 +147,14 @@ class MkDocsSettings(_Open):
     def _theme_by_name(cls, value: Any) -> Any:
         """``theme: material`` is short for ``theme: {name: material}``."""
         return {"name": value} if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much a minute of each outage counts as downtime in the uptime figure."""
+
+    major: float = 1.0
+    partial: float = 0.3
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,13 @@ from generator.cli import cli
 
 from .conftest import REPO
 from .htmltext import texts
-from .scenario import EXPECTED_IMPACT, EXPECTED_STATES, EXPECTED_UPTIME, NOW, make_scenario
+from .scenario import (
+    EXPECTED_IMPACT,
+    EXPECTED_STATES,
+    EXPECTED_UPTIME,
+    NOW,
+    make_scenario,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +58,7 @@ def test_home_shows_active_incident_and_maintenance(scenario_site: Path) -> None
 
 def test_bars_name_the_incidents_of_each_day(scenario_site: Path) -> None:
     home = read(scenario_site, "index.html")
-    assert 'title="Nov 20, 2026: 60 min major outage, 60 min partial outage · API errors; Slow payments"' in home
+    assert 'title="Nov 20, 2026: 1 h major outage, 1 h partial outage · API errors; Slow payments"' in home
     assert 'title="Nov 15, 2026: no data"' in home  # before the links component's start date
     assert home.count('class="sg-bar ') == 4 * 90
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from generator.authoring.comms import handle
 from generator.cli import cli
-from generator.authoring.comms import duration_words, handle
+from generator.status.timeline import format_duration
 
 from .conftest import INCIDENT, REPO, write
 
@@ -105,9 +106,12 @@ def test_comms_refuses_maintenance_and_unknown_ids(site: Path) -> None:
 
 
 def test_wording_helpers() -> None:
-    assert duration_words(dt.timedelta(minutes=47)) == "47 minutes"
-    assert duration_words(dt.timedelta(hours=1, minutes=1)) == "1 hour 1 minute"
-    assert duration_words(dt.timedelta(days=2, hours=3)) == "2 days 3 hours"
-    assert duration_words(dt.timedelta(seconds=30)) == "less than a minute"
+    assert format_duration(dt.timedelta(minutes=47), words=True) == "47 minutes"
+    assert format_duration(dt.timedelta(hours=1, minutes=1), words=True) == "1 hour 1 minute"
+    assert format_duration(dt.timedelta(days=2, hours=3), words=True) == "2 days 3 hours"
+    assert format_duration(dt.timedelta(seconds=30), words=True) == "less than a minute"
+    # one formatter: the same duration reads the same on every site, short or in words
+    assert format_duration(dt.timedelta(minutes=78)) == "1 h 18 min"
+    assert format_duration(dt.timedelta(minutes=-78)) == "-1 h 18 min"
     assert (handle("alice"), handle("@bob"), handle("Carol Diaz"), handle("  ")) == (
         "@alice", "@bob", "Carol Diaz", None)

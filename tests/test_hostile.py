@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.output import statuspage_api as api
-from generator.output.badges import component_badge
 from generator.build import build
-from generator.output.feeds import feeds
 from generator.content.loader import load_content
 from generator.content.models import ComponentState
+from generator.output import statuspage_api as api
+from generator.output.badges import component_badge
+from generator.output.feeds import feeds
 from generator.output.public_pages import public_pages
 from generator.settings import load_settings
 from generator.status.snapshot import build_snapshot
@@ -498,7 +498,6 @@ def test_any_text_in_any_field_validates_and_builds_or_is_refused_at_a_position(
 import fcntl  # noqa: E402
 
 # --- output folder, build temp folders, serve ---
-
 import hashlib  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
@@ -508,8 +507,8 @@ import sys  # noqa: E402
 from click.testing import CliRunner, Result  # noqa: E402
 
 from generator.authoring import incident_files as editing  # noqa: E402
-from generator.cli import cli  # noqa: E402
 from generator.authoring.new import render_template  # noqa: E402
+from generator.cli import cli  # noqa: E402
 
 OPEN_INCIDENT = INCIDENT.replace("  - at: 2026-03-30T15:02:00Z\n    status: resolved\n"
                                  "    message: Rolled back payment-service to v2.3.1.\n", "")

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.cli import cli
 from generator.authoring.incident_files import yaml_scalar
+from generator.cli import cli
 from generator.content.source import parse_yaml
 
 from .conftest import write

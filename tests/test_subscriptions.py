@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from generator.output import statuspage_api as api
 from generator.build import build
+from generator.output import statuspage_api as api
 
 from .conftest import REPO, write
 from .scenario import NOW, make_scenario

@@ -6,9 +6,20 @@ import datetime as dt
 
 import pytest
 
-from generator.content.models import Component, ComponentState as S, Content, Incident, IncidentMeta
-from generator.status.timeline import all_spans, as_of, impact, indicator, maintenance_status, segments, state_at, status
-from generator.status.uptime import Weights, uptime
+from generator.content.models import Component, Content, Incident, IncidentMeta
+from generator.content.models import ComponentState as S
+from generator.settings import Weights
+from generator.status.timeline import (
+    all_spans,
+    as_of,
+    impact,
+    indicator,
+    maintenance_status,
+    segments,
+    state_at,
+    status,
+)
+from generator.status.uptime import uptime
 
 UTC = dt.timezone.utc
 

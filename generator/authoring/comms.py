@@ -3,8 +3,7 @@
 An incident commander should not compose timestamps and durations under stress. The three
 messages (declaration, status update, resolution) are Jinja text templates in
 ``generator/templates/comms/``, so a team can read and reword them; this module only
-computes the values they show. Next update intervals follow the response process:
-15 minutes for SEV1, 30 for SEV2, 60 for SEV3 and SEV4.
+computes the values they show. When the next update is due is :data:`generator.policy.NEXT_UPDATE_IN`.
 """
 
 from __future__ import annotations
@@ -15,16 +14,17 @@ from pathlib import Path
 
 import jinja2
 
-from generator.content import models as m
-from generator.status import timeline as tl
+from generator import policy
 from generator.authoring.incident_files import find_incident, load_components
-from generator.errors import StatusgenError, UsageError
-from generator.content.loader import CONTENT_DIR
 from generator.authoring.new import read_incident
+from generator.content import models as m
+from generator.content.loader import CONTENT_DIR
 from generator.content.source import read_markdown_file
+from generator.errors import StatusgenError, UsageError
+from generator.output.labels import state_label, status_label
+from generator.status import timeline as tl
 
 KINDS = ("declaration", "update", "resolution")
-NEXT_UPDATE_MINUTES = {m.Severity.SEV1: 15, m.Severity.SEV2: 30, m.Severity.SEV3: 60, m.Severity.SEV4: 60}
 U = m.UpdateStatus
 
 
@@ -72,12 +72,12 @@ def _common(root: Path, incident: m.Incident) -> dict[str, object]:
     return {"severity": str(meta.severity), "summary": one_line(meta.title), "names": names,
             "commander": handle(internal.commander), "tech_lead": handle(internal.tech_lead),
             "channel": (internal.channel or "").strip() or None,
-            "next_minutes": NEXT_UPDATE_MINUTES[meta.severity]}
+            "next_minutes": int(policy.NEXT_UPDATE_IN[meta.severity] // policy.MINUTE)}
 
 
 def _declaration(incident: m.Incident, names: dict[str, str]) -> dict[str, object]:
     first = incident.updates[0]
-    return {"status": status_word(first.status), "impact": impact_at(incident, first.at, names)}
+    return {"status": status_label(first.status), "impact": impact_at(incident, first.at, names)}
 
 
 def _update(incident: m.Incident, names: dict[str, str]) -> dict[str, object]:
@@ -86,10 +86,10 @@ def _update(incident: m.Incident, names: dict[str, str]) -> dict[str, object]:
     current = updates[-1]
     day = _day(incident)
     assert incident.meta.severity is not None
-    next_at = current.at + dt.timedelta(minutes=NEXT_UPDATE_MINUTES[incident.meta.severity])
-    return {"time": clock(current.at, day), "status": status_word(current.status),
+    next_at = current.at + policy.NEXT_UPDATE_IN[incident.meta.severity]
+    return {"time": clock(current.at, day), "status": status_label(current.status),
             "impact": impact_at(incident, current.at, names),
-            "progress": [f"{clock(u.at, day)} {status_word(u.status)}: {one_line(u.message)}" for u in updates],
+            "progress": [f"{clock(u.at, day)} {status_label(u.status)}: {one_line(u.message)}" for u in updates],
             "next_update": clock(next_at, day)}
 
 
@@ -100,10 +100,10 @@ def _resolution(root: Path, incident: m.Incident, names: dict[str, str]) -> dict
                          f"(or 'statusgen resolve {incident.id}')")
     start, day = tl.window(incident)[0], _day(incident)
     assert incident.meta.severity is not None
-    return {"time": clock(end, day), "duration": duration_words(end - start),
+    return {"time": clock(end, day), "duration": tl.format_duration(end - start, words=True),
             "window": f"{clock(start, day)} - {clock(end, day)}", "impact": impact_over(incident, names),
             "resolution": one_line(incident.updates[-1].message), "postmortem": postmortem_date(root, incident.id),
-            "postmortem_required": incident.meta.severity in (m.Severity.SEV1, m.Severity.SEV2)}
+            "postmortem_required": incident.meta.severity in policy.NEEDS_POSTMORTEM}
 
 
 # --- Wording ----------------------------------------------------------------------------
@@ -121,10 +121,6 @@ def handle(name: str | None) -> str | None:
     return name if name.startswith("@") or " " in name else f"@{name}"
 
 
-def status_word(status: str) -> str:
-    return str(status).replace("_", " ").capitalize()
-
-
 def _day(incident: m.Incident) -> dt.date:
     return tl.window(incident)[0].astimezone(dt.timezone.utc).date()
 
@@ -133,16 +129,6 @@ def clock(moment: dt.datetime, day: dt.date) -> str:
     """``14:50``, or ``2026-03-31 00:10`` when the moment is not on the incident's first day (UTC)."""
     utc = moment.astimezone(dt.timezone.utc)
     return utc.strftime("%H:%M") if utc.date() == day else utc.strftime("%Y-%m-%d %H:%M")
-
-
-def duration_words(delta: dt.timedelta) -> str:
-    """``47 minutes``, ``1 hour 5 minutes``, ``2 days 3 hours``."""
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
-             if n]
-    return " ".join(parts) or "less than a minute"
 
 
 def _affected(incident: m.Incident) -> list[str]:
@@ -159,7 +145,7 @@ def impact_at(incident: m.Incident, moment: dt.datetime, names: dict[str, str]) 
     for component in _affected(incident):
         for span in spans:
             if span.component == component and span.start <= moment and (span.end is None or moment < span.end):
-                parts.append(f"{names.get(component, component)} {tl.LABELS[span.state].lower()} "
+                parts.append(f"{names.get(component, component)} {state_label(span.state).lower()} "
                              f"since {clock(span.start, day)} UTC")
     return "; ".join(parts) or "no component affected at the moment"
 
@@ -169,7 +155,7 @@ def impact_over(incident: m.Incident, names: dict[str, str]) -> str:
     spans, day = tl.spans(incident), _day(incident)
     parts = []
     for component in _affected(incident):
-        states = [f"{tl.LABELS[s.state].lower()} {clock(s.start, day)} - {clock(s.end, day)} UTC"
+        states = [f"{state_label(s.state).lower()} {clock(s.start, day)} - {clock(s.end, day)} UTC"
                   for s in spans if s.component == component and s.end is not None]
         if states:
             parts.append(f"{names.get(component, component)} {', '.join(states)}")

@@ -16,7 +16,6 @@ import datetime as dt
 import fcntl
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,13 +23,29 @@ from pathlib import Path
 
 import yaml
 
-from generator.content import models as m
+from generator import policy
+from generator.authoring.files import replace_file, write_new
+from generator.authoring.new import new_id
 from generator.clock import iso
+from generator.content import models as m
+from generator.content.loader import CONTENT_DIR
+from generator.content.rules import (
+    Reporter,
+    check_components,
+    check_incident,
+    check_rendering,
+    did_you_mean,
+)
+from generator.content.source import (
+    MAX_FILE_BYTES,
+    MAX_LINE_CHARS,
+    Located,
+    SourceFile,
+    read_yaml_file,
+    split_front_matter,
+    yaml_quote,
+)
 from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
-from generator.content.loader import CONTENT_DIR, TEMP_PREFIX
-from generator.authoring.new import new_id, write_new, yaml_quoted
-from generator.content.source import MAX_FILE_BYTES, MAX_LINE_CHARS, Located, SourceFile, read_yaml_file, split_front_matter
-from generator.content.rules import Reporter, check_components, check_incident, check_rendering, did_you_mean
 
 S = m.ComponentState
 U = m.UpdateStatus
@@ -58,33 +73,7 @@ def yaml_scalar(text: str) -> str:
     # A lone digit-led token (1e3, 0o17) is quoted too: YAML 1.2 tools would read a number.
     if _PLAIN.match(text) and not text.endswith(" ") and not _NUMBERISH.match(text) and yaml.safe_load(text) == text:
         return text
-    return yaml_quoted(text)
-
-
-def clean_text(value: str, option: str, multiline: bool = True) -> str:
-    """A message or name from the command line: trimmed, not empty, only characters a text field may hold.
-
-    Checked before trimming, so the position is the one in what was typed or pasted; a one-line
-    value (a title, a name) holds no tab or line break either.
-    """
-    index = m.find_unprintable(value, multiline)
-    if index is not None:
-        char = value[index]
-        if 0xD800 <= ord(char) <= 0xDFFF:
-            raise UsageError(f"{option} is not valid UTF-8")
-        raise UsageError(f"{option} contains {m.describe_char(char)} at position {index + 1}; {_advice(char)}")
-    text = value.strip()
-    if not text:
-        raise UsageError(f"{option} must not be empty")
-    return text
-
-
-def _advice(char: str) -> str:
-    if char == "\x1b":
-        return "terminal colour codes cannot be published"
-    if char in "\n\t":
-        return "write it on one line, with spaces"
-    return "remove it: it is invisible and feeds and pages cannot carry it"
+    return yaml_quote(text)
 
 
 # --- Components ---------------------------------------------------------------------------
@@ -206,7 +195,7 @@ def declare(root: Path, d: Declaration) -> Path:
     """Write a new incident file, named after the day impact began."""
     components = load_components(root)
     components.check(list(d.components))
-    if d.severity in (m.Severity.SEV1, m.Severity.SEV2) and not d.commander:
+    if d.severity in policy.NEEDS_COMMANDER and not d.commander:
         raise UsageError(f"{d.severity} needs an incident commander: add --commander NAME")
     if d.detected and d.detected < d.started:
         raise UsageError(f"--detected {iso(d.detected)} is before --started {iso(d.started)}")
@@ -295,11 +284,11 @@ class Encoded:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise StatusgenError(f"{rel}:1:1: error: file is not valid UTF-8; run 'statusgen validate'") from None
+            raise ContentError.at(rel, 1, 1, "not-utf8", "file is not valid UTF-8; run 'statusgen validate'") from None
         crlf = text.count("\r\n")
         if "\r" in text.replace("\r\n", "") or (crlf and crlf != text.count("\n")):
-            raise StatusgenError(f"{rel}:1:1: error: file mixes line endings; make them all LF or all CRLF "
-                                 "before appending an update")
+            raise ContentError.at(rel, 1, 1, "mixed-line-endings",
+                                  "file mixes line endings; make them all LF or all CRLF before appending an update")
         return cls(raw, text.replace("\r\n", "\n"), raw.startswith(codecs.BOM_UTF8), "\r\n" if crlf else "\n")
 
     def encode(self, text: str) -> bytes:
@@ -493,18 +482,3 @@ def _shift(diagnostic: Diagnostic, start: int, count: int) -> Diagnostic:
                       diagnostic.message)
 
 
-def replace_file(path: Path, old: bytes, new: bytes) -> None:
-    """Swap in the new bytes at once (temp file + rename); refuse if the file changed meanwhile."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}edit-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        if path.read_bytes() != old:
-            raise StatusgenError(f"{path} changed while the update was being written; run the command again")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

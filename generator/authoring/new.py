@@ -13,18 +13,17 @@ empty, so validation lists exactly what remains to fill in.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from generator.authoring.files import clean_text, write_new
 from generator.clock import iso
-from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
-from generator.content.loader import CONTENT_DIR, TEMP_PREFIX
+from generator.content.loader import CONTENT_DIR
 from generator.content.models import SLUG_PATTERN, Incident
-from generator.content.source import read_markdown_file, read_text
 from generator.content.rules import Reporter, check_incident
+from generator.content.source import read_markdown_file, read_text, yaml_quote
+from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
+from generator.output.labels import status_label
 
 KIND_FOLDERS = {"incident": "incidents", "maintenance": "incidents", "postmortem": "postmortems",
                 "runbook": "runbooks"}
@@ -55,7 +54,7 @@ def timeline_rows(incident: Incident) -> str:
     if meta.detected:
         events.append((meta.detected, "Alert fired"))
     for update in meta.updates:
-        events.append((update.at, f"{update.status.replace('_', ' ').capitalize()}: {update.message}"))
+        events.append((update.at, f"{status_label(update.status)}: {update.message}"))
     events.sort(key=lambda e: e[0])
     days = {e[0].astimezone(dt.timezone.utc).date() for e in events}
     fmt = "%H:%M" if len(days) == 1 else "%Y-%m-%d %H:%M"
@@ -85,20 +84,6 @@ _SYNTAX = re.compile(r"\{\{|\{%")
 _SNIPPET = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|[^\n]*")
 
 
-def yaml_quoted(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar that reads back as the same string."""
-    # JSON strings are YAML double-quoted scalars; characters YAML may not hold raw are escaped too.
-    quoted = json.dumps(text, ensure_ascii=False)
-    return "".join(c if _yaml_printable(c) else f"\\u{ord(c):04x}" for c in quoted)
-
-
-def _yaml_printable(char: str) -> bool:
-    """Characters YAML keeps as they are inside quotes (NEL and U+2028/9 would be read as line breaks)."""
-    code = ord(char)
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) and \
-        code not in (0x2028, 0x2029, 0xFEFF)
-
-
 def fill(text: str, values: dict[str, str], rel: str) -> str:
     """``text`` with its placeholders replaced, or a :class:`ContentError` at every other ``{{``/``{%``."""
     problems = []
@@ -114,7 +99,7 @@ def fill(text: str, values: dict[str, str], rel: str) -> str:
                                        f"{', '.join(sorted(values))}"))
     if problems:
         raise ContentError(problems)
-    return _PLACEHOLDER.sub(lambda m: yaml_quoted(values[m[1]]) if m[2] else values[m[1]], text)
+    return _PLACEHOLDER.sub(lambda m: yaml_quote(values[m[1]]) if m[2] else values[m[1]], text)
 
 
 def render_template(root: Path, name: str, values: dict[str, str]) -> str:
@@ -128,24 +113,8 @@ def render_template(root: Path, name: str, values: dict[str, str]) -> str:
     return fill(text, values, rel)
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create ``path`` atomically; never overwrite an existing file."""
-    if path.exists():
-        raise StatusgenError(f"{path} already exists; choose another title or edit that file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}new-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.link(tmp, path)  # fails if path appeared meanwhile
-    finally:
-        os.unlink(tmp)
-
-
 def create(root: Path, kind: str, title: str, now: dt.datetime, incident_id: str | None = None) -> Path:
     """Write the new file for ``kind`` and return its path."""
-    from generator.authoring.incident_files import clean_text  # editing builds on this module
-
     title = clean_text(title, "TITLE", multiline=False)
     today = now.astimezone(dt.timezone.utc).date()
     incident = read_incident(root, incident_id) if incident_id else None

@@ -6,42 +6,33 @@ and an exit code, never a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from generator import clock
-from generator.errors import ContentError, Diagnostic, StatusgenError
 from generator.content.loader import load_content
 from generator.content.models import SCHEMAS
+from generator.errors import Diagnostic, StatusgenError
 from generator.settings import check_settings
 
-F = TypeVar("F", bound=Callable[..., Any])
 
+class StatusgenGroup(click.Group):
+    """The command group; user errors are caught here, once, as click catches its own."""
 
-def _reports_errors(func: F) -> F:
-    """Turn user errors into ``statusgen: error: …`` and their exit code."""
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return func(*args, **kwargs)
-        except ContentError as exc:
-            for diagnostic in exc.diagnostics:
-                click.echo(diagnostic.format_text(), err=True)
-            sys.exit(exc.exit_code)
+            return super().invoke(ctx)
         except StatusgenError as exc:
-            message = str(exc)
-            click.echo(message if ": error: " in message else f"statusgen: error: {message}", err=True)
-            sys.exit(exc.exit_code)
-    return wrapper  # type: ignore[return-value]
+            for line in exc.lines():
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StatusgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
               help="The site repository (holds mkdocs.yml and content/).")
 @click.version_option(package_name="statusgen")
@@ -71,7 +62,6 @@ def print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @now_option
 @click.pass_obj
-@_reports_errors
 def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     """Check every content file against its template and the rules."""
     now = clock.build_time(now_text)
@@ -95,7 +85,6 @@ def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
 @click.option("--incident", "incident_id", metavar="ID", help="For a postmortem: the incident it is about.")
 @now_option
 @click.pass_obj
-@_reports_errors
 def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: str | None) -> None:
     """Write a new content file from its template."""
     from generator.authoring.new import create
@@ -112,10 +101,10 @@ def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: st
 @click.option("--strict", is_flag=True, help="Rendering warnings (broken links, missing pages) are errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
 @click.pass_obj
-@_reports_errors
 def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool) -> None:
     """Validate the content and build the sites into --out."""
-    from generator.build import Progress, build as run_build
+    from generator.build import Progress
+    from generator.build import build as run_build
 
     now = clock.build_time(now_text)
     out = out.expanduser()  # `--out=~/x` reaches us unexpanded; the build then checks the folder it names
@@ -133,7 +122,6 @@ def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool
 @click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.pass_obj
-@_reports_errors
 def serve(root: Path, audience: str, port: int) -> None:
     """Preview a site on http://127.0.0.1:PORT/, rebuilding when content changes."""
     from generator.serve import serve as run_serve

@@ -10,41 +10,26 @@ here: it pins builds, and an incident must never be stamped with a build's time.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from generator import clock
+from generator import clock, policy
 from generator.authoring import comms
 from generator.authoring import incident_files as ed
+from generator.authoring.files import clean_text
 from generator.content import models as m
-from generator.status import timeline as tl
-from generator.errors import UsageError
 from generator.content.loader import require_content
 from generator.content.source import read_markdown_file
-
-F = TypeVar("F", bound=Callable[..., Any])
-#: The response process asks for a public update at least this often during a SEV1.
-SEV1_UPDATE_EVERY = dt.timedelta(minutes=30)
+from generator.errors import UsageError
+from generator.status import timeline as tl
 
 now_option = click.option("--now", "now_text", metavar="TIMESTAMP", hidden=True,
                           help="Pretend it is this time (tests); relative times count from it.")
 component_option = click.option("--component", "components", multiple=True, metavar="ID=STATE",
                                 help="A component and its state, like payments=major_outage (repeatable).")
-
-
-def _reports_errors(func: F) -> F:
-    """The group's own error reporting (imported when called: cli.py imports this module)."""
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from generator.cli import _reports_errors as reports
-
-        return reports(func)(*args, **kwargs)
-    return wrapper  # type: ignore[return-value]
 
 
 def _now(now_text: str | None) -> dt.datetime:
@@ -81,7 +66,6 @@ def _echo_message(path: Path, message: str) -> None:
 @click.option("--at", "at_text", metavar="TIME", help="Time of the first update (default: now).")
 @now_option
 @click.pass_obj
-@_reports_errors
 def declare(root: Path, title: str, severity: str, components: tuple[str, ...], message: str | None,
             commander: str | None, tech_lead: str | None, channel: str | None, started: str | None,
             detected: str | None, at_text: str | None, now_text: str | None) -> None:
@@ -91,9 +75,9 @@ def declare(root: Path, title: str, severity: str, components: tuple[str, ...], 
     now = _now(now_text)
     at = _time(at_text, "--at", now)
     declaration = ed.Declaration(
-        title=ed.clean_text(title, "TITLE", multiline=False), severity=m.Severity(severity.upper()),
+        title=clean_text(title, "TITLE", multiline=False), severity=m.Severity(severity.upper()),
         components=ed.parse_states(components), at=at,
-        message=ed.clean_text(message, "--message") if message is not None else None,
+        message=clean_text(message, "--message") if message is not None else None,
         started=_time(started, "--started", now) if started else at,
         detected=_time(detected, "--detected", now) if detected else None,
         commander=_optional(commander, "--commander"), tech_lead=_optional(tech_lead, "--tech-lead"),
@@ -104,7 +88,7 @@ def declare(root: Path, title: str, severity: str, components: tuple[str, ...], 
 
 def _optional(value: str | None, option: str) -> str | None:
     """A one-line name (commander, channel) if given."""
-    return ed.clean_text(value, option, multiline=False) if value is not None else None
+    return clean_text(value, option, multiline=False) if value is not None else None
 
 
 @click.command()
@@ -115,12 +99,11 @@ def _optional(value: str | None, option: str) -> str | None:
 @click.option("--at", "at_text", metavar="TIME", help="Time of the update (default: now).")
 @now_option
 @click.pass_obj
-@_reports_errors
 def update(root: Path, incident_id: str, status: str, message: str, components: tuple[str, ...],
            at_text: str | None, now_text: str | None) -> None:
     """Append a public update to an incident or maintenance file."""
     now = _now(now_text)
-    new = ed.NewUpdate(_time(at_text, "--at", now), m.UpdateStatus(status), ed.clean_text(message, "--message"),
+    new = ed.NewUpdate(_time(at_text, "--at", now), m.UpdateStatus(status), clean_text(message, "--message"),
                        ed.parse_states(components) or None)
     _append(root, incident_id, new)
 
@@ -131,7 +114,6 @@ def update(root: Path, incident_id: str, status: str, message: str, components: 
 @click.option("--at", "at_text", metavar="TIME", help="Time of the resolution (default: now).")
 @now_option
 @click.pass_obj
-@_reports_errors
 def resolve(root: Path, incident_id: str, message: str | None, at_text: str | None, now_text: str | None) -> None:
     """Resolve an incident (or complete a maintenance) with a final update."""
     now = _now(now_text)
@@ -140,7 +122,7 @@ def resolve(root: Path, incident_id: str, message: str | None, at_text: str | No
     status = m.UpdateStatus.COMPLETED if maintenance else m.UpdateStatus.RESOLVED
     default = ("The scheduled maintenance has been completed." if maintenance
                else "This incident has been resolved.")
-    text = ed.clean_text(message, "--message") if message is not None else default
+    text = clean_text(message, "--message") if message is not None else default
     _append(root, incident_id, ed.NewUpdate(_time(at_text, "--at", now), status, text))
 
 
@@ -168,16 +150,15 @@ def _append(root: Path, incident_id: str, new: ed.NewUpdate) -> None:
 @click.option("--message", help="The public announcement (default: names the components and the window).")
 @now_option
 @click.pass_obj
-@_reports_errors
 def maintenance(root: Path, title: str, components: tuple[str, ...], start: str, end: str, message: str | None,
                 now_text: str | None) -> None:
     """Schedule a maintenance: write its file, announced now."""
     now = _now(now_text)
     path = ed.schedule_maintenance(
-        root, ed.clean_text(title, "TITLE", multiline=False),
+        root, clean_text(title, "TITLE", multiline=False),
         ed.parse_states(components, m.ComponentState.UNDER_MAINTENANCE),
         clock.parse_time(start, "--from", now), clock.parse_time(end, "--until", now),
-        ed.clean_text(message, "--message") if message is not None else None, now)
+        clean_text(message, "--message") if message is not None else None, now)
     click.echo(str(path))
 
 
@@ -191,8 +172,8 @@ def _row(incident: m.Incident, now: dt.datetime) -> dict[str, Any]:
     internal = incident.meta.internal
     since_update = now - last.at
     status = tl.status(incident, now)
-    open_ = _is_open(incident, status)
-    overdue = (open_ and incident.meta.severity == m.Severity.SEV1 and since_update > SEV1_UPDATE_EVERY)
+    open_ = policy.is_open(status)
+    overdue = open_ and policy.update_overdue(incident.meta.severity, since_update)
     return {
         "id": incident.id, "path": incident.path, "title": incident.title, "type": incident.meta.type,
         "severity": str(incident.meta.severity) if incident.meta.severity else None, "status": status,
@@ -201,12 +182,6 @@ def _row(incident: m.Incident, now: dt.datetime) -> dict[str, Any]:
         "last_update": clock.iso(last.at), "minutes_since_update": _minutes(since_update),
         "commander": internal.commander if internal else None, "update_overdue": overdue,
     }
-
-
-def _is_open(incident: m.Incident, status: str) -> bool:
-    if incident.is_maintenance:
-        return status in ("scheduled", "in_progress", "verifying")
-    return status != "resolved"
 
 
 def _minutes(delta: dt.timedelta) -> int:
@@ -242,8 +217,8 @@ def table(items: list[dict[str, Any]], only_open: bool) -> str:
 
 
 def warnings(items: list[dict[str, Any]]) -> list[str]:
-    return [f"WARNING: {r['id']} is a SEV1 with no public update for {r['minutes_since_update']} minutes; "
-            f"post one at least every {int(SEV1_UPDATE_EVERY.total_seconds() // 60)} minutes "
+    return [f"WARNING: {r['id']} is a {r['severity']} with no public update for {r['minutes_since_update']} minutes; "
+            f"post one at least every {int(policy.UPDATE_AT_LEAST_EVERY[r['severity']] // policy.MINUTE)} minutes "
             f"(statusgen update {r['id']} --status … --message …)" for r in items if r["update_overdue"]]
 
 
@@ -252,7 +227,6 @@ def warnings(items: list[dict[str, Any]]) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @now_option
 @click.pass_obj
-@_reports_errors
 def list_(root: Path, only_open: bool, fmt: str, now_text: str | None) -> None:
     """List incidents and maintenance, newest first, with the time since their last update."""
     items = rows(root, _now(now_text), only_open)
@@ -271,7 +245,6 @@ def list_(root: Path, only_open: bool, fmt: str, now_text: str | None) -> None:
 @click.option("--kind", type=click.Choice(comms.KINDS),
               help="Default: declaration with one update, resolution once resolved, else update.")
 @click.pass_obj
-@_reports_errors
 def comms_(root: Path, incident_id: str, kind: str | None) -> None:
     """Print the chat message for an incident: declaration, status update or resolution."""
     click.echo(comms.message(root, incident_id, kind), nl=False)

@@ -16,10 +16,23 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.content import models as m
+from generator.content.rules import (
+    Reporter,
+    apply_schema,
+    check_components,
+    check_incident,
+    check_postmortem,
+    check_rendering,
+    check_runbook,
+    template_sections,
+)
+from generator.content.source import (
+    Located,
+    SourceFile,
+    read_markdown_file,
+    read_yaml_file,
+)
 from generator.errors import ContentError, Diagnostic, UsageError
-from generator.content.source import Located, SourceFile, read_markdown_file, read_yaml_file
-from generator.content.rules import (Reporter, apply_schema, check_components, check_incident, check_postmortem, check_rendering,
-                       check_runbook, template_sections)
 
 CONTENT_DIR = "content"
 KIND_DIRS = ("incidents", "postmortems", "runbooks")

@@ -17,13 +17,18 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from generator import policy
 from generator.content import models as m
-from generator.errors import Diagnostic, Severity
 from generator.content.markdown import rendered_size, size_bound, table_cells
 from generator.content.sections import RawSection, Table, normalize_title, read_sections
-from generator.content.source import MAX_RENDERED_BYTES, MAX_TABLE_CELLS, Located, SourceFile
+from generator.content.source import (
+    MAX_RENDERED_BYTES,
+    MAX_TABLE_CELLS,
+    Located,
+    SourceFile,
+)
+from generator.errors import Diagnostic, Severity
 
-RUNBOOK_REVIEW_DAYS = 180
 #: Template table columns a document may leave out.
 OPTIONAL_COLUMNS = frozenset({"status"})
 ACTION_STATUSES = ("open", "done")
@@ -209,7 +214,7 @@ def check_incident(doc: SourceFile, id_: str, component_ids: set[str] | None, re
             report.key((), "missing-field", "missing required field 'started' (when impact began)")
         if meta.started and meta.detected and meta.detected < meta.started:
             report.key(("detected",), "detected-before-started", "'detected' is before 'started'")
-        if meta.severity in (m.Severity.SEV1, m.Severity.SEV2) and not (
+        if meta.severity in policy.NEEDS_COMMANDER and not (
                 meta.internal and meta.internal.commander and meta.internal.commander.strip()):
             report.key(("internal", "commander") if meta.internal else ("severity",), "no-commander",
                        f"{meta.severity} needs an incident commander: set 'internal.commander'")
@@ -217,14 +222,13 @@ def check_incident(doc: SourceFile, id_: str, component_ids: set[str] | None, re
     allowed_states = (m.ComponentState.UNDER_MAINTENANCE,) if maintenance else m.INCIDENT_STATES
     _check_states(meta.components, ("components",), allowed_states, component_ids, kind, report)
     statuses = m.MAINTENANCE_STATUSES if maintenance else m.INCIDENT_STATUSES
-    final = (m.UpdateStatus.COMPLETED, m.UpdateStatus.CANCELLED) if maintenance else (m.UpdateStatus.RESOLVED,)
     previous: dt.datetime | None = None
     for index, update in enumerate(meta.updates):
         where = ("updates", index)
         if update.status not in statuses:
             report.key(where + ("status",), "status-of-other-type",
                        f"status '{update.status}' is not for {kind}; allowed: {', '.join(statuses)}")
-        if update.status in final and index != len(meta.updates) - 1:
+        if update.status in policy.FINISHED and index != len(meta.updates) - 1:
             report.key(where + ("status",), "final-not-last",
                        f"a '{update.status}' update must be the last one; move it to the end")
         if previous is not None and update.at <= previous:
@@ -426,10 +430,10 @@ def check_runbook(doc: SourceFile, id_: str, template: list[m.TemplateSection] |
     if meta is None:
         return None
     age = (today - meta.last_reviewed).days
-    if age > RUNBOOK_REVIEW_DAYS:
+    if age > policy.RUNBOOK_REVIEW_DAYS:
         report.key(("last_reviewed",), "runbook-stale",
                    f"runbook was last reviewed {age} days ago (on {meta.last_reviewed}); review it at least every "
-                   f"{RUNBOOK_REVIEW_DAYS} days", severity="warning")
+                   f"{policy.RUNBOOK_REVIEW_DAYS} days", severity="warning")
     if not report.ok:
         return None
     return m.Runbook(id_, doc.path, meta, doc.body, _frozen(sections))

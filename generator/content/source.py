@@ -19,6 +19,7 @@ on lines indented deeper than its key, never on a line at or left of it.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -27,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Diagnostic
 from generator.content.models import describe_char, find_unprintable
+from generator.errors import Diagnostic
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -364,3 +365,20 @@ def read_markdown_file(path: Path, rel: str, parse: bool = True) -> tuple[Source
     if text is None:
         return None, problems
     return split_front_matter(text, rel, parse)
+
+
+def yaml_quote(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader reads back exactly.
+
+    A JSON string is a YAML double-quoted scalar; what YAML may not hold raw inside quotes (C0 and
+    C1 controls, DEL, noncharacters, lone surrogates), reads as a line break (NEL, U+2028, U+2029)
+    or as a byte-order mark is written as an escape.
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(char if _yaml_printable(char) else f"\\u{ord(char):04x}" for char in quoted)
+
+
+def _yaml_printable(char: str) -> bool:
+    code = ord(char)
+    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) and \
+        code not in (0x2028, 0x2029, 0xFEFF)

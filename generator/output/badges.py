@@ -5,12 +5,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from generator.content.models import ComponentState
-from generator.status.timeline import LABELS
-
-COLOURS = {"operational": "#1f7a3a", "degraded_performance": "#8a6100", "partial_outage": "#b43c0a",
-           "major_outage": "#b91c1c", "under_maintenance": "#1d4ed8",
-           # page indicators
-           "none": "#1f7a3a", "minor": "#8a6100", "major": "#b43c0a", "critical": "#b91c1c", "maintenance": "#1d4ed8"}
+from generator.output.labels import COLOURS, STATE_LABELS
 
 
 def _width(text: str) -> int:
@@ -32,7 +27,7 @@ def badge(label: str, value: str, colour: str) -> str:
 
 
 def component_badge(name: str, state: ComponentState) -> str:
-    return badge(name, LABELS[state], COLOURS[state.value])
+    return badge(name, STATE_LABELS[state], COLOURS[state.value])
 
 
 def status_badge(site_name: str, indicator: str, description: str) -> str:

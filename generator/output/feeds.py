@@ -16,7 +16,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from generator.content.markdown import to_text
-from generator.output.public_pages import STATUS_LABELS
+from generator.output.labels import status_label
 from generator.status.snapshot import IncidentView, Snapshot
 
 MAX_ENTRIES = 50
@@ -31,7 +31,7 @@ def entry_content(view: IncidentView) -> str:
     parts = []
     for update in reversed(view.incident.updates):
         when = update.at.astimezone(dt.timezone.utc).strftime("%b %-d, %H:%M UTC")
-        label = STATUS_LABELS.get(str(update.status), str(update.status))
+        label = status_label(update.status)
         parts.append(f"<p><small>{when}</small><br><strong>{label}</strong> - {escape(to_text(update.message))}</p>")
     return "".join(parts)
 

@@ -21,17 +21,23 @@ from itertools import groupby
 import jinja2
 from markupsafe import Markup
 
-from generator.status import timeline as tl
-from generator.output.charts import stacked_bars
-from generator.output.page import Meta, Page
+from generator import policy
 from generator.content.markdown import to_text
-from generator.output.markup import md_code, md_text, to_page_markdown, utc
-from generator.status.metrics import Response, minutes, monthly, outage_minutes, response
 from generator.content.models import ActionItem, Content, Postmortem, Severity
+from generator.output.charts import stacked_bars
+from generator.output.markup import md_code, md_text, to_page_markdown, utc
+from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
 from generator.output.public_pages import meta
+from generator.status import timeline as tl
+from generator.status.metrics import (
+    Response,
+    monthly,
+    outage_minutes,
+    response,
+    targets,
+)
 from generator.status.snapshot import Snapshot
-from generator.content.rules import RUNBOOK_REVIEW_DAYS
 
 SEVERITIES = tuple(s.value for s in Severity)
 
@@ -51,7 +57,7 @@ def environment(markdown: bool = True) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              finalize=_inert if markdown else None)
     env.filters.update(public_environment().filters)
-    env.filters.update(minutes=minutes, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text)
+    env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text)
     return env
 
 
@@ -86,7 +92,7 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     responses = [response(i, content.postmortems, now) for i in real]
     by_incident = {r.incident.id: r for r in responses}
     names = {c.id: c.name for c in content.components}
-    stale = [r for r in content.runbooks if (today - r.meta.last_reviewed).days > RUNBOOK_REVIEW_DAYS]
+    stale = [r for r in content.runbooks if (today - r.meta.last_reviewed).days > policy.RUNBOOK_REVIEW_DAYS]
     actions = ActionSummary([(p, a) for p in content.postmortems for a in p.action_items])
     overdue = actions.overdue(today)
     company = snap.settings.site_name.removesuffix(" Status")
@@ -96,8 +102,8 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
                            open=[r for r in responses if r.time_to_resolve is None],
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
-                           review_days=RUNBOOK_REVIEW_DAYS),
-        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True), responses=responses,
+                           review_days=policy.RUNBOOK_REVIEW_DAYS),
+        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True), responses=responses, targets=targets(),
                                      maintenance=[v for v in snap.incidents if v.is_maintenance]),
     }
     for incident in incidents:
@@ -114,7 +120,7 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     for runbook in content.runbooks:
         age = (today - runbook.meta.last_reviewed).days
         pages[f"runbooks/{runbook.id}.md"] = render("runbook.md", runbook.meta.title, runbook.path, runbook=runbook, stale=runbook in stale, age=age,
-                                                    review_days=RUNBOOK_REVIEW_DAYS)
+                                                    review_days=policy.RUNBOOK_REVIEW_DAYS)
 
     titles = {i.id: i.title for i in content.incidents}
     severities = {p.id: ", ".join(str(by_incident[i].incident.meta.severity) for i in p.meta.incident_ids

@@ -14,32 +14,6 @@ from markupsafe import Markup
 
 from generator.content.markdown import highlight, parser, tokens
 
-
-def yaml_quote(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar that every YAML reader reads back exactly.
-
-    Only printable characters stay as they are; everything a reader may reject (C0 and C1
-    controls, DEL, U+FFFE/U+FFFF, lone surrogates) or read as a line break (NEL, U+2028,
-    U+2029) or a byte-order mark is written as an escape.
-    """
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif _yaml_printable(code):
-            out.append(char)
-        else:
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def _yaml_printable(code: int) -> bool:
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
-        and code not in (0x2028, 0x2029, 0xFEFF)
-
-
 # Markdown page bodies (the internal site) --------------------------------------------------------------------------
 # The renderer's Markdown (Python-Markdown) passes raw HTML through and makes any URL a link, so content
 # never reaches it as Markdown: text is made inert (ASCII punctuation as character references, which

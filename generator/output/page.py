@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.content.source import yaml_quote
 from generator.errors import ContentError, Diagnostic
-from generator.output.markup import yaml_quote
 
 Meta = dict[str, Any]
 

@@ -16,23 +16,21 @@ from itertools import groupby
 import jinja2
 from markupsafe import escape
 
-from generator.output.page import Meta, Page
 from generator.content.markdown import to_html, to_text
-from generator.output.markup import iso_z, utc
 from generator.content.models import ComponentState
+from generator.output.labels import (
+    ICONS,
+    IMPACT_LABELS,
+    INDICATOR_ICONS,
+    STATE_LABELS,
+    STATUS_LABELS,
+)
+from generator.output.markup import iso_z, utc
+from generator.output.page import Meta, Page
 from generator.status.snapshot import Snapshot
-from generator.status.timeline import LABELS
+from generator.status.timeline import format_duration
 from generator.status.uptime import Day
 
-ICONS = {"operational": "✔", "degraded_performance": "▲", "partial_outage": "◆", "major_outage": "✖",
-         "under_maintenance": "⚙"}
-INDICATOR_ICONS = {"none": "✔", "minor": "▲", "major": "◆", "critical": "✖", "maintenance": "⚙"}
-IMPACT_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical",
-                 "maintenance": "Maintenance"}
-STATUS_LABELS = {"investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring",
-                 "resolved": "Resolved", "postmortem": "Postmortem", "scheduled": "Scheduled",
-                 "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed",
-                 "cancelled": "Cancelled"}
 ASSETS = ("statusgen.css", "statusgen.js", "internal.css")
 
 
@@ -43,7 +41,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         iso=iso_z, utc=utc, markdown=to_html, text=to_text,
         day=lambda d: d.strftime("%b %-d, %Y"))
-    env.globals.update(icons=ICONS, labels={s.value: l for s, l in LABELS.items()}, impact_labels=IMPACT_LABELS,
+    env.globals.update(icons=ICONS, labels={s.value: label for s, label in STATE_LABELS.items()}, impact_labels=IMPACT_LABELS,
                        status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS)
     return env
 
@@ -71,20 +69,15 @@ def day_title(day: Day, titles: dict[str, str]) -> str:
         return f"{date}: no data"
     parts = []
     if day.major_seconds:
-        parts.append(f"{_minutes(day.major_seconds)} major outage")
+        parts.append(f"{format_duration(dt.timedelta(seconds=day.major_seconds))} major outage")
     if day.partial_seconds:
-        parts.append(f"{_minutes(day.partial_seconds)} partial outage")
+        parts.append(f"{format_duration(dt.timedelta(seconds=day.partial_seconds))} partial outage")
     if not parts:
-        parts.append("no downtime" if day.worst == ComponentState.OPERATIONAL else LABELS[day.worst].lower())
+        parts.append("no downtime" if day.worst == ComponentState.OPERATIONAL else STATE_LABELS[day.worst].lower())
     text = f"{date}: {', '.join(parts)}"
     if day.incidents:
         text += " · " + "; ".join(titles.get(i, i) for i in day.incidents)
     return text
-
-
-def _minutes(seconds: float) -> str:
-    minutes = max(1, round(seconds / 60))
-    return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.1f} h"
 
 
 def public_pages(snap: Snapshot) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from generator import policy
 from generator.content.markdown import to_text
 from generator.content.models import ComponentState
 from generator.status.snapshot import IncidentView, Snapshot
@@ -232,7 +233,7 @@ class _Builder:
             if index == 1:
                 changes.update(incident.meta.components)
             changes.update(update.components or {})
-            if update.status in ("resolved", "completed", "cancelled"):
+            if update.status in policy.FINISHED:
                 changes = {c.id: ComponentState.OPERATIONAL for c in view.components}
             affected = []
             for code, new in changes.items():

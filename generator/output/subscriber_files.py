@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from generator.output import statuspage_api as api
 from generator.output.badges import component_badge, status_badge
-from generator.output.feeds import feeds
 from generator.output.calendar import maintenance_calendar
+from generator.output.feeds import feeds
 from generator.status.snapshot import Snapshot
 
 

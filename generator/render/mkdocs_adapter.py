@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import StatusgenError
+from generator.errors import ContentError, StatusgenError
 from generator.output.page import expected_path
 
 
@@ -107,7 +107,7 @@ def render_site(config: dict[str, Any], config_path: Path, *, strict: bool, epoc
             detail = "; ".join(log.messages) or str(exc)
             raise StatusgenError(f"rendering failed: {detail}") from None
         except exceptions.ConfigurationError as exc:
-            raise StatusgenError(f"mkdocs.yml:1:1: error: {' '.join(str(exc).split())}") from None
+            raise ContentError.at("mkdocs.yml", 1, 1, "mkdocs-config", " ".join(str(exc).split())) from None
         except exceptions.MkDocsException as exc:
             raise StatusgenError(f"rendering failed: {' '.join(str(exc).split())}") from None
     return log.messages

@@ -1,11 +1,4 @@
-"""Response metrics and the targets of the response process, as pure functions.
-
-Targets (from the incident-management guide):
-- first public update within 5 min of detection for SEV1, 15 min for SEV2, 1 h for SEV3;
-- SEV1 updates at least every 30 minutes;
-- SEV1 and SEV2 need a postmortem;
-- after monitoring begins, watch 15-30 minutes before resolving.
-"""
+"""Response metrics, as pure functions, and where a response missed the targets in :mod:`generator.policy`."""
 
 from __future__ import annotations
 
@@ -15,13 +8,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import mean
 
-from generator.content.models import ComponentState, Incident, Postmortem, Severity, UpdateStatus
-from generator.status.timeline import Span, segments
+from generator import policy
+from generator.content.models import (
+    ComponentState,
+    Incident,
+    Postmortem,
+    UpdateStatus,
+)
+from generator.status.timeline import Span, format_duration, segments
 
-FIRST_UPDATE_TARGET = {Severity.SEV1: dt.timedelta(minutes=5), Severity.SEV2: dt.timedelta(minutes=15),
-                       Severity.SEV3: dt.timedelta(hours=1)}
-SEV1_UPDATE_CADENCE = dt.timedelta(minutes=30)
-MONITOR_AT_LEAST = dt.timedelta(minutes=15)
+
+def targets() -> list[str]:
+    """The response targets of :mod:`generator.policy`, as the flags below check them."""
+    first = ", ".join(f"{format_duration(limit)} for {severity}"
+                      for severity, limit in policy.FIRST_UPDATE_WITHIN.items())
+    every = ", ".join(f"{severity} updates at least every {format_duration(limit)}"
+                      for severity, limit in policy.UPDATE_AT_LEAST_EVERY.items())
+    return [f"the first update within {first} of detection", every,
+            f"a postmortem for every {' and '.join(sorted(policy.NEEDS_POSTMORTEM))}",
+            f"at least {format_duration(policy.MONITOR_AT_LEAST)} of monitoring before resolving"]
 
 
 @dataclass
@@ -53,29 +58,22 @@ def response(incident: Incident, postmortems: Sequence[Postmortem], now: dt.date
         time_to_resolve=resolved - meta.started if resolved else None,
         largest_update_gap=max(gaps) if gaps else None,
         postmortems=[p for p in postmortems if incident.id in p.meta.incident_ids])
-    target = FIRST_UPDATE_TARGET.get(meta.severity)
+    target = policy.FIRST_UPDATE_WITHIN.get(meta.severity)
     if target is not None and result.time_to_first_update > target:
         since = "detection" if detected else "start"
-        result.flags.append(f"first public update {minutes(result.time_to_first_update)} after {since} "
-                            f"(target for {meta.severity}: {minutes(target)})")
-    if meta.severity == Severity.SEV1 and result.largest_update_gap and result.largest_update_gap > SEV1_UPDATE_CADENCE:
-        result.flags.append(f"{minutes(result.largest_update_gap)} between public updates "
-                            f"(SEV1 target: every {minutes(SEV1_UPDATE_CADENCE)})")
-    if meta.severity in (Severity.SEV1, Severity.SEV2) and not result.postmortems:
+        result.flags.append(f"first public update {format_duration(result.time_to_first_update)} after {since} "
+                            f"(target for {meta.severity}: {format_duration(target)})")
+    gap_limit = policy.UPDATE_AT_LEAST_EVERY.get(meta.severity)
+    if gap_limit is not None and result.largest_update_gap and result.largest_update_gap > gap_limit:
+        result.flags.append(f"{format_duration(result.largest_update_gap)} between public updates "
+                            f"({meta.severity} target: every {format_duration(gap_limit)})")
+    if meta.severity in policy.NEEDS_POSTMORTEM and not result.postmortems:
         result.flags.append(f"no postmortem ({meta.severity} needs one)")
     monitoring = next((u.at for u in updates if u.status == UpdateStatus.MONITORING), None)
-    if resolved and monitoring and resolved - monitoring < MONITOR_AT_LEAST:
-        result.flags.append(f"resolved {minutes(resolved - monitoring)} after monitoring began "
-                            "(watch 15-30 min before resolving)")
+    if resolved and monitoring and resolved - monitoring < policy.MONITOR_AT_LEAST:
+        result.flags.append(f"resolved {format_duration(resolved - monitoring)} after monitoring began "
+                            f"(watch at least {format_duration(policy.MONITOR_AT_LEAST)} before resolving)")
     return result
-
-
-def minutes(delta: dt.timedelta) -> str:
-    total = round(delta.total_seconds() / 60)
-    if abs(total) < 120:
-        return f"{total} min"
-    hours, rest = divmod(total, 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 @dataclass

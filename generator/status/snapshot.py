@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.status import timeline as tl
-from generator.content.models import Component, ComponentState, Content, Group, Incident, Postmortem, Update
+from generator import policy
+from generator.content.models import (
+    Component,
+    ComponentState,
+    Content,
+    Group,
+    Incident,
+    Postmortem,
+    Update,
+)
 from generator.settings import Settings
+from generator.status import timeline as tl
 from generator.status.uptime import Uptime, uptime
 
 RECENT_DAYS = 7
@@ -21,11 +30,6 @@ class ComponentStatus:
     uptime: Uptime
     #: incidents that affected it, newest first
     incidents: list["IncidentView"] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return tl.LABELS[self.state]
-
 
 @dataclass
 class IncidentView:
@@ -80,11 +84,11 @@ class Snapshot:
 
     @property
     def active_incidents(self) -> list[IncidentView]:
-        return [i for i in self.incidents if not i.is_maintenance and i.status != "resolved"]
+        return [i for i in self.incidents if not i.is_maintenance and policy.is_active(i.status, False)]
 
     @property
     def active_maintenance(self) -> list[IncidentView]:
-        return [i for i in self.incidents if i.is_maintenance and i.status in ("in_progress", "verifying")]
+        return [i for i in self.incidents if i.is_maintenance and policy.is_active(i.status, True)]
 
     @property
     def upcoming_maintenance(self) -> list[IncidentView]:

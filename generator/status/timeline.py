@@ -27,9 +27,6 @@ INDICATORS = {  # worst current state -> (indicator, description)
     S.UNDER_MAINTENANCE: ("maintenance", "Service Under Maintenance"),
     S.OPERATIONAL: ("none", "All Systems Operational"),
 }
-LABELS = {S.OPERATIONAL: "Operational", S.DEGRADED_PERFORMANCE: "Degraded Performance",
-          S.PARTIAL_OUTAGE: "Partial Outage", S.MAJOR_OUTAGE: "Major Outage",
-          S.UNDER_MAINTENANCE: "Under Maintenance"}
 
 
 @dataclass(frozen=True)
@@ -180,9 +177,13 @@ def duration(incident: Incident, now: dt.datetime) -> dt.timedelta:
     return (end or now) - start if (end or now) > start else dt.timedelta(0)
 
 
-def format_duration(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
+def format_duration(delta: dt.timedelta, words: bool = False) -> str:
+    """The one way a duration is written, in whole minutes: ``1 h 18 min`` (``1 hour 18 minutes`` in ``words``)."""
+    seconds = delta.total_seconds()
+    days, minutes = divmod(int(abs(seconds) // 60), 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or "less than a minute"
+    units = (("day", "days", "d"), ("hour", "hours", "h"), ("minute", "minutes", "min"))
+    parts = [f"{n} {(one if n == 1 else many) if words else short}"
+             for n, (one, many, short) in zip((days, hours, minutes), units) if n]
+    text = " ".join(parts) or "less than a minute"
+    return f"-{text}" if seconds <= -60 else text

@@ -13,16 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from generator.content.models import Component, ComponentState
+from generator.settings import Weights
 from generator.status.timeline import Span, segments, worst
 
 S = ComponentState
 DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Weights:
-    major: float = 1.0
-    partial: float = 0.3
 
 
 @dataclass

@@ -1,0 +1,73 @@
+"""Writing content files safely: values checked as text fields, files created or replaced atomically.
+
+A temporary file beside the target is written and then linked or renamed into place, so a
+reader never sees half a file; its name starts with the loader's TEMP_PREFIX, so one left by a
+killed command is passed over rather than stopping every build.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from generator.content import models as m
+from generator.content.loader import TEMP_PREFIX
+from generator.errors import StatusgenError, UsageError
+
+
+def clean_text(value: str, option: str, multiline: bool = True) -> str:
+    """A message or name from the command line: trimmed, not empty, only characters a text field may hold.
+
+    Checked before trimming, so the position is the one in what was typed or pasted; a one-line
+    value (a title, a name) holds no tab or line break either.
+    """
+    index = m.find_unprintable(value, multiline)
+    if index is not None:
+        char = value[index]
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            raise UsageError(f"{option} is not valid UTF-8")
+        raise UsageError(f"{option} contains {m.describe_char(char)} at position {index + 1}; {_advice(char)}")
+    text = value.strip()
+    if not text:
+        raise UsageError(f"{option} must not be empty")
+    return text
+
+
+def _advice(char: str) -> str:
+    if char == "\x1b":
+        return "terminal colour codes cannot be published"
+    if char in "\n\t":
+        return "write it on one line, with spaces"
+    return "remove it: it is invisible and feeds and pages cannot carry it"
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` atomically; never overwrite an existing file."""
+    if path.exists():
+        raise StatusgenError(f"{path} already exists; choose another title or edit that file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}new-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.link(tmp, path)  # fails if path appeared meanwhile
+    finally:
+        os.unlink(tmp)
+
+
+def replace_file(path: Path, old: bytes, new: bytes) -> None:
+    """Swap in the new bytes at once (temp file + rename); refuse if the file changed meanwhile."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}edit-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        if path.read_bytes() != old:
+            raise StatusgenError(f"{path} changed while the update was being written; run the command again")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

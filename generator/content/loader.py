@@ -72,17 +72,20 @@ def scan(root: Path) -> Inventory:
     def problem(path: Path, code: str, message: str) -> None:
         inventory.problems.append(Diagnostic(_rel(root, path), 1, 1, "error", code, message))
 
-    def entries(folder: Path) -> list[os.DirEntry[str]]:
+    def entries(folder: Path) -> Iterator[tuple[os.DirEntry[str], Path]]:
+        """The entries of a folder by name, less the ignored ones; a symbolic link is a problem."""
         with os.scandir(folder) as it:
-            return sorted(it, key=lambda e: e.name)
+            found = sorted(it, key=lambda e: e.name)
+        for entry in found:
+            if _ignored(entry):
+                continue
+            if entry.is_symlink():
+                problem(Path(entry.path), "symlink", "content files must be regular files, not symbolic links")
+                continue
+            yield entry, Path(entry.path)
 
-    for entry in entries(content):
-        path = Path(entry.path)
-        if _ignored(entry):
-            continue
-        if entry.is_symlink():
-            problem(path, "symlink", "content files must be regular files, not symbolic links")
-        elif entry.name == "components.yml" and entry.is_file(follow_symlinks=False):
+    for entry, path in entries(content):
+        if entry.name == "components.yml" and entry.is_file(follow_symlinks=False):
             inventory.components = path
         elif entry.name == "reference.yml" and entry.is_file(follow_symlinks=False):
             inventory.reference = path
@@ -100,13 +103,7 @@ def scan(root: Path) -> Inventory:
 
 def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, problem, entries) -> None:  # type: ignore[no-untyped-def]
     seen: dict[str, str] = {}
-    for entry in entries(folder):
-        path = Path(entry.path)
-        if _ignored(entry):
-            continue
-        if entry.is_symlink():
-            problem(path, "symlink", "content files must be regular files, not symbolic links")
-            continue
+    for entry, path in entries(folder):
         if not entry.is_file(follow_symlinks=False):
             kind_of = "folder" if entry.is_dir(follow_symlinks=False) else "special file"
             problem(path, "unexpected-file", f"unexpected {kind_of} '{entry.name}' in {kind}/: it holds only .md files")

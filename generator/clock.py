@@ -79,5 +79,5 @@ def _parse(value: str, option: str, base: dt.datetime) -> dt.datetime:
 
 
 def iso(moment: dt.datetime) -> str:
-    """A UTC timestamp as written in content files: 2026-03-30T14:15:00Z."""
+    """A UTC timestamp as written in content files and shown to machines: 2026-03-30T14:15:00Z."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

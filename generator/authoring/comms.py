@@ -15,8 +15,8 @@ from pathlib import Path
 import jinja2
 
 from generator import policy
-from generator.authoring.incident_files import find_incident, load_components
-from generator.authoring.new import read_incident
+from generator.authoring.files import read_incident
+from generator.authoring.incident_files import load_components
 from generator.content import models as m
 from generator.content.loader import CONTENT_DIR
 from generator.content.source import read_markdown_file
@@ -37,8 +37,8 @@ def default_kind(incident: m.Incident) -> str:
 
 def message(root: Path, ref: str, kind: str | None = None) -> str:
     """The chat message of ``kind`` (default: :func:`default_kind`) for an incident."""
-    id_, _ = find_incident(root, ref)
-    incident = read_incident(root, id_)
+    incident = read_incident(root, ref)
+    id_ = incident.id
     if incident.is_maintenance:
         raise UsageError(f"'{id_}' is a maintenance; comms writes incident messages")
     kind = kind or default_kind(incident)
@@ -122,27 +122,19 @@ def handle(name: str | None) -> str | None:
 
 
 def _day(incident: m.Incident) -> dt.date:
-    return tl.window(incident)[0].astimezone(dt.timezone.utc).date()
+    return tl.window(incident)[0].date()
 
 
 def clock(moment: dt.datetime, day: dt.date) -> str:
     """``14:50``, or ``2026-03-31 00:10`` when the moment is not on the incident's first day (UTC)."""
-    utc = moment.astimezone(dt.timezone.utc)
-    return utc.strftime("%H:%M") if utc.date() == day else utc.strftime("%Y-%m-%d %H:%M")
-
-
-def _affected(incident: m.Incident) -> list[str]:
-    ids = list(incident.meta.components)
-    for update in incident.updates:
-        ids += [c for c in (update.components or {}) if c not in ids]
-    return ids
+    return moment.strftime("%H:%M") if moment.date() == day else moment.strftime("%Y-%m-%d %H:%M")
 
 
 def impact_at(incident: m.Incident, moment: dt.datetime, names: dict[str, str]) -> str:
     """What the incident imposes at ``moment``: ``Payments major outage since 14:15 UTC``."""
     spans, day = tl.spans(incident), _day(incident)
     parts = []
-    for component in _affected(incident):
+    for component in incident.affected:
         for span in spans:
             if span.component == component and span.start <= moment and (span.end is None or moment < span.end):
                 parts.append(f"{names.get(component, component)} {state_label(span.state).lower()} "
@@ -154,7 +146,7 @@ def impact_over(incident: m.Incident, names: dict[str, str]) -> str:
     """Everything the incident imposed: ``Payments major outage 14:15 - 14:50 UTC, partial outage …``."""
     spans, day = tl.spans(incident), _day(incident)
     parts = []
-    for component in _affected(incident):
+    for component in incident.affected:
         states = [f"{state_label(s.state).lower()} {clock(s.start, day)} - {clock(s.end, day)} UTC"
                   for s in spans if s.component == component and s.end is not None]
         if states:

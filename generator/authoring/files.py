@@ -12,8 +12,10 @@ import tempfile
 from pathlib import Path
 
 from generator.content import models as m
-from generator.content.loader import TEMP_PREFIX
-from generator.errors import StatusgenError, UsageError
+from generator.content.loader import CONTENT_DIR, TEMP_PREFIX
+from generator.content.rules import Reporter, check_incident, did_you_mean
+from generator.content.source import read_markdown_file
+from generator.errors import ContentError, StatusgenError, UsageError
 
 
 def clean_text(value: str, option: str, multiline: bool = True) -> str:
@@ -71,3 +73,29 @@ def replace_file(path: Path, old: bytes, new: bytes) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def find_incident(root: Path, ref: str) -> tuple[str, Path]:
+    """An incident's id and file from its id (or the path ``declare`` printed): the one lookup."""
+    id_ = Path(ref).stem if ref.endswith(".md") else ref
+    folder = root / CONTENT_DIR / "incidents"
+    path = folder / f"{id_}.md"
+    if not m.is_slug(id_) or not path.is_file():
+        known = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
+        raise UsageError(f"no incident '{ref}' ({CONTENT_DIR}/incidents/{id_}.md does not exist)"
+                         f"{did_you_mean(id_, known)}")
+    return id_, path
+
+
+def read_incident(root: Path, ref: str) -> m.Incident:
+    """An incident file, read and checked on its own (its components are checked by ``validate``)."""
+    id_, path = find_incident(root, ref)
+    rel = f"{CONTENT_DIR}/incidents/{id_}.md"
+    doc, problems = read_markdown_file(path, rel)
+    if doc is None or doc.front is None:
+        raise ContentError(problems)
+    report = Reporter(rel, doc.front)
+    incident = check_incident(doc, id_, None, report)
+    if incident is None:
+        raise ContentError(report.items)
+    return incident

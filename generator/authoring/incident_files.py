@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from generator import policy
-from generator.authoring.files import replace_file, write_new
+from generator.authoring.files import find_incident, replace_file, write_new
 from generator.authoring.new import new_id
 from generator.clock import iso
 from generator.content import models as m
@@ -207,7 +207,7 @@ def declare(root: Path, d: Declaration) -> Path:
                              f"use one of {', '.join(m.INCIDENT_STATES)}")
     names = ", ".join(components.names[c] for c in d.components)
     first = NewUpdate(d.at, U.INVESTIGATING, d.message or f"We are investigating an issue affecting {names}.")
-    id_ = new_id("incident", d.title, d.started.astimezone(dt.timezone.utc).date())
+    id_ = new_id("incident", d.title, d.started.date())
     return _create(root, id_, incident_text(d, id_, first), components)
 
 
@@ -232,13 +232,13 @@ def schedule_maintenance(root: Path, title: str, components: dict[str, S], start
     names = ", ".join(known.names[c] for c in components)
     message = message or (f"We will perform scheduled maintenance on {names} from {_clock(start)} to "
                           f"{_clock(end)} UTC.")
-    id_ = new_id("maintenance", title, start.astimezone(dt.timezone.utc).date())
+    id_ = new_id("maintenance", title, start.date())
     first = NewUpdate(now, U.SCHEDULED, message)
     return _create(root, id_, maintenance_text(title, components, start, end, first), known)
 
 
 def _clock(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _create(root: Path, id_: str, text: str, components: Components) -> Path:
@@ -293,18 +293,6 @@ class Encoded:
 
     def encode(self, text: str) -> bytes:
         return (codecs.BOM_UTF8 if self.bom else b"") + text.replace("\n", self.newline).encode("utf-8")
-
-
-def find_incident(root: Path, ref: str) -> tuple[str, Path]:
-    """An incident's id and file from its id (or the path ``declare`` printed)."""
-    id_ = Path(ref).stem if ref.endswith(".md") else ref
-    folder = root / CONTENT_DIR / "incidents"
-    path = folder / f"{id_}.md"
-    if not re.fullmatch(m.SLUG_PATTERN, id_) or not path.is_file():
-        known = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
-        raise UsageError(f"no incident '{ref}' ({CONTENT_DIR}/incidents/{id_}.md does not exist)"
-                         f"{did_you_mean(id_, known)}")
-    return id_, path
 
 
 @contextlib.contextmanager

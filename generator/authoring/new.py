@@ -16,13 +16,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from generator.authoring.files import clean_text, write_new
+from generator.authoring.files import clean_text, read_incident, write_new
 from generator.clock import iso
 from generator.content.loader import CONTENT_DIR
-from generator.content.models import SLUG_PATTERN, Incident
-from generator.content.rules import Reporter, check_incident
-from generator.content.source import read_markdown_file, read_text, yaml_quote
-from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
+from generator.content.models import Incident
+from generator.content.source import read_text, yaml_quote
+from generator.errors import ContentError, Diagnostic, UsageError
 from generator.output.labels import status_label
 
 KIND_FOLDERS = {"incident": "incidents", "maintenance": "incidents", "postmortem": "postmortems",
@@ -56,24 +55,9 @@ def timeline_rows(incident: Incident) -> str:
     for update in meta.updates:
         events.append((update.at, f"{status_label(update.status)}: {update.message}"))
     events.sort(key=lambda e: e[0])
-    days = {e[0].astimezone(dt.timezone.utc).date() for e in events}
+    days = {e[0].date() for e in events}
     fmt = "%H:%M" if len(days) == 1 else "%Y-%m-%d %H:%M"
-    return "\n".join(f"| {t.astimezone(dt.timezone.utc).strftime(fmt)} | {_table_cell(text)} |" for t, text in events)
-
-
-def read_incident(root: Path, incident_id: str) -> Incident:
-    path = root / CONTENT_DIR / "incidents" / f"{incident_id}.md"
-    rel = f"{CONTENT_DIR}/incidents/{incident_id}.md"
-    if not re.fullmatch(SLUG_PATTERN, incident_id) or not path.is_file():
-        raise UsageError(f"no incident '{incident_id}' ({rel} does not exist)")
-    doc, problems = read_markdown_file(path, rel)
-    if doc is None or doc.front is None:
-        raise StatusgenError(problems[0].format_text())
-    report = Reporter(rel, doc.front)
-    incident = check_incident(doc, incident_id, None, report)
-    if incident is None:
-        raise StatusgenError(report.items[0].format_text())
-    return incident
+    return "\n".join(f"| {t.strftime(fmt)} | {_table_cell(text)} |" for t, text in events)
 
 
 #: Where a template may be filled in: ``{{ name }}`` or ``{{ name | yaml }}``, on one line.
@@ -116,7 +100,7 @@ def render_template(root: Path, name: str, values: dict[str, str]) -> str:
 def create(root: Path, kind: str, title: str, now: dt.datetime, incident_id: str | None = None) -> Path:
     """Write the new file for ``kind`` and return its path."""
     title = clean_text(title, "TITLE", multiline=False)
-    today = now.astimezone(dt.timezone.utc).date()
+    today = now.date()
     incident = read_incident(root, incident_id) if incident_id else None
     if incident_id and kind != "postmortem":
         raise UsageError("--incident goes with 'new postmortem'")

@@ -19,7 +19,7 @@ import click
 from generator import clock, policy
 from generator.authoring import comms
 from generator.authoring import incident_files as ed
-from generator.authoring.files import clean_text
+from generator.authoring.files import clean_text, find_incident
 from generator.content import models as m
 from generator.content.loader import require_content
 from generator.content.source import read_markdown_file
@@ -117,7 +117,7 @@ def update(root: Path, incident_id: str, status: str, message: str, components: 
 def resolve(root: Path, incident_id: str, message: str | None, at_text: str | None, now_text: str | None) -> None:
     """Resolve an incident (or complete a maintenance) with a final update."""
     now = _now(now_text)
-    _, path = ed.find_incident(root, incident_id)
+    _, path = find_incident(root, incident_id)
     maintenance = _is_maintenance(path)
     status = m.UpdateStatus.COMPLETED if maintenance else m.UpdateStatus.RESOLVED
     default = ("The scheduled maintenance has been completed." if maintenance

@@ -354,6 +354,14 @@ class Incident:
         return self.meta.updates
 
     @property
+    def affected(self) -> list[str]:
+        """Every component the incident touched, in the order first named (its start, then its updates)."""
+        ids = list(self.meta.components)
+        for update in self.meta.updates:
+            ids += [c for c in (update.components or {}) if c not in ids]
+        return ids
+
+    @property
     def resolved_at(self) -> dt.datetime | None:
         """When an incident was resolved (its last update, if that says so)."""
         last = self.meta.updates[-1]

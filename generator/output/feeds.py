@@ -9,7 +9,6 @@ bots that read the first ``<strong>`` as the current status keep working.
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -30,7 +29,7 @@ def entry_id(host: str, view: IncidentView) -> str:
 def entry_content(view: IncidentView) -> str:
     parts = []
     for update in reversed(view.incident.updates):
-        when = update.at.astimezone(dt.timezone.utc).strftime("%b %-d, %H:%M UTC")
+        when = update.at.strftime("%b %-d, %H:%M UTC")
         label = status_label(update.status)
         parts.append(f"<p><small>{when}</small><br><strong>{label}</strong> - {escape(to_text(update.message))}</p>")
     return "".join(parts)

@@ -63,11 +63,7 @@ def to_page_markdown(markdown: str) -> Markup:
     flush()
     return Markup("".join(parts))
 
+
 def utc(moment: dt.datetime, with_date: bool = True) -> str:
-    """A moment for people: 'Nov 26, 2026 14:32 UTC'."""
-    moment = moment.astimezone(dt.timezone.utc)
+    """A moment for people: 'Nov 26, 2026 14:32 UTC' (every time is held in UTC from the model on)."""
     return moment.strftime("%b %-d, %Y %H:%M UTC" if with_date else "%H:%M UTC")
-
-
-def iso_z(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -16,6 +16,7 @@ from itertools import groupby
 import jinja2
 from markupsafe import escape
 
+from generator.clock import iso
 from generator.content.markdown import to_html, to_text
 from generator.content.models import ComponentState
 from generator.output.labels import (
@@ -25,7 +26,7 @@ from generator.output.labels import (
     STATE_LABELS,
     STATUS_LABELS,
 )
-from generator.output.markup import iso_z, utc
+from generator.output.markup import utc
 from generator.output.page import Meta, Page
 from generator.status.snapshot import Snapshot
 from generator.status.timeline import format_duration
@@ -39,7 +40,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
-        iso=iso_z, utc=utc, markdown=to_html, text=to_text,
+        iso=iso, utc=utc, markdown=to_html, text=to_text,
         day=lambda d: d.strftime("%b %-d, %Y"))
     env.globals.update(icons=ICONS, labels={s.value: label for s, label in STATE_LABELS.items()}, impact_labels=IMPACT_LABELS,
                        status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS)
@@ -109,7 +110,7 @@ def public_pages(snap: Snapshot) -> dict[str, str]:
     chunks = [snap.incidents[i:i + size] for i in range(0, len(snap.incidents), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         months = [(month, list(items)) for month, items in
-                  groupby(chunk, key=lambda v: v.start.astimezone(dt.timezone.utc).strftime("%B %Y"))]
+                  groupby(chunk, key=lambda v: v.start.strftime("%B %Y"))]
         path = "history/index.md" if number == 1 else f"history/{number}.md"
         title = "Incident history" if number == 1 else f"Incident history, page {number}"
         pages[path] = render("public/history.md", public_meta(title), months=months, page=number, pages=len(chunks),

@@ -171,7 +171,7 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
 
 def ts(moment: dt.datetime) -> str:
     """Statuspage's timestamp shape: 2026-03-30T14:15:00.000Z."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def stable_id(*parts: str) -> str:

@@ -91,7 +91,7 @@ def monthly(responses: Sequence[Response]) -> list[MonthRow]:
     for item in responses:
         started = item.incident.meta.started
         assert started is not None
-        key = (started.astimezone(dt.timezone.utc).strftime("%Y-%m"), str(item.incident.meta.severity))
+        key = (started.strftime("%Y-%m"), str(item.incident.meta.severity))
         buckets[key].append(item)
     rows = []
     for (month, severity), items in sorted(buckets.items(), key=lambda kv: (kv[0][0], -int(kv[0][1][3])),

@@ -101,14 +101,14 @@ class Snapshot:
         result = []
         for offset in range(days):
             date = today - dt.timedelta(days=offset)
-            items = [i for i in self.incidents if i.start.astimezone(dt.timezone.utc).date() == date
+            items = [i for i in self.incidents if i.start.date() == date
                      and i.status not in ("scheduled", "cancelled")]
             result.append((date, items))
         return result
 
 
 def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Snapshot:
-    now = now.astimezone(dt.timezone.utc)
+    now = now.astimezone(dt.timezone.utc)  # the one conversion of a caller's ``now``; content times are UTC already
     public = tl.as_of(content, now)
     spans = tl.all_spans(public.incidents)
     names = {c.id: c for c in content.components}
@@ -121,13 +121,10 @@ def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Sn
     views = []
     for incident in public.incidents:
         start, end = tl.window(incident)
-        affected = list(incident.meta.components)
-        for update in incident.updates:
-            affected += [c for c in (update.components or {}) if c not in affected]
         views.append(IncidentView(
             incident=incident, status=tl.status(incident, now), impact=tl.impact(incident), start=start,
             end=end,
-            duration=tl.duration(incident, now), components=[names[c] for c in affected if c in names],
+            duration=tl.duration(incident, now), components=[names[c] for c in incident.affected if c in names],
             postmortem=postmortems.get(incident.id)))
     views.sort(key=lambda v: (v.start, v.id), reverse=True)
 

@@ -79,7 +79,6 @@ class Uptime:
 def uptime(component: Component, component_spans: Sequence[Span], now: dt.datetime, days: int = 90,
            weights: Weights = Weights()) -> Uptime:
     """Uptime of one component over the ``days`` days ending at ``now`` (UTC calendar days for the bars)."""
-    now = now.astimezone(dt.timezone.utc)
     start = now - days * DAY
     if component.start_date is not None:
         start = max(start, dt.datetime.combine(component.start_date, dt.time(), dt.timezone.utc))

@@ -1763,3 +1763,15 @@ def test_serve_removes_its_temporary_folder_on_sigterm(site: Path, tmp_path: Pat
             process.wait()
     assert "Traceback" not in rest
     assert not list(temp.iterdir())
+
+
+@pytest.mark.parametrize("title", ["Index", "STATUS", "  status!"])
+def test_new_never_writes_a_file_whose_id_is_reserved(site: Path, title: str) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    before = sorted(p.name for p in (site / "content/runbooks").iterdir())
+    result = CliRunner().invoke(cli, ["--root", str(site), "new", "runbook", title])
+    assert result.exit_code == 2 and "names a page statusgen generates" in result.output, result.output
+    assert sorted(p.name for p in (site / "content/runbooks").iterdir()) == before

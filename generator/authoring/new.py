@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.authoring.files import clean_text, read_incident, write_new
 from generator.clock import iso
 from generator.content.loader import CONTENT_DIR
-from generator.content.models import Incident
+from generator.content.models import RESERVED_IDS, Incident
 from generator.content.source import read_text, yaml_quote
 from generator.errors import ContentError, Diagnostic, UsageError
 from generator.output.labels import status_label
@@ -37,7 +37,11 @@ def new_id(kind: str, title: str, today: dt.date) -> str:
     slug = slugify(title)
     if not slug:
         raise UsageError(f"title {title!r} has no letters or digits to make an id from")
-    return slug if kind == "runbook" else f"{today.isoformat()}-{slug}"
+    id_ = slug if kind == "runbook" else f"{today.isoformat()}-{slug}"
+    if id_ in RESERVED_IDS:
+        raise UsageError(f"title {title!r} makes the id '{id_}', which names a page statusgen generates; "
+                         "choose another title")
+    return id_
 
 
 def _table_cell(text: str) -> str:

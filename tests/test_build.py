@@ -44,6 +44,7 @@ def test_home_states_indicator_and_uptime(scenario_site: Path) -> None:
     assert dict(zip(names, states)) == EXPECTED_STATES and len(names) == len(states)
     uptimes = texts(home, "sg-uptime")
     assert uptimes == [f"{EXPECTED_UPTIME[c]:.2f}% uptime" for c in ("api", "payments", "dashboard", "links")]
+    # Over Aug 29 00:00 - Nov 26 12:00 (89.5 days = 7,732,800 s); links from its start date Nov 16 (10.5 days).
     assert uptimes == ["99.94% uptime", "99.78% uptime", "100.00% uptime", "99.76% uptime"]
 
 

@@ -280,16 +280,42 @@ updates:
 
 def test_incident_across_the_window_edge(tmp_path: Path) -> None:
     root = make_site(tmp_path / "repo")
-    now = dt.datetime(2026, 6, 28, 15, tzinfo=dt.timezone.utc)  # window starts 2026-03-30T15:00Z
+    write(root, "content/incidents/2026-03-30-late.md", """\
+---
+title: Late-night card declines
+severity: SEV3
+components: {payments: partial_outage}
+started: 2026-03-30T23:30:00Z
+updates:
+  - at: 2026-03-30T23:40:00Z
+    status: investigating
+    message: Some cards are declined.
+  - at: 2026-03-31T00:02:00Z
+    status: resolved
+    message: Fixed.
+---
+""")
+    # The window is the 90 UTC days ending with today: Mar 31 00:00 (Jun 28 minus 89 days) to Jun 28 15:00,
+    # 89 days and 15 h = 7,743,600 s.
+    now = dt.datetime(2026, 6, 28, 15, tzinfo=dt.timezone.utc)
     build(root, root / "site", now)
-    uptime = json.loads((root / "site/public/api/uptime.json").read_text())
+    public = root / "site/public"
+    uptime = json.loads((public / "api/uptime.json").read_text())
     payments = next(c for c in uptime["components"] if c["id"] == "payments")
-    # Only 15:00-15:02 of the 14:15-15:02 incident lies in the window: 2 min of partial outage.
-    assert payments["window_start"] == "2026-03-30T15:00:00.000Z"
-    assert payments["uptime_percent"] == round((1 - 0.3 * 120 / (90 * 86400)) * 100, 2)
-    # The bars are the 90 calendar days up to today, so the 2-minute sliver on Mar 30 has no bar of its own.
-    assert payments["days"][0]["date"] == "2026-03-31"
-    assert sum(d["partial_outage_seconds"] for d in payments["days"]) == 0
+    assert (payments["window_start"], payments["window_end"]) == ("2026-03-31T00:00:00.000Z", "2026-06-28T15:00:00.000Z")
+    # The 14:15-15:02 outage of Mar 30 is wholly before the window; of the 23:30-00:02 one, only 00:00-00:02 is
+    # inside: 120 s of partial outage, 0.3 x 120 = 36 s of downtime, on the first day and in the figure alike.
+    first = payments["days"][0]
+    assert first["date"] == "2026-03-31" and first["partial_outage_seconds"] == 120
+    assert first["incidents"] == ["2026-03-30-late"]
+    assert payments["downtime_seconds"] == sum(d["downtime_seconds"] for d in payments["days"]) == 36
+    assert len(payments["days"]) == 90 and "2026-03-30" not in {d["date"] for d in payments["days"]}
+    # 1 - 36/7743600 = 0.9999954 rounds to 100.00, but there was downtime: never 100.00%.
+    assert round((1 - 36 / (89 * 86400 + 15 * 3600)) * 100, 2) == 100.0
+    assert payments["uptime_percent"] == 99.99
+    home = (public / "index.html").read_text()
+    assert 'title="Mar 31, 2026: 2 min partial outage · Late-night card declines"' in home
+    assert "Mar 30, 2026" not in home
 
 
 def test_now_before_everything_and_content_from_the_future(tmp_path: Path) -> None:

@@ -168,6 +168,27 @@ def test_uptime_json(site: Path) -> None:
     assert day == {"date": "2026-11-20", "downtime_seconds": 4680.0, "major_outage_seconds": 3600.0,
                    "partial_outage_seconds": 3600.0, "incidents": ["2026-11-20-api-errors", "2026-11-20-slow-payments"]}
     assert len(by_id["api"]["days"]) == 90
+    # links starts on Nov 16: its window and its days begin there, the days before have no data.
+    assert by_id["links"]["window_start"] == "2026-11-16T00:00:00.000Z"
+    assert [d["date"] for d in by_id["links"]["days"]][:1] == ["2026-11-16"] and len(by_id["links"]["days"]) == 11
+
+
+def test_uptime_json_days_add_up_to_the_figure(site: Path) -> None:
+    uptime = json.loads((site / "api/uptime.json").read_text())
+    for component in uptime["components"]:
+        start, end = (dt.datetime.fromisoformat(component[k]) for k in ("window_start", "window_end"))
+        assert start.time() == dt.time() and end == NOW  # whole UTC days from midnight, up to the build time
+        days = component["days"]
+        assert [d["date"] for d in days] == [(start + dt.timedelta(days=n)).date().isoformat()
+                                             for n in range((end.date() - start.date()).days + 1)]
+        downtime = sum(d["downtime_seconds"] for d in days)
+        assert downtime == pytest.approx(component["downtime_seconds"], abs=1e-6)
+        for day in days:
+            assert day["downtime_seconds"] == pytest.approx(
+                uptime["major_weight"] * day["major_outage_seconds"]
+                + uptime["partial_weight"] * day["partial_outage_seconds"])
+        figure = round((1 - downtime / (end - start).total_seconds()) * 100, 2)
+        assert component["uptime_percent"] == (min(figure, 99.99) if downtime else figure), component["id"]
 
 
 def test_maintenance_calendar_parses_back(site: Path) -> None:

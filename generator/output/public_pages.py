@@ -96,7 +96,8 @@ def public_pages(snap: Snapshot) -> dict[str, str]:
                            snap=snap, site_name=site_name),
         "subscribe/index.md": render("public/subscribe.md", public_meta("Subscribe to updates"), site_name=site_name,
                                      url=snap.settings.site_url, components=snap.components,
-                                     weights=snap.settings.weights, description=snap.description)}
+                                     weights=snap.settings.weights, uptime_days=snap.settings.uptime_days,
+                                     description=snap.description)}
     for view in snap.incidents:
         pages[f"incidents/{view.id}.md"] = render(
             "public/incident.md", public_meta(view.title), view.incident.path, view=view, component_names=names,

@@ -13,7 +13,7 @@ import hashlib
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from generator import policy
 from generator.content.markdown import to_text
@@ -132,6 +132,8 @@ class SummaryDocument(_Doc):
 
 
 class UptimeDay(_Doc):
+    """One UTC day of the window (the last one ends at window_end): one bar on the page."""
+
     date: str
     downtime_seconds: float
     major_outage_seconds: float
@@ -143,13 +145,15 @@ class UptimeComponent(_Doc):
     id: str
     name: str
     uptime_percent: float | None
-    window_start: str
-    window_end: str
-    days: list[UptimeDay]
+    downtime_seconds: float = Field(description="The weighted downtime behind uptime_percent: the sum of the days'")
+    window_start: str = Field(description="Midnight UTC of the first counted day; the figure counts from here")
+    window_end: str = Field(description="The build time: the last day ends here")
+    days: list[UptimeDay] = Field(description="The window's UTC days, oldest first: their downtime_seconds sum to "
+                                              "the downtime behind uptime_percent")
 
 
 class UptimeDocument(_Doc):
-    """Our extension: the figures behind the 90-day bars."""
+    """Our extension: the figures behind the uptime bars, over the last N UTC days up to the build time."""
 
     page: Page
     major_weight: float
@@ -287,11 +291,12 @@ def documents(snap: Snapshot) -> dict[str, BaseModel]:
         page=b.page, major_weight=snap.settings.weights.major, partial_weight=snap.settings.weights.partial,
         components=[UptimeComponent(
             id=s.component.id, name=s.component.name, uptime_percent=s.uptime.percent,
-            window_start=ts(snap.now - dt.timedelta(seconds=s.uptime.window_seconds)), window_end=ts(snap.now),
+            downtime_seconds=round(s.uptime.downtime_seconds, 3),
+            window_start=ts(s.uptime.window.start), window_end=ts(s.uptime.window.end),
             days=[UptimeDay(date=d.date.isoformat(), downtime_seconds=round(d.downtime_seconds, 3),
                             major_outage_seconds=round(d.major_seconds, 3),
                             partial_outage_seconds=round(d.partial_seconds, 3),
-                            incidents=list(d.incidents)) for d in s.uptime.days])
+                            incidents=list(d.incidents)) for d in s.uptime.data_days])
             for s in snap.components])
     return {
         "v2/summary.json": SummaryDocument(page=b.page, status=status, components=b.components, incidents=unresolved,

@@ -17,7 +17,7 @@ from generator.content.models import (
 )
 from generator.settings import Settings
 from generator.status import timeline as tl
-from generator.status.uptime import Uptime, uptime
+from generator.status.uptime import Uptime, Window, uptime
 
 RECENT_DAYS = 7
 
@@ -129,12 +129,13 @@ def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Sn
     views.sort(key=lambda v: (v.start, v.id), reverse=True)
 
     groups = {g.id: g for g in content.groups}
+    window = Window.last_days(now, settings.uptime_days)  # one window for every component's figure and bars
     statuses = []
     for component in content.components:
         status = ComponentStatus(
             component, groups.get(component.group) if component.group else None,
             tl.state_at(spans.get(component.id, []), now),
-            uptime(component, spans.get(component.id, []), now, settings.uptime_days, settings.weights))
+            uptime(component, spans.get(component.id, []), window, settings.weights))
         status.incidents = [v for v in views if any(c.id == component.id for c in v.components)]
         statuses.append(status)
 

@@ -1,11 +1,13 @@
-"""SVG status badges: ``<name> | <state>``, coloured by state, with text for screen readers."""
+"""SVG status badges: ``<name> | <state>``, coloured by state, with text for screen readers.
+
+The widths are computed here; ``templates/svg/badge.svg`` places them and the (escaped) text.
+"""
 
 from __future__ import annotations
 
-from markupsafe import escape
-
 from generator.content.models import ComponentState
 from generator.output.labels import COLOURS, STATE_LABELS
+from generator.output.svg import render
 
 
 def _width(text: str) -> int:
@@ -14,16 +16,11 @@ def _width(text: str) -> int:
 
 
 def badge(label: str, value: str, colour: str) -> str:
+    """A badge file's text (ending in a newline): grey ``label``, then ``value`` on ``colour``."""
     left, right = _width(label), _width(value)
-    total = left + right
-    text = f"{label}: {value}"
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
-        f'aria-label="{escape(text)}"><title>{escape(text)}</title>'
-        f'<rect width="{left}" height="20" fill="#555"/><rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
-        f'<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" '
-        f'aria-hidden="true"><text x="{left / 2:.1f}" y="14">{escape(label)}</text>'
-        f'<text x="{left + right / 2:.1f}" y="14">{escape(value)}</text></g></svg>\n')
+    svg = render("badge.svg", label=label, value=value, colour=colour, width=left + right, left=left, right=right,
+                 label_x=left / 2, value_x=left + right / 2)
+    return f"{svg}\n"
 
 
 def component_badge(name: str, state: ComponentState) -> str:

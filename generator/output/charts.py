@@ -1,12 +1,44 @@
-"""Small SVG charts drawn at build time, so the metrics page needs no JavaScript chart library."""
+"""Small SVG charts drawn at build time, so the metrics page needs no JavaScript chart library.
+
+The geometry is computed here; ``templates/svg/stacked_bars.svg`` places it and the (escaped) text.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from generator.output.svg import render
 
 PALETTE = ["#b91c1c", "#ea580c", "#ca8a04", "#2563eb", "#0f766e", "#7c3aed", "#64748b"]
+
+
+class Bar(NamedTuple):
+    """One series' part of a column: its top edge, height, colour, and the text of its tooltip."""
+    y: float
+    height: float
+    colour: str
+    name: str
+    value: str
+
+
+class Column(NamedTuple):
+    """One label's stack of bars; ``tick`` says whether the label is written under it."""
+    x: float
+    centre: float
+    label: str
+    tick: bool
+    bars: list[Bar]
+
+
+class Key(NamedTuple):
+    """One entry of the legend: a swatch at ``x`` and the series' name at ``text_x``."""
+    x: int
+    text_x: int
+    colour: str
+    name: str
 
 
 def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[float]], unit: str = "",
@@ -18,34 +50,29 @@ def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[f
     peak = max(totals, default=0) or 1
     step = plot_w / max(1, len(labels))
     bar = max(2.0, step * 0.7)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="sg-chart" viewBox="0 0 {width} {height + 18}" '
-             f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
-             f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="currentColor" '
-             f'stroke-opacity="0.3"/>',
-             f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="10" fill="currentColor">'
-             f'{_number(peak)}{escape(unit)}</text>',
-             f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="10" fill="currentColor">0</text>']
+    columns = []
     for index, label in enumerate(labels):
         x = left + index * step + (step - bar) / 2
-        y = top + plot_h
+        y: float = top + plot_h
+        bars = []
         for colour, (name, values) in zip(PALETTE, series.items()):
             value = values[index]
             if value <= 0:
                 continue
             h = plot_h * value / peak
             y -= h
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}">'
-                         f'<title>{escape(label)} · {escape(name)}: {_number(value)}{escape(unit)}</title></rect>')
-        if len(labels) <= 12 or index % max(1, len(labels) // 12) == 0:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" font-size="10" '
-                         f'fill="currentColor">{escape(label)}</text>')
-    x = left
+            bars.append(Bar(y, h, colour, name, _number(value)))
+        tick = len(labels) <= 12 or index % max(1, len(labels) // 12) == 0
+        columns.append(Column(x, x + bar / 2, label, tick, bars))
+    legend = []
+    x_key = left
     for colour, name in zip(PALETTE, series):
-        parts.append(f'<rect x="{x}" y="{height + 4}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{x + 14}" y="{height + 13}" font-size="10" fill="currentColor">{escape(name)}</text>')
-        x += 24 + 7 * len(name)
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        legend.append(Key(x_key, x_key + 14, colour, name))
+        x_key += 24 + 7 * len(name)
+    return render("stacked_bars.svg", title=title, unit=unit, width=width, height=height + 18,
+                  left=left, right=width - 8, base=top + plot_h, scale_x=left - 4, peak_y=top + 4,
+                  peak=_number(peak), bar_width=bar, columns=columns, tick_y=top + plot_h + 14,
+                  legend=legend, legend_y=height + 4, legend_text_y=height + 13)
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,140 @@
+"""Badges and charts: well-formed SVG, read back by lxml, whose text is exactly the text content gave.
+
+Names come from the whole of Unicode; what content validation refuses (``find_unprintable``, via the real
+models) is left out, and everything else must come through as text, markup characters included.
+"""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from pydantic import TypeAdapter, ValidationError
+
+from generator.content.models import Component, ComponentState, Line, Text, find_unprintable
+from generator.output.badges import badge, component_badge, status_badge
+from generator.output.charts import stacked_bars
+from generator.output.labels import COLOURS, STATE_LABELS
+from generator.output.svg import environment, render
+
+SVG = "{http://www.w3.org/2000/svg}"
+#: Any code point, surrogates included, with the characters markup gives meaning to drawn often.
+ANY_CHAR = st.one_of(st.characters(exclude_categories=()), st.sampled_from("<>&\"' ;#/=]\t\n"))
+ANY_TEXT = st.text(ANY_CHAR, min_size=1, max_size=30)
+#: The characters content keeps in a one-line field (a name, a title) and in one over lines (a site name),
+#: by content's own rule, so few examples are thrown away.
+LINE = st.text(ANY_CHAR.filter(lambda c: find_unprintable(c, multiline=False) is None), min_size=1, max_size=30)
+LINES = st.text(ANY_CHAR.filter(lambda c: find_unprintable(c) is None), min_size=1, max_size=30)
+
+
+def accepted(raw: str, kind: object = Line) -> str:
+    """The text content keeps of ``raw`` (stripped), or the example is dropped when content refuses it."""
+    try:
+        return str(TypeAdapter(kind).validate_python(raw))
+    except ValidationError:
+        assume(False)
+        raise
+
+
+def parse(svg: str) -> etree._Element:
+    """The SVG as an XML parser reads it: a syntax error fails the test."""
+    return etree.fromstring(svg.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def texts(root: etree._Element, tag: str) -> list[str]:
+    return ["".join(element.itertext()) for element in root.iter(SVG + tag)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=ANY_TEXT, state=st.sampled_from(list(ComponentState)))
+@example(raw=" <b onload='x()'>Pay &amp; \"go\"</b> \U0001f4b3\U0001fffe ", state=ComponentState.MAJOR_OUTAGE)
+def test_any_component_name_content_accepts_is_the_badge_text(raw: str, state: ComponentState) -> None:
+    try:
+        name = Component(id="payments", name=raw).name  # the model content validation builds
+    except ValidationError:
+        assume(False)
+    root = parse(component_badge(name, state))
+    label = f"{name}: {STATE_LABELS[state]}"
+    assert root.tag == SVG + "svg" and root.get("role") == "img"
+    assert root.get("aria-label") == label
+    assert texts(root, "title") == [label]
+    assert texts(root, "text") == [name, STATE_LABELS[state]]
+    assert {element.tag for element in root.iter()} == {SVG + tag for tag in ("svg", "title", "rect", "g", "text")}
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=LINES, indicator=st.sampled_from(["none", "minor", "major", "critical", "maintenance"]))
+@example(raw="Acme\nPay\tStatus", indicator="none")
+def test_any_site_name_content_accepts_is_the_status_badge_text(raw: str, indicator: str) -> None:
+    """A site name may run over lines (``Text``): a line break or tab in it is still one in the label."""
+    name = accepted(raw, Text)
+    root = parse(status_badge(name, indicator, "All Systems Operational"))
+    assert root.get("aria-label") == f"{name}: All Systems Operational"
+    assert texts(root, "title") == [f"{name}: All Systems Operational"]
+    assert texts(root, "text") == [name, "All Systems Operational"]
+    assert root.find(f"{SVG}rect[2]").get("fill") == COLOURS[indicator]
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=LINE, labels=st.lists(LINE, min_size=1, max_size=14),
+       names=st.lists(LINE, min_size=1, max_size=3, unique=True), unit=LINE, data=st.data())
+def test_any_chart_text_is_the_chart_text(title: str, labels: list[str], names: list[str], unit: str,
+                                          data: st.DataObject) -> None:
+    title, unit = accepted(title), accepted(unit)
+    labels = [accepted(label) for label in labels]
+    names = [accepted(name) for name in names]
+    assume(len(set(names)) == len(names))
+    values = st.lists(st.floats(0, 1e6), min_size=len(labels), max_size=len(labels))
+    series = {name: data.draw(values) for name in names}
+    root = parse(str(stacked_bars(title, labels, series, unit=unit)))
+    assert root.get("aria-label") == title
+    assert texts(root, "title")[0] == title
+    shown = texts(root, "text")
+    assert shown[1:2] == ["0"] and shown[-len(names):] == names  # the scale, then month labels, then the legend
+    assert set(shown[2:-len(names)]) <= set(labels)
+    tips = texts(root, "title")[1:]
+    drawn = [(label, name) for index, label in enumerate(labels) for name, values in series.items()
+             if values[index] > 0]
+    assert len(tips) == len(drawn)
+    assert all(tip.startswith(f"{label} · {name}: ") and tip.endswith(unit) for tip, (label, name) in zip(tips, drawn))
+
+
+def test_the_chart_is_the_chart_as_drawn_before_templates() -> None:
+    """One chart pinned byte for byte, so moving geometry between Python and template cannot shift a bar."""
+    svg = str(stacked_bars("T<", ["2026-01", "a&b"], {"x": [1.0, 2.5], "y\"": [0.0, 12.0]}, unit=" min",
+                           width=200, height=100))
+    assert svg == (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="sg-chart" viewBox="0 0 200 118" role="img" '
+        'aria-label="T&lt;"><title>T&lt;</title><line x1="40" y1="64" x2="192" y2="64" stroke="currentColor" '
+        'stroke-opacity="0.3"/><text x="36" y="20" text-anchor="end" font-size="10" fill="currentColor">14 min</text>'
+        '<text x="36" y="64" text-anchor="end" font-size="10" fill="currentColor">0</text>'
+        '<rect x="51.4" y="60.7" width="53.2" height="3.3" fill="#b91c1c"><title>2026-01 · x: 1 min</title></rect>'
+        '<text x="78.0" y="78" text-anchor="middle" font-size="10" fill="currentColor">2026-01</text>'
+        '<rect x="127.4" y="55.7" width="53.2" height="8.3" fill="#b91c1c"><title>a&amp;b · x: 2.5 min</title></rect>'
+        '<rect x="127.4" y="16.0" width="53.2" height="39.7" fill="#ea580c"><title>a&amp;b · y&#34;: 12 min</title>'
+        '</rect><text x="154.0" y="78" text-anchor="middle" font-size="10" fill="currentColor">a&amp;b</text>'
+        '<rect x="40" y="104" width="10" height="10" fill="#b91c1c"/><text x="54" y="113" font-size="10" '
+        'fill="currentColor">x</text><rect x="71" y="104" width="10" height="10" fill="#ea580c"/>'
+        '<text x="85" y="113" font-size="10" fill="currentColor">y&#34;</text></svg>')
+
+
+def test_a_badge_is_one_line_ending_in_a_newline() -> None:
+    text = badge("Payments", "Major Outage", "#b91c1c")
+    assert text.endswith("</svg>\n") and text.count("\n") == 1
+
+
+def test_a_value_a_template_names_but_is_not_given_fails_the_build() -> None:
+    """StrictUndefined: a renamed value is an error, never an empty attribute in a published badge."""
+    with pytest.raises(jinja2.UndefinedError):
+        render("badge.svg", label="Payments", value="Major Outage", colour="#b91c1c", width=1, left=1, right=1,
+               label_x=0.5)
+
+
+def test_every_svg_template_escapes() -> None:
+    env = environment()
+    names = env.list_templates()
+    assert names and all(name.endswith(".svg") for name in names)
+    assert all(env.autoescape(name) if callable(env.autoescape) else env.autoescape for name in names)
+    assert env.undefined is jinja2.StrictUndefined

@@ -1,4 +1,7 @@
-"""``statusgen build``: validate, compute, write pages, render, then swap into place.
+"""``statusgen build``: validate, compute, describe both sites, render them, then swap into place.
+
+Each site is described as data (:class:`~generator.output.site.Site`) and handed to
+:func:`generator.render.render`; how it becomes HTML is the renderer's business alone.
 
 Everything is built into a temporary folder beside ``--out`` and moved into place
 only when all of it succeeded, so a failed build leaves the previous site intact;

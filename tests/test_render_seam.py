@@ -2,7 +2,7 @@
 
 - a second renderer can be written against the description alone (a tiny one here, no MkDocs);
 - the user's mkdocs.yml is read by MkDocs itself (``INHERIT``): ``!ENV``, ``!!python/name:`` and the
-  user's own ``extra`` work, while what statusgen controls is really overridden;
+  user's ``INHERIT`` work, while what statusgen controls (``extra`` too) is really overridden;
 - Material's markup is mended by theme overrides, and a site's own ``custom_dir`` is combined with them.
 """
 
@@ -103,7 +103,7 @@ def _build(root: Path, env: dict[str, str] | None = None) -> Path:
     return root / "site"
 
 
-def test_env_tags_python_names_and_the_users_extra_reach_mkdocs(tmp_path: Path) -> None:
+def test_env_tags_and_python_names_reach_mkdocs(tmp_path: Path) -> None:
     root = make_site(tmp_path / "repo")
     config = root / "mkdocs.yml"
     config.write_text(
@@ -117,7 +117,7 @@ def test_env_tags_python_names_and_the_users_extra_reach_mkdocs(tmp_path: Path) 
     page = (site / "public/subscribe/index.html").read_text(encoding="utf-8")
     footer = page[page.index('<footer class="md-footer">'):]
     assert "© Seam Test Copyright" in footer
-    assert 'href="https://github.example/acme"' in footer  # the user's extra (social) is theirs, not dropped
+    assert "github.example" not in page  # the user's extra reaches no template (analytics, consent: other hosts)
 
 
 def test_what_statusgen_controls_is_overridden(tmp_path: Path) -> None:
@@ -209,3 +209,21 @@ def test_feeds_and_robots_come_from_the_theme(example_build: Path) -> None:
     head = (example_build / "public/index.html").read_text(encoding="utf-8").split("</head>")[0]
     assert head.count('<link rel="alternate"') == 2 and 'name="robots"' not in head
     assert 'name="robots"' not in (example_build / "public/404.html").read_text(encoding="utf-8")
+
+
+def test_an_error_in_the_sites_own_templates_is_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    root = make_site(tmp_path / "repo")
+    write(root, "theme/main.html", '{% extends "base.html" %}{% block extrahead %}{% include "nope.html" %}'
+                                   '{% endblock %}\n')
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--root", str(root), "build", "-q", "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert result.output.splitlines() == [
+        "statusgen: error: rendering failed: the theme has no template 'nope.html'"], result.output
+    assert not (root / "site").exists()

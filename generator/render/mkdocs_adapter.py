@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 from generator.errors import ContentError, StatusgenError
@@ -40,6 +41,9 @@ USER_MAIN = "user-main.html"
 #: is not allowed on a checkbox (Nu HTML Checker), so the base template is mended once, as installed.
 _BASE_MENDS = {'type="checkbox" id="__drawer" autocomplete="off"': 'type="checkbox" id="__drawer"',
                'type="checkbox" id="__search" autocomplete="off"': 'type="checkbox" id="__search"'}
+#: The only ``extra`` keys templates see: statusgen's own (the user's ``extra`` holds ``extra.statusgen``, and
+#: Material's analytics or consent settings there would load from other hosts on a status page).
+OWN_EXTRA = ("generator", "statusgen_noindex", "statusgen_pages")
 #: Few extensions for the internal site's Markdown pages: MkDocs sets up Python-Markdown anew for every
 #: page, so each one costs per page. The public site's pages are all HTML.
 _INTERNAL_MARKDOWN: list[Any] = ["tables", "admonition", {"toc": {"permalink": True}}, "pymdownx.superfences",
@@ -154,8 +158,8 @@ def derive_config(site: Site, root: Path, user_config: dict[str, Any], docs: Pat
                   theme_dir: Path) -> dict[str, Any]:
     """What the derived ``mkdocs.yml`` sets over the user's (``INHERIT``): only what statusgen controls.
 
-    ``extra`` is a mapping, so the user's ``extra`` merges in; ``extra.statusgen`` is removed by the
-    hooks before any page sees it. ``site_url: null`` when a site has no address.
+    ``extra`` is a mapping, so MkDocs merges the user's ``extra`` in; the hooks keep only :data:`OWN_EXTRA`
+    before any template sees it. ``site_url: null`` when a site has no address.
     """
     theme: dict[str, Any] = {"name": _theme(user_config).get("name") or "material",
                              "font": False,  # never load Google Fonts from another host
@@ -174,7 +178,7 @@ def derive_config(site: Site, root: Path, user_config: dict[str, Any], docs: Pat
         "extra_css": list(site.stylesheets), "extra_javascript": list(site.scripts),
         "theme": theme, "plugins": ["search"] if site.search else [],
         "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
-        "extra": {"generator": False, "statusgen_noindex": site.noindex, "statusgen_pages": str(expected_path(docs))},
+        "extra": dict(zip(OWN_EXTRA, (False, site.noindex, str(expected_path(docs))), strict=True)),
     }
     if markdown_extensions is not None:
         config["markdown_extensions"] = markdown_extensions
@@ -234,4 +238,10 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, *, strict: bool, epoch
             raise ContentError.at("mkdocs.yml", 1, 1, "mkdocs-config", " ".join(str(exc).split())) from None
         except exceptions.MkDocsException as exc:
             raise StatusgenError(f"rendering failed: {' '.join(str(exc).split())}") from None
+        except jinja2.TemplateNotFound as exc:  # the site's own theme templates (custom_dir), or a setting they read
+            raise StatusgenError(f"rendering failed: the theme has no template '{exc.name}'") from None
+        except jinja2.TemplateError as exc:
+            where = f" in {exc.name}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            raise StatusgenError(f"rendering failed: theme template{where}: {' '.join(str(exc.message).split())}"
+                                 ) from None
     return log.messages

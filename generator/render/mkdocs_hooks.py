@@ -2,8 +2,8 @@
 
 Events used:
 - ``on_config``: loads the metadata statusgen wrote for every page (``extra.statusgen_pages``), and
-  drops ``extra.statusgen`` (statusgen's own settings, merged in from the user's ``mkdocs.yml``
-  through ``INHERIT``), so no template sees it.
+  keeps only statusgen's own keys in ``extra``: the user's ``extra`` (``extra.statusgen`` above all),
+  merged in from their ``mkdocs.yml`` through ``INHERIT``, reaches no template.
 - ``on_page_markdown``: first, the page's metadata as MkDocs read it must be exactly what statusgen
   wrote (MkDocs silently drops front matter its YAML reader rejects and would then render the page
   as raw Markdown); any difference fails the build (``page.check``). Then a page whose
@@ -21,14 +21,16 @@ from __future__ import annotations
 from typing import Any
 
 from generator.output.page import check
-from generator.render.mkdocs_adapter import load_expected
+from generator.render.mkdocs_adapter import OWN_EXTRA, load_expected
 
 _HTML: dict[str, str] = {}
 _EXPECTED: dict[str, dict[str, Any]] = {}
 
 
 def on_config(config: Any) -> Any:
-    config["extra"].pop("statusgen", None)
+    extra = config["extra"]
+    for key in [key for key in extra if key not in OWN_EXTRA]:
+        del extra[key]
     _EXPECTED.clear()
     _EXPECTED.update(load_expected(config["extra"].get("statusgen_pages")))
     return config

@@ -37,7 +37,7 @@ from generator.build import build  # noqa: E402
 from generator.content.loader import load_content  # noqa: E402
 from generator.content.markdown import to_html, to_text  # noqa: E402
 from generator.output.subscriber_files import subscriber_files  # noqa: E402
-from generator.render.mkdocs_adapter import render_site  # noqa: E402
+from generator.render.mkdocs_adapter import run_mkdocs  # noqa: E402
 from generator.settings import load_settings  # noqa: E402
 from generator.status.snapshot import build_snapshot  # noqa: E402
 
@@ -57,7 +57,7 @@ def bare_mkdocs(work: Path, pages: int, search: bool) -> float:
               "nav": [{"Home": "index.md"}],
               "not_in_nav": "/page-*.md\n", "use_directory_urls": True}
     start = time.process_time()
-    render_site(config, work / "bare-mkdocs.yml", strict=False, epoch=int(NOW.timestamp()))
+    run_mkdocs(config, work / "bare-mkdocs.yml", strict=False, epoch=int(NOW.timestamp()))
     return time.process_time() - start
 
 

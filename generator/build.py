@@ -1,4 +1,7 @@
-"""``statusgen build``: validate, compute, write pages, render, then swap into place.
+"""``statusgen build``: validate, compute, describe both sites, render them, then swap into place.
+
+Each site is described as data (:class:`~generator.output.site.Site`) and handed to
+:func:`generator.render.render`; how it becomes HTML is the renderer's business alone.
 
 Everything is built into a temporary folder beside ``--out`` and moved into place
 only when all of it succeeded, so a failed build leaves the previous site intact;
@@ -20,10 +23,10 @@ from generator.content.models import Content
 from generator.errors import Diagnostic
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
-from generator.output.page import write_expected
 from generator.output.public_pages import ASSETS, asset, public_pages
+from generator.output.site import NavItem, Site
 from generator.output.subscriber_files import subscriber_files
-from generator.render.mkdocs_adapter import derive_config, render_site
+from generator.render import render
 from generator.settings import Settings, load_settings
 from generator.status.snapshot import Snapshot, build_snapshot
 
@@ -59,54 +62,35 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
-def write_docs(docs: Path, pages: dict[str, str]) -> None:
-    """Pages and the shared assets into a renderer's docs folder."""
-    files = {rel: text.encode() for rel, text in pages.items()}
-    files.update({f"assets/{name}": asset(name).encode() for name in ASSETS})
-    write_files(docs, files)
-    write_expected(docs, pages)  # what the renderer must read back from each page (render_mkdocs)
+def shared_assets() -> dict[str, bytes]:
+    """The stylesheets and script both sites publish under ``assets/``."""
+    return {f"assets/{name}": asset(name).encode() for name in ASSETS}
 
 
-def render_public(root: Path, settings: Settings, snap: Snapshot, work: Path, site_dir: Path, strict: bool,
-                  epoch: int) -> tuple[int, list[str]]:
-    docs = work / "public-docs"
-    pages = public_pages(snap)
-    write_docs(docs, pages)
-    config = derive_config(
-        settings.raw, root, docs, site_dir, site_name=settings.site_name, site_url=settings.site_url,
-        nav=[{"Current status": "index.md"}, {"History": "history/index.md"}, {"Subscribe": "subscribe/index.md"}],
-        search=False,
-        extra_css=["assets/statusgen.css"], extra_javascript=["assets/statusgen.js"],
-        not_in_nav="incidents/\ncomponents/\npostmortems/\nhistory/\n")
-    warnings = render_site(config, work / "public-mkdocs.yml", strict=strict, epoch=epoch)
-    return len(pages), warnings
+def public_site(settings: Settings, snap: Snapshot) -> Site:
+    """The status page for customers: no search, feeds offered as alternate links."""
+    return Site(
+        audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap),
+        assets=shared_assets(),
+        nav=[NavItem("Current status", "index.md"), NavItem("History", "history/index.md"),
+             NavItem("Subscribe", "subscribe/index.md")],
+        search=False, stylesheets=["assets/statusgen.css"], scripts=["assets/statusgen.js"])
 
 
-def render_internal(root: Path, settings: Settings, content: Content, snap: Snapshot, work: Path, site_dir: Path,
-                    strict: bool, epoch: int) -> tuple[int, list[str]]:
-    docs = work / "internal-docs"
+def internal_site(settings: Settings, content: Content, snap: Snapshot) -> Site:
+    """The engineers' site: search, and no page indexed by search engines."""
     assert settings.site_url is not None  # load_settings() refuses settings without it
     pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
     pages = internal_pages(content, snap, settings.site_url, pattern)
-    write_docs(docs, pages)
-    (docs / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
-    nav = [{"Overview": "index.md"}, {"Incidents": "incidents/index.md"}, {"Runbooks": "runbooks/index.md"},
-           {"Postmortems": "postmortems/index.md"}, {"Action items": "action-items/index.md"},
-           {"Metrics": "metrics/index.md"}]
+    nav = [NavItem("Overview", "index.md"), NavItem("Incidents", "incidents/index.md"),
+           NavItem("Runbooks", "runbooks/index.md"), NavItem("Postmortems", "postmortems/index.md"),
+           NavItem("Action items", "action-items/index.md"), NavItem("Metrics", "metrics/index.md")]
     if "reference/index.md" in pages:
-        nav.append({"Reference": "reference/index.md"})
-    config = derive_config(
-        settings.raw, root, docs, site_dir, site_name=internal_name(snap), site_url=settings.internal_url,
-        nav=nav, search=True, extra_css=["assets/statusgen.css", "assets/internal.css"], extra_javascript=[],
-        not_in_nav="incidents/\nrunbooks/\npostmortems/\n", noindex=True,
-        # Few extensions: MkDocs sets up Python-Markdown anew for every page, so each one costs per page.
-        markdown_extensions=["tables", "admonition", {"toc": {"permalink": True}}, "pymdownx.superfences",
-                             {"pymdownx.highlight": {"use_pygments": True}}])
-    theme = config["theme"]
-    theme["palette"] = [{"scheme": "default", "primary": "custom", "accent": "custom"}]
-    theme["features"] = ["search.suggest", "search.highlight"]
-    warnings = render_site(config, work / "internal-mkdocs.yml", strict=strict, epoch=epoch)
-    return len(pages), warnings
+        nav.append(NavItem("Reference", "reference/index.md"))
+    return Site(
+        audience="internal", name=internal_name(snap), url=settings.internal_url, pages=pages,
+        assets={**shared_assets(), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav, search=True,
+        noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
 
 
 def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None
@@ -138,15 +122,19 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, content
     with out_lock(out, progress.stage), temporary_folder(out) as work:
         staging = work / "site"
         progress.stage("rendering the public site")
-        pages, render_warnings = render_public(root, settings, snap, work, staging / "public", strict, epoch)
+        public = public_site(settings, snap)
+        render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
+                                 epoch=epoch)
+        pages = len(public.pages)
         progress.stage(f"public site: {pages} pages")
         files = subscriber_files(snap)
         write_files(staging / "public", files)
         progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
         progress.stage("rendering the internal site")
-        internal_count, internal_warnings = render_internal(root, settings, content, snap, work, staging / "internal",
-                                                            strict, epoch)
-        render_warnings += internal_warnings
+        internal = internal_site(settings, content, snap)
+        render_warnings += render(internal, root, settings.raw, staging / "internal", work=work, strict=strict,
+                                  epoch=epoch)
+        internal_count = len(internal.pages)
         progress.stage(f"internal site: {internal_count} pages")
         swap(root, staging, out, work)
     progress.stage(f"done: {snap.description}; wrote {out}")

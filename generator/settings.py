@@ -167,7 +167,8 @@ class Settings:
     history_page_size: int = 30
     internal_name: str | None = None
     internal_url: str | None = None
-    #: the whole mkdocs.yml (INHERIT merged, !ENV resolved, other tags kept), for the renderer to start from
+    #: the whole mkdocs.yml as statusgen read it (INHERIT merged, !ENV resolved, other tags opaque); the
+    #: renderer looks only at its theme, and has MkDocs read the file itself
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -177,19 +178,13 @@ class Settings:
 class _Tagged:
     """A value with a tag statusgen does not construct (``!!python/name:…``): MkDocs' business.
 
-    It keeps its YAML node, and is written back as it was into the configuration the
-    renderer reads, so Material's emoji settings reach MkDocs intact.
+    Only a placeholder: the renderer has MkDocs read ``mkdocs.yml`` itself (``INHERIT``),
+    so Material's emoji settings reach MkDocs as written.
     """
 
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
         self.tag = node.tag
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _Tagged:
-        return self  # never changed
-
-
-yaml.SafeDumper.add_representer(_Tagged, lambda dumper, tagged: tagged.node)
 
 
 class _SettingsBuilder(_Builder):

@@ -1033,7 +1033,8 @@ def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_pat
     import yaml
     from mkdocs.config import load_config
 
-    from generator.render.mkdocs_adapter import derive_config
+    from generator.output.site import Site
+    from generator.render.mkdocs_adapter import derive_config, prepare_theme
 
     config = yaml.safe_load(SETTINGS_OK)
     holder = config
@@ -1051,9 +1052,9 @@ def test_random_setting_values_are_valid_or_located(settings_site: Path, tmp_pat
     loaded = load_settings(settings_site)
     work = tmp_path_factory.mktemp("derived")
     (work / "docs").mkdir()
-    derived = derive_config(loaded.raw, settings_site, work / "docs", work / "site", site_name=loaded.site_name,
-                            site_url=loaded.site_url, nav=[], search=False, extra_css=[], extra_javascript=[],
-                            not_in_nav="")
+    site = Site(audience="public", name=loaded.site_name, url=loaded.site_url, pages={})
+    theme = prepare_theme(work / "theme", settings_site, loaded.raw)
+    derived = derive_config(site, settings_site, loaded.raw, work / "docs", work / "site", theme)
     (work / "mkdocs.yml").write_text(yaml.safe_dump(derived), encoding="utf-8")
     load_config(config_file=str(work / "mkdocs.yml"))
 
@@ -1197,7 +1198,7 @@ def test_front_matter_reads_back_exactly_as_written(text: str) -> None:
 def _tampered(text: str, page_meta: dict[str, object], source: str) -> Page:
     """A page whose text is not what its metadata says: a writer bug, or a renderer that reads differently."""
     page = str.__new__(Page, text)
-    page.meta, page.source = page_meta, source
+    page.meta, page.body, page.source = page_meta, text, source
     return page
 
 
@@ -1212,40 +1213,41 @@ TAMPERED = {  # front matter as written -> the title statusgen meant
 }
 
 
+def _render_pages(tmp_path: Path, pages: dict[str, Page], assets: dict[str, bytes] | None = None) -> Path:
+    """Render a site of ``pages`` through the MkDocs adapter, as build does; returns the output folder."""
+    from generator.output.site import NavItem, Site
+    from generator.render import render
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "mkdocs.yml").write_text("site_name: T\nsite_url: https://status.example/\n", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    site = Site(audience="public", name="T", url="https://status.example/", pages=pages, assets=assets or {},
+                nav=[NavItem("Home", "index.md")])
+    render(site, root, {}, tmp_path / "out", work=tmp_path / "work", strict=False, epoch=0)
+    return tmp_path / "out"
+
+
 @pytest.mark.parametrize(("front", "title"), TAMPERED.values(), ids=TAMPERED.keys())
 def test_metadata_the_renderer_reads_differently_fails_the_build(tmp_path: Path, front: str, title: str) -> None:
     """The renderer's own guard, whatever validation lets through: no page is published with other metadata."""
-    from generator.build import write_docs
-    from generator.render.mkdocs_adapter import derive_config, render_site
-
-    docs, site_dir = tmp_path / "docs", tmp_path / "out"
     body = "<img src=x onerror=alert(1)>\n\n[x](javascript:alert(2))\n"
     pages = {"index.md": Page({"title": "Home"}, "# Home\n"),
              "incidents/x.md": _tampered(front + body, {"title": title, "statusgen_html": True},
                                          "content/incidents/x.md")}
-    write_docs(docs, pages)
-    config = derive_config({}, tmp_path, docs, site_dir, site_name="T", site_url="https://status.example/",
-                           nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[],
-                           not_in_nav="incidents/\n")
     with pytest.raises(ContentError) as raised:
-        render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)
+        _render_pages(tmp_path, pages)
     [diagnostic] = raised.value.diagnostics
     assert (diagnostic.file, diagnostic.line, diagnostic.column) == ("content/incidents/x.md", 1, 1)
     assert "incidents/x.md" in diagnostic.message
-    assert not (site_dir / "incidents/x/index.html").exists()
+    assert not (tmp_path / "out/incidents/x/index.html").exists()
 
 
 def test_a_page_statusgen_did_not_write_fails_the_build(tmp_path: Path) -> None:
-    from generator.build import write_docs
-    from generator.render.mkdocs_adapter import derive_config, render_site
-
-    docs = tmp_path / "docs"
-    write_docs(docs, {"index.md": Page({"title": "Home"}, "# Home\n")})
-    (docs / "stray.md").write_text("<script>alert(1)</script>\n")
-    config = derive_config({}, tmp_path, docs, tmp_path / "out", site_name="T", site_url=None,
-                           nav=[{"Home": "index.md"}], search=False, extra_css=[], extra_javascript=[], not_in_nav="")
+    """A Markdown file that is not one of the site's pages (here an asset) is never rendered as a page."""
     with pytest.raises(ContentError, match="stray.md"):
-        render_site(config, tmp_path / "mkdocs.yml", strict=False, epoch=0)
+        _render_pages(tmp_path, {"index.md": Page({"title": "Home"}, "# Home\n")},
+                      {"stray.md": b"<script>alert(1)</script>\n"})
 
 
 MARKUP = ("<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) "

@@ -78,7 +78,7 @@ class ActionSummary:
 
 
 def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_url_pattern: str
-                   ) -> dict[str, str]:
+                   ) -> dict[str, Page]:
     now = snap.now
     today = now.date()
 
@@ -153,7 +153,7 @@ def internal_name(snap: Snapshot) -> str:
     return snap.settings.internal_name or f"{snap.settings.site_name.removesuffix(' Status')} Internal"
 
 
-def _metrics_page(render, responses: list[Response], content: Content, now: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+def _metrics_page(render, responses: list[Response], content: Content, now: dt.datetime) -> Page:  # type: ignore[no-untyped-def]
     rows = monthly(responses)
     months = _last_months(now, 12)
     counts = {s: [0.0] * len(months) for s in SEVERITIES}

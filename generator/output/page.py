@@ -1,17 +1,16 @@
 """Generated pages' front matter: written from a dict, and checked as the renderer reads it.
 
-MkDocs drops front matter it cannot parse without a word and then renders the page as
-plain Markdown, raw HTML included. So the metadata of every generated page is written
-by one writer (:func:`dump`, escapes for everything a YAML reader may reject), recorded
-beside the docs folder (:func:`write_expected`), and compared by the hook with what the
-renderer actually read (:func:`check`): any difference fails the build at the page's
-source file, before anything is published.
+A page is data (:attr:`Page.meta`, :attr:`Page.body`, :attr:`Page.source`) and, as a
+string, the Markdown file with front matter that renderers reading files take. A renderer
+may drop front matter it cannot parse without a word and then render the page as plain
+Markdown, raw HTML included. So the metadata of every generated page is written by one
+writer (:func:`dump`, escapes for everything a YAML reader may reject), and a renderer
+that reads the files back compares what it read with what was meant (:func:`check`):
+any difference fails the build at the page's source file, before anything is published.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from generator.content.source import yaml_quote
@@ -24,12 +23,14 @@ class Page(str):
     """A generated page's text (front matter + body), knowing its metadata and the file it shows."""
 
     meta: Meta
+    #: the page's Markdown, or HTML when ``meta["statusgen_html"]`` is true
+    body: str
     #: the content file behind the page (``content/incidents/….md``), or ``mkdocs.yml`` for settings
     source: str
 
     def __new__(cls, meta: Meta, body: str, source: str = "mkdocs.yml") -> Page:
         text = super().__new__(cls, f"---\n{dump(meta)}---\n{body}")
-        text.meta, text.source = meta, source
+        text.meta, text.body, text.source = meta, body, source
         return text
 
 
@@ -54,26 +55,6 @@ def _value(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_key(k)}: {_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"front matter value {value!r}")
-
-
-def expected_path(docs: Path) -> Path:
-    """Where the expected metadata of a docs folder is kept: beside it, so it is never published."""
-    return docs.with_name(docs.name + ".pages.json")
-
-
-def write_expected(docs: Path, pages: dict[str, str]) -> None:
-    """Record what each page's metadata must read as (plain strings get none: they must have none)."""
-    expected = {rel: {"meta": getattr(text, "meta", {}), "source": getattr(text, "source", "mkdocs.yml")}
-                for rel, text in pages.items() if rel.endswith(".md")}
-    expected_path(docs).write_text(json.dumps(expected, ensure_ascii=True, sort_keys=True), encoding="utf-8")
-
-
-def load_expected(path: str | None) -> dict[str, dict[str, Any]]:
-    if not path or not Path(path).is_file():
-        raise ContentError([Diagnostic("mkdocs.yml", 1, 1, "error", "page-metadata",
-                                       "the page metadata statusgen wrote is missing; nothing was published")])
-    result: dict[str, dict[str, Any]] = json.loads(Path(path).read_text(encoding="utf-8"))
-    return result
 
 
 def check(page: str, meta: Meta, expected: dict[str, dict[str, Any]]) -> None:

@@ -81,7 +81,7 @@ def day_title(day: Day, titles: dict[str, str]) -> str:
     return text
 
 
-def public_pages(snap: Snapshot) -> dict[str, str]:
+def public_pages(snap: Snapshot) -> dict[str, Page]:
     """Every public page: path under the docs folder -> Markdown text."""
     titles = {v.id: v.title for v in snap.incidents}
 
@@ -91,7 +91,7 @@ def public_pages(snap: Snapshot) -> dict[str, str]:
 
     names = {s.component.id: s.component.name for s in snap.components}
     site_name = snap.settings.site_name
-    pages: dict[str, str] = {
+    pages: dict[str, Page] = {
         "index.md": render("public/index.md", public_meta(site_name, site_name, ("navigation", "toc", "footer")),
                            snap=snap, site_name=site_name),
         "subscribe/index.md": render("public/subscribe.md", public_meta("Subscribe to updates"), site_name=site_name,

@@ -1,31 +1,191 @@
-"""The HTML renderer: MkDocs + Material behind one function, :func:`render_site`.
+"""The HTML renderer: MkDocs + Material behind one function, :func:`render`.
 
-The core hands over a folder of Markdown pages and the settings; this adapter
-writes a derived ``mkdocs.yml`` next to them and runs ``mkdocs build``. Nothing
-else in statusgen imports MkDocs, so another renderer that reads ``mkdocs.yml``
-(Zensical, say) can replace this module alone.
+The core hands over a :class:`~generator.output.site.Site` (pages as data, assets,
+navigation, switches); everything MkDocs-specific happens here. The pages are written
+into a docs folder, and a derived ``mkdocs.yml`` that ``INHERIT``\\ s the user's own file,
+so MkDocs reads that file itself (``!ENV``, ``!!python/name:`` and nested ``INHERIT``
+work as in any MkDocs site), and overrides only what statusgen controls
+(:func:`derive_config`). MkDocs merges ``INHERIT`` key by key: mappings merge deeply,
+anything else (lists, strings) is replaced by the derived value.
 
-The derived configuration sets ``not_in_nav`` to keep generated pages out of the
-navigation (a full nav makes the build quadratic), ``plugins`` to decide about
-search per audience, and ``hooks`` to ``mkdocs_hooks.py``, which checks that MkDocs read
-each page's metadata exactly as statusgen wrote it and hands pages that are pure HTML to
-the theme without re-parsing them.
+The theme gets statusgen's overrides (``overrides/``, a Material ``custom_dir``): robots
+``noindex`` and alternate links as ``extrahead`` blocks in ``main.html``, and partials that
+mend Material's markup where the Nu HTML Checker or axe-core flag it. ``hooks`` points at
+``mkdocs_hooks.py``, which checks that MkDocs read each page's metadata exactly as statusgen
+wrote it and hands pages that are pure HTML to the theme without re-parsing them.
 """
 
 from __future__ import annotations
 
-import copy
+import json
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 from generator.errors import ContentError, StatusgenError
-from generator.output.page import expected_path
+from generator.output.page import Page
+from generator.output.site import Site
+
+#: statusgen's theme overrides, a Material ``custom_dir``
+OVERRIDES = Path(__file__).with_name("overrides")
+#: the template a site's own ``main.html`` (in its ``theme.custom_dir``) is renamed to, under statusgen's
+USER_MAIN = "user-main.html"
+#: Material's checkbox toggles, which sit in ``base.html`` outside any block or partial; ``autocomplete``
+#: is not allowed on a checkbox (Nu HTML Checker), so the base template is mended once, as installed.
+_BASE_MENDS = {'type="checkbox" id="__drawer" autocomplete="off"': 'type="checkbox" id="__drawer"',
+               'type="checkbox" id="__search" autocomplete="off"': 'type="checkbox" id="__search"'}
+#: The only ``extra`` keys templates see: statusgen's own (the user's ``extra`` holds ``extra.statusgen``, and
+#: Material's analytics or consent settings there would load from other hosts on a status page).
+OWN_EXTRA = ("generator", "statusgen_noindex", "statusgen_pages")
+#: Few extensions for the internal site's Markdown pages: MkDocs sets up Python-Markdown anew for every
+#: page, so each one costs per page. The public site's pages are all HTML.
+_INTERNAL_MARKDOWN: list[Any] = ["tables", "admonition", {"toc": {"permalink": True}}, "pymdownx.superfences",
+                                 {"pymdownx.highlight": {"use_pygments": True}}]
+
+
+def render(site: Site, root: Path, user_config: dict[str, Any], out: Path, *, work: Path, strict: bool,
+           epoch: int) -> list[str]:
+    """Render ``site`` into ``out`` with MkDocs; returns its warnings, raises on failure (or warnings if strict).
+
+    ``root`` holds the user's ``mkdocs.yml`` (``user_config`` is it as statusgen read it); ``work`` is a
+    scratch folder for the docs folder, theme and derived configuration.
+    """
+    docs = work / f"{site.audience}-docs"
+    write_docs(docs, site)
+    theme_dir = prepare_theme(work / f"{site.audience}-theme", root, user_config)
+    config = derive_config(site, root, user_config, docs, out, theme_dir)
+    return run_mkdocs(config, work / f"{site.audience}-mkdocs.yml", strict=strict, epoch=epoch)
+
+
+# --- The docs folder -------------------------------------------------------------------------
+
+
+def expected_path(docs: Path) -> Path:
+    """Where the expected metadata of a docs folder is kept: beside it, so it is never published."""
+    return docs.with_name(docs.name + ".pages.json")
+
+
+def write_docs(docs: Path, site: Site) -> None:
+    """Pages (Markdown with front matter), assets, and the metadata the hooks must read back."""
+    files: dict[str, bytes] = {rel: str(page).encode() for rel, page in site.pages.items()}
+    files.update(site.assets)
+    for rel, data in files.items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    write_expected(docs, site.pages)
+
+
+def write_expected(docs: Path, pages: dict[str, Page]) -> None:
+    """Record what each page's metadata must read as (``mkdocs_hooks`` compares)."""
+    expected = {rel: {"meta": page.meta, "source": page.source} for rel, page in pages.items() if rel.endswith(".md")}
+    expected_path(docs).write_text(json.dumps(expected, ensure_ascii=True, sort_keys=True), encoding="utf-8")
+
+
+def load_expected(path: str | None) -> dict[str, dict[str, Any]]:
+    if not path or not Path(path).is_file():
+        raise ContentError.at("mkdocs.yml", 1, 1, "page-metadata",
+                              "the page metadata statusgen wrote is missing; nothing was published")
+    result: dict[str, dict[str, Any]] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return result
+
+
+# --- The theme -----------------------------------------------------------------------------
+
+
+def _theme(user_config: dict[str, Any]) -> dict[str, Any]:
+    theme = user_config.get("theme") or {}
+    return {"name": theme} if isinstance(theme, str) else dict(theme)
+
+
+def prepare_theme(folder: Path, root: Path, user_config: dict[str, Any]) -> Path:
+    """One ``custom_dir`` (MkDocs takes one): statusgen's overrides, then the site's own on top.
+
+    The site's files win, except its ``main.html``, which becomes ``user-main.html`` under statusgen's
+    (so its blocks stay and the robots and alternate tags are still added). A site's own ``base.html``
+    replaces the mended one: its markup is then its own.
+    """
+    shutil.copytree(OVERRIDES, folder)
+    theme = _theme(user_config)
+    base = Path(_theme_dir(str(theme.get("name") or "material"))) / "base.html"
+    if base.is_file():
+        text = base.read_text(encoding="utf-8")
+        if any(old in text for old in _BASE_MENDS):
+            for old, new in _BASE_MENDS.items():
+                text = text.replace(old, new)
+            (folder / "base.html").write_text(text, encoding="utf-8")
+    if theme.get("custom_dir"):
+        own = (root / str(theme["custom_dir"])).resolve()
+        for path in sorted(own.rglob("*")):
+            rel = path.relative_to(own)
+            target = folder / (USER_MAIN if rel == Path("main.html") else rel)
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+    return folder
+
+
+def _theme_dir(name: str) -> str:
+    from mkdocs.utils import get_theme_dir
+
+    return get_theme_dir(name)
+
+
+# --- The configuration -----------------------------------------------------------------------
+
+
+def unlisted(site: Site) -> str:
+    """``not_in_nav`` patterns for the pages outside the nav: their folders (a full nav makes builds quadratic)."""
+    listed = {item.path for item in site.nav}
+    patterns: dict[str, None] = {}
+    for path in site.pages:
+        if path not in listed:
+            folder, _, _ = path.partition("/")
+            patterns[f"{folder}/" if "/" in path else f"/{path}"] = None
+    return "".join(f"{pattern}\n" for pattern in patterns)
+
+
+def derive_config(site: Site, root: Path, user_config: dict[str, Any], docs: Path, out: Path,
+                  theme_dir: Path) -> dict[str, Any]:
+    """What the derived ``mkdocs.yml`` sets over the user's (``INHERIT``): only what statusgen controls.
+
+    ``extra`` is a mapping, so MkDocs merges the user's ``extra`` in; the hooks keep only :data:`OWN_EXTRA`
+    before any template sees it. ``site_url: null`` when a site has no address.
+    """
+    theme: dict[str, Any] = {"name": _theme(user_config).get("name") or "material",
+                             "font": False,  # never load Google Fonts from another host
+                             "custom_dir": str(theme_dir)}
+    markdown_extensions = None
+    if site.audience == "internal":
+        theme["palette"] = [{"scheme": "default", "primary": "custom", "accent": "custom"}]
+        markdown_extensions = _INTERNAL_MARKDOWN
+    if site.search:
+        theme["features"] = ["search.suggest", "search.highlight"]
+    config: dict[str, Any] = {
+        "INHERIT": str((root / "mkdocs.yml").resolve()),
+        "site_name": site.name, "site_url": site.url, "docs_dir": str(docs), "site_dir": str(out),
+        "nav": [{item.title: item.path} for item in site.nav], "not_in_nav": unlisted(site),
+        "use_directory_urls": True, "strict": False,
+        "extra_css": list(site.stylesheets), "extra_javascript": list(site.scripts),
+        "theme": theme, "plugins": ["search"] if site.search else [],
+        "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
+        "extra": dict(zip(OWN_EXTRA, (False, site.noindex, str(expected_path(docs))), strict=True)),
+    }
+    if markdown_extensions is not None:
+        config["markdown_extensions"] = markdown_extensions
+    return config
+
+
+# --- Running MkDocs --------------------------------------------------------------------------
 
 
 class _Collect(logging.Handler):
@@ -60,40 +220,8 @@ def _environment(epoch: int) -> Iterator[_Collect]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def derive_config(base: dict[str, Any], root: Path, docs_dir: Path, site_dir: Path, *, site_name: str,
-                  site_url: str | None, nav: list[dict[str, str]], search: bool, extra_css: list[str],
-                  extra_javascript: list[str], not_in_nav: str, noindex: bool = False,
-                  markdown_extensions: list[Any] | None = None) -> dict[str, Any]:
-    """The user's mkdocs.yml with what statusgen controls replaced."""
-    config = copy.deepcopy(base)
-    config.pop("extra", None)
-    config.update(site_name=site_name, docs_dir=str(docs_dir), site_dir=str(site_dir), nav=nav,
-                  use_directory_urls=True, not_in_nav=not_in_nav, extra_css=extra_css,
-                  extra_javascript=extra_javascript, strict=False)
-    if site_url:
-        config["site_url"] = site_url
-    else:
-        config.pop("site_url", None)
-    theme = config.get("theme") or {"name": "material"}
-    if isinstance(theme, str):
-        theme = {"name": theme}
-    theme.setdefault("name", "material")
-    theme["font"] = False  # never load Google Fonts from another host
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
-    config["theme"] = theme
-    config["plugins"] = ["search"] if search else []
-    config["extra"] = {"generator": False, "statusgen_noindex": noindex,
-                       "statusgen_pages": str(expected_path(docs_dir))}
-    config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
-    if markdown_extensions is not None:
-        config["markdown_extensions"] = markdown_extensions
-    config.setdefault("markdown_extensions", [])
-    return config
-
-
-def render_site(config: dict[str, Any], config_path: Path, *, strict: bool, epoch: int) -> list[str]:
-    """Build one site with MkDocs; returns its warnings, raises on failure (or on warnings when strict)."""
+def run_mkdocs(config: dict[str, Any], config_path: Path, *, strict: bool, epoch: int) -> list[str]:
+    """Write ``config`` as ``mkdocs.yml`` and build it; returns MkDocs' warnings, raises on failure."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -110,4 +238,10 @@ def render_site(config: dict[str, Any], config_path: Path, *, strict: bool, epoc
             raise ContentError.at("mkdocs.yml", 1, 1, "mkdocs-config", " ".join(str(exc).split())) from None
         except exceptions.MkDocsException as exc:
             raise StatusgenError(f"rendering failed: {' '.join(str(exc).split())}") from None
+        except jinja2.TemplateNotFound as exc:  # the site's own theme templates (custom_dir), or a setting they read
+            raise StatusgenError(f"rendering failed: the theme has no template '{exc.name}'") from None
+        except jinja2.TemplateError as exc:
+            where = f" in {exc.name}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            raise StatusgenError(f"rendering failed: theme template{where}: {' '.join(str(exc.message).split())}"
+                                 ) from None
     return log.messages

@@ -29,9 +29,10 @@ PAGES = ["public/index.html", "public/incidents/2026-03-30-payment-outage/index.
          "internal/postmortems/2026-03-30-payment-outage/index.html", "internal/metrics/index.html"]
 
 
-def need(path: Path | None, what: str) -> Path:
+def need(path: Path | None, what: str, install: str = "run `npm install --ignore-scripts`") -> Path:
+    """A tool's file, or a skip (a failure in CI) that names what is missing and how to install it."""
     if path is None or not path.exists():
-        message = f"{what} is not installed (run `npm install --ignore-scripts`; Java: apt-get install default-jre-headless)"
+        message = f"{what} is not installed ({install})"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -47,7 +48,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_pages_pass_the_nu_html_checker(built: Path) -> None:
     jar = need(NODE_MODULES / "vnu-jar/build/dist/vnu.jar", "vnu-jar")
-    java = need(Path(shutil.which("java")) if shutil.which("java") else None, "java")
+    java = need(Path(shutil.which("java")) if shutil.which("java") else None, "java",
+                "apt-get install default-jre-headless")
     pages = [str(built / p) for p in PAGES] + [str(p) for p in sorted(built.glob("*/404.html"))]
     result = subprocess.run([str(java), "-jar", str(jar), "--errors-only", "--format", "gnu", *pages],
                             capture_output=True, text=True, timeout=300)
@@ -57,7 +59,8 @@ def test_pages_pass_the_nu_html_checker(built: Path) -> None:
 def test_vnu_finds_errors_it_should(tmp_path: Path) -> None:
     """The checker really checks: a page with a broken attribute fails."""
     jar = need(NODE_MODULES / "vnu-jar/build/dist/vnu.jar", "vnu-jar")
-    java = need(Path(shutil.which("java")) if shutil.which("java") else None, "java")
+    java = need(Path(shutil.which("java")) if shutil.which("java") else None, "java",
+                "apt-get install default-jre-headless")
     bad = tmp_path / "bad.html"
     bad.write_text('<!doctype html><html lang="en"><title>x</title><p><input type="checkbox" autocomplete="off">')
     result = subprocess.run([str(java), "-jar", str(jar), "--errors-only", str(bad)], capture_output=True, text=True,

@@ -12,6 +12,7 @@ the parts statusgen does not read.
         uptime: {days: 90, major_weight: 1.0, partial_weight: 0.3}
         history_page_size: 30
         internal: {site_name: "Acme Internal", site_url: "https://internal.example.com/"}
+        maintenance: {in_progress_message: "…", completed_message: "…", cancelled_note: "…"}
 """
 
 from __future__ import annotations
@@ -112,12 +113,24 @@ class InternalSettings(_Closed):
     site_url: Url | None = None
 
 
+class MaintenanceSettings(_Closed):
+    """The wording of the updates statusgen posts itself when a maintenance window opens and closes."""
+
+    in_progress_message: Text = Field("Scheduled maintenance has begun.", description=(
+        "The automatic 'In progress' update posted at scheduled_for"))
+    completed_message: Text = Field("The scheduled maintenance window has ended.", description=(
+        "The automatic 'Completed' update posted at scheduled_until"))
+    cancelled_note: Text = Field("This scheduled maintenance has been cancelled.", description=(
+        "Put before a cancellation's message in the JSON API, where a cancelled maintenance is 'completed'"))
+
+
 class StatusgenSettings(_Closed):
     """``extra.statusgen``: closed, so a typo is an error at its line instead of a silent default."""
 
     uptime: UptimeSettings | None = None
     history_page_size: Annotated[int, Strict(), Field(ge=1, le=MAX_HISTORY_PAGE_SIZE)] = 30
     internal: InternalSettings | None = None
+    maintenance: MaintenanceSettings | None = None
 
 
 class _Open(BaseModel):
@@ -167,6 +180,8 @@ class Settings:
     history_page_size: int = 30
     internal_name: str | None = None
     internal_url: str | None = None
+    #: the wording of the automatic maintenance updates
+    maintenance: MaintenanceSettings = field(default_factory=MaintenanceSettings)
     #: the whole mkdocs.yml as statusgen read it (INHERIT merged, !ENV resolved, other tags opaque); the
     #: renderer looks only at its theme, and has MkDocs read the file itself
     raw: dict[str, Any] = field(default_factory=dict)
@@ -365,7 +380,7 @@ def check_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
         site_name=model.site_name, site_url=model.site_url, site_description=model.site_description,
         uptime_days=uptime.days, weights=Weights(major=uptime.major_weight, partial=uptime.partial_weight),
         history_page_size=ours.history_page_size, internal_name=internal.site_name, internal_url=internal.site_url,
-        raw=config.data), report.items
+        maintenance=ours.maintenance or MaintenanceSettings(), raw=config.data), report.items
 
 
 def load_settings(root: Path) -> Settings:

@@ -1,4 +1,12 @@
-"""``maintenance.ics``: scheduled maintenance as an iCalendar feed (RFC 5545, ``icalendar``)."""
+"""``maintenance.ics``: scheduled maintenance as an iCalendar feed (RFC 5545, ``icalendar``).
+
+Each maintenance is one event whose revisions follow its update trail (automatic updates
+included): ``SEQUENCE`` counts the revisions after the announcement, ``LAST-MODIFIED`` and
+``DTSTAMP`` (the same thing in a calendar without ``METHOD``) are the newest one, so a calendar
+client sees the event change when the window opens, closes, or ends early. The event spans the
+window as it really ran (an early start or end moves it); a cancelled one keeps its planned window
+with ``STATUS:CANCELLED``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 
 from generator.content.markdown import to_text
+from generator.output.labels import status_label
 from generator.status.snapshot import Snapshot
 
 
@@ -22,15 +31,20 @@ def maintenance_calendar(snap: Snapshot) -> bytes:
         meta = view.incident.meta
         event = Event()
         event.add("uid", f"{view.id}@{host}")
-        event.add("dtstamp", view.announced)
+        assert view.end is not None
+        ran = view.end > view.start and view.status != "cancelled"
+        event.add("dtstamp", view.updated)
         event.add("last-modified", view.updated)
-        event.add("dtstart", meta.scheduled_for)
-        event.add("dtend", meta.scheduled_until)
+        event.add("dtstart", view.start if ran else meta.scheduled_for)
+        event.add("dtend", view.end if ran else meta.scheduled_until)
         event.add("summary", view.title)
         event.add("url", f"{base}incidents/{view.id}/")
         affected = ", ".join(c.name for c in view.components)
-        event.add("description", f"{to_text(view.latest.message)}\n\nAffects: {affected}\n{base}incidents/{view.id}/")
+        text = to_text(view.latest.message)
+        if len(view.updates) > 1:  # the newest update first, then what was announced
+            text = f"{status_label(view.latest.status)}: {text}\n\n{to_text(view.updates[0].message)}"
+        event.add("description", f"{text}\n\nAffects: {affected}\n{base}incidents/{view.id}/")
         event.add("status", "CANCELLED" if view.status == "cancelled" else "CONFIRMED")
-        event.add("sequence", len(view.incident.updates) - 1)
+        event.add("sequence", len(view.updates) - 1)
         calendar.add_component(event)
     return calendar.to_ical()

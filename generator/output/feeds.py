@@ -28,7 +28,7 @@ def entry_id(host: str, view: IncidentView) -> str:
 
 def entry_content(view: IncidentView) -> str:
     parts = []
-    for update in reversed(view.incident.updates):
+    for update in reversed(view.updates):  # the trail: automatic maintenance updates included
         when = update.at.strftime("%b %-d, %H:%M UTC")
         label = status_label(update.status)
         parts.append(f"<p><small>{when}</small><br><strong>{label}</strong> - {escape(to_text(update.message))}</p>")

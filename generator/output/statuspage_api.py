@@ -17,14 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator import policy
 from generator.content.markdown import to_text
-from generator.content.models import ComponentState
+from generator.content.models import ComponentState, UpdateStatus
 from generator.status.snapshot import IncidentView, Snapshot
+from generator.status.trail import PostedUpdate
 from generator.status.timeline import RANK
 
 ComponentStatus = Literal["operational", "degraded_performance", "partial_outage", "major_outage",
                           "under_maintenance"]
 IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved", "postmortem"]
-MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed", "cancelled"]
+MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed"]
 Impact = Literal["none", "minor", "major", "critical", "maintenance"]
 RECENT = 50
 
@@ -47,6 +48,8 @@ class Status(_Doc):
 
 
 class Component(_Doc):
+    """A component; a group is a :class:`GroupComponent`. Statuspage omits ``components`` here."""
+
     id: str
     name: str
     status: ComponentStatus
@@ -58,9 +61,15 @@ class Component(_Doc):
     start_date: str | None
     group_id: str | None
     page_id: str
-    group: bool
+    group: Literal[False]
     only_show_if_degraded: bool
-    components: list[str] | None = None
+
+
+class GroupComponent(Component):
+    """A group of components: itself a component, with ``group: true`` and its members' ids."""
+
+    group: Literal[True]  # type: ignore[assignment]
+    components: list[str]
 
 
 class AffectedComponent(_Doc):
@@ -72,13 +81,16 @@ class AffectedComponent(_Doc):
 
 class IncidentUpdate(_Doc):
     id: str
-    status: str
+    status: Literal[IncidentStatus, MaintenanceStatus]  # type: ignore[valid-type]
     body: str
     incident_id: str
     created_at: str
     updated_at: str
     display_at: str
     affected_components: list[AffectedComponent] | None
+    deliver_notifications: bool = Field(description="Always true: every update is published to subscribers")
+    custom_tweet: str | None = Field(description="Always null: statusgen posts no tweets")
+    tweet_id: str | None = Field(description="Always null: statusgen posts no tweets")
 
 
 class Incident(_Doc):
@@ -93,14 +105,24 @@ class Incident(_Doc):
     resolved_at: str | None
     shortlink: str
     page_id: str
-    incident_updates: list[IncidentUpdate]
+    incident_updates: list[IncidentUpdate] = Field(description="Newest first")
     components: list[Component]
+    reminder_intervals: str | None = Field(description="Always null: statusgen sends no reminders")
 
 
 class ScheduledMaintenance(Incident):  # type: ignore[misc]
+    """Statuspage's maintenance statuses only: a cancelled maintenance is ``completed`` (its update says why)."""
+
     status: MaintenanceStatus  # type: ignore[assignment]
     scheduled_for: str
     scheduled_until: str
+    scheduled_remind_prior: bool = Field(description="Always false: statusgen sends no reminders")
+    scheduled_reminded_at: str | None = Field(description="Always null: statusgen sends no reminders")
+    impact_override: Impact | None = Field(description="Always null: the impact is not overridden")
+    scheduled_auto_in_progress: bool = Field(
+        description="Always true: an 'in_progress' update is derived when the window opens")
+    scheduled_auto_completed: bool = Field(
+        description="Always true: a 'completed' update is derived when the window closes")
 
 
 class StatusDocument(_Doc):
@@ -110,7 +132,7 @@ class StatusDocument(_Doc):
 
 class ComponentsDocument(_Doc):
     page: Page
-    components: list[Component]
+    components: list[Component | GroupComponent]
 
 
 class IncidentsDocument(_Doc):
@@ -126,7 +148,7 @@ class MaintenancesDocument(_Doc):
 class SummaryDocument(_Doc):
     page: Page
     status: Status
-    components: list[Component]
+    components: list[Component | GroupComponent]
     incidents: list[Incident]
     scheduled_maintenances: list[ScheduledMaintenance]
 
@@ -196,18 +218,18 @@ class _Builder:
         self.by_id = {c.id: c for c in self.components}
 
     def _component_updated(self, component_id: str) -> str:
-        times = [u.at for v in self.snap.incidents for u in v.incident.updates
+        times = [u.at for v in self.snap.incidents for u in v.updates
                  if any(c.id == component_id for c in v.components)]
         return ts(max(times)) if times else self.epoch
 
-    def _components(self) -> list[Component]:
-        result = []
+    def _components(self) -> list[Component | GroupComponent]:
+        result: list[Component | GroupComponent] = []
         position = 0
         for group, members in self.snap.groups:
             if group is not None:
                 position += 1
                 worst = max((m.state for m in members), key=RANK.__getitem__)
-                result.append(Component(
+                result.append(GroupComponent(
                     id=group.id, name=group.name, status=str(worst), created_at=self.epoch,  # type: ignore[arg-type]
                     updated_at=max(self._component_updated(m.component.id) for m in members),
                     position=position, description=group.description, showcase=False, start_date=None,
@@ -228,13 +250,29 @@ class _Builder:
     def shortlink(self, view: IncidentView) -> str:
         return f"{self.url}incidents/{view.id}/"
 
+    def _body(self, update: PostedUpdate) -> str:
+        body = to_text(update.message)
+        if update.status == UpdateStatus.CANCELLED:  # shown as 'completed', so the text says it was cancelled
+            body = f"{self.snap.settings.maintenance.cancelled_note} {body}"
+        return body
+
     def _updates(self, view: IncidentView) -> list[IncidentUpdate]:
+        """The trail, newest first, each update with the component states it changed.
+
+        An incident imposes its states from its first update; a maintenance from the update that
+        opens its window (the first ``in_progress`` or ``verifying``, automatic or not), so its
+        ``scheduled`` announcement lists the affected components as still operational.
+        """
         incident = view.incident
+        opening = next((u for u in view.updates if u.status in policy.UNDER_WAY), None) \
+            if view.is_maintenance else view.updates[0]
         states: dict[str, ComponentState] = {}
         updates = []
-        for index, update in enumerate(incident.updates, start=1):
+        for index, update in enumerate(view.updates):
             changes: dict[str, ComponentState] = {}
-            if index == 1:
+            if index == 0:
+                changes.update({c: ComponentState.OPERATIONAL for c in incident.meta.components})
+            if update is opening:
                 changes.update(incident.meta.components)
             changes.update(update.components or {})
             if update.status in policy.FINISHED:
@@ -244,36 +282,38 @@ class _Builder:
                 old = states.get(code, ComponentState.OPERATIONAL)
                 states[code] = new
                 component = self.by_id.get(code)
-                if component is not None and (old != new or index == 1):
+                if component is not None and (old != new or index == 0):
                     affected.append(AffectedComponent(code=code, name=component.name, old_status=str(old),  # type: ignore[arg-type]
                                                       new_status=str(new)))  # type: ignore[arg-type]
+            status = "completed" if update.status == UpdateStatus.CANCELLED else str(update.status)
             updates.append(IncidentUpdate(
-                id=f"{incident.id}-{index}", status=str(update.status), body=to_text(update.message),
+                id=f"{incident.id}-{update.key}", status=status, body=self._body(update),  # type: ignore[arg-type]
                 incident_id=incident.id, created_at=ts(update.at), updated_at=ts(update.at),
-                display_at=ts(update.at), affected_components=affected or None))
+                display_at=ts(update.at), affected_components=affected or None,
+                deliver_notifications=True, custom_tweet=None, tweet_id=None))
         return list(reversed(updates))
 
     def incident(self, view: IncidentView) -> Incident | ScheduledMaintenance:
         incident = view.incident
-        monitoring = next((u.at for u in incident.updates if u.status == "monitoring"), None)
-        resolved = incident.resolved_at
+        monitoring = next((u.at for u in view.updates if u.status == UpdateStatus.MONITORING), None)
+        finished = view.finished_at
         common = dict(
             id=incident.id, name=incident.title,
             impact="maintenance" if view.is_maintenance else view.impact,
             created_at=ts(view.announced), updated_at=ts(view.updated), started_at=ts(view.start),
             monitoring_at=ts(monitoring) if monitoring else None, shortlink=self.shortlink(view),
-            page_id=self.page_id, incident_updates=self._updates(view),
-            components=[self.by_id[c.id] for c in view.components if c.id in self.by_id])
+            resolved_at=ts(finished) if finished else None, page_id=self.page_id,
+            incident_updates=self._updates(view),
+            components=[self.by_id[c.id] for c in view.components if c.id in self.by_id],
+            reminder_intervals=None)
         if view.is_maintenance:
-            end = view.end or view.start
-            status = view.status
-            done = status in ("completed", "cancelled")
             return ScheduledMaintenance(
-                status=status, resolved_at=ts(min(end, self.snap.now)) if done else None,  # type: ignore[arg-type]
+                status="completed" if view.status == "cancelled" else view.status,  # type: ignore[arg-type]
                 scheduled_for=ts(incident.meta.scheduled_for), scheduled_until=ts(incident.meta.scheduled_until),  # type: ignore[arg-type]
-                **common)
-        status = "postmortem" if resolved and view.postmortem else view.status
-        return Incident(status=status, resolved_at=ts(resolved) if resolved else None, **common)  # type: ignore[arg-type]
+                scheduled_remind_prior=False, scheduled_reminded_at=None, impact_override=None,
+                scheduled_auto_in_progress=True, scheduled_auto_completed=True, **common)
+        status = "postmortem" if finished and view.postmortem else view.status
+        return Incident(status=status, **common)  # type: ignore[arg-type]
 
 
 def documents(snap: Snapshot) -> dict[str, BaseModel]:

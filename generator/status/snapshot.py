@@ -13,10 +13,10 @@ from generator.content.models import (
     Group,
     Incident,
     Postmortem,
-    Update,
 )
 from generator.settings import Settings
 from generator.status import timeline as tl
+from generator.status.trail import PostedUpdate, finished_at, trail
 from generator.status.uptime import Uptime, Window, uptime
 
 RECENT_DAYS = 7
@@ -41,6 +41,8 @@ class IncidentView:
     duration: dt.timedelta
     components: list[Component]
     postmortem: Postmortem | None
+    #: the update trail subscribers see, oldest first: the file's updates and a maintenance's automatic ones
+    updates: list[PostedUpdate]
 
     @property
     def id(self) -> str:
@@ -51,16 +53,22 @@ class IncidentView:
         return self.incident.title
 
     @property
-    def latest(self) -> Update:
-        return self.incident.updates[-1]
+    def latest(self) -> PostedUpdate:
+        return self.updates[-1]
 
     @property
     def announced(self) -> dt.datetime:
-        return self.incident.updates[0].at
+        return self.updates[0].at
 
     @property
     def updated(self) -> dt.datetime:
-        return self.incident.updates[-1].at
+        """The last revision: the newest update, automatic ones included."""
+        return self.updates[-1].at
+
+    @property
+    def finished_at(self) -> dt.datetime | None:
+        """When it was resolved, completed or cancelled, as the trail says; None while open."""
+        return finished_at(self.updates)
 
     @property
     def is_maintenance(self) -> bool:
@@ -125,7 +133,7 @@ def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Sn
             incident=incident, status=tl.status(incident, now), impact=tl.impact(incident), start=start,
             end=end,
             duration=tl.duration(incident, now), components=[names[c] for c in incident.affected if c in names],
-            postmortem=postmortems.get(incident.id)))
+            postmortem=postmortems.get(incident.id), updates=trail(incident, now, settings.maintenance)))
     views.sort(key=lambda v: (v.start, v.id), reverse=True)
 
     groups = {g.id: g for g in content.groups}

@@ -55,7 +55,8 @@ def test_site_feeds_parse_without_errors(site: Path, name: str) -> None:
     assert re.findall(r"<strong>(\w+)</strong>", html) == ["Identified", "Investigating"]
     # The exact micro-format, as written in the file (feedparser normalises <br>):
     raw = (site / name).read_text()
-    assert ("&lt;p&gt;&lt;small&gt;Nov 26, 09:00 UTC&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Identified&lt;/strong&gt; - "
+    assert ("&lt;p&gt;&lt;small&gt;Nov &lt;var data-var='date'&gt;26&lt;/var&gt;, &lt;var data-var='time'&gt;09:00"
+            "&lt;/var&gt; UTC&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Identified&lt;/strong&gt; - "
             "Our card processor is down; we are failing over.&lt;/p&gt;") in raw
     links = {link.get("rel"): link.href for link in feed.feed.get("links", [])}
     if name.endswith("atom"):

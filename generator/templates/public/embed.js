@@ -2,10 +2,12 @@
  *
  *   <script src="https://status.example.com/embed.js" async></script>
  *
- * shows them where the script stands, or in each element marked data-statusgen-embed.
+ * shows them where the script stands in the page's body, or in each element marked
+ * data-statusgen-embed (anywhere in the page; then the script may also stand in the head).
  * It reads api/v2/summary.json beside itself (the host serving it must allow this origin:
  * Access-Control-Allow-Origin), loads nothing else, and reads again every five minutes.
- * Text from the status page is only ever set as text, never parsed as HTML.
+ * Text from the status page is only ever set as text, never parsed as HTML. The file is ASCII
+ * (other characters as \u escapes), so it reads the same whatever charset the host page declares.
  * Written by statusgen; see the Subscribe page of the status site.
  */
 (function () {
@@ -93,7 +95,7 @@
         item.appendChild(name);
         var meta = el("span", "sge-meta");
         meta.appendChild(el("strong", null, has(STATUS_LABELS, incident.status) ? STATUS_LABELS[incident.status] : incident.status));
-        meta.appendChild(document.createTextNode(" · " + when(latest.display_at || incident.updated_at)));
+        meta.appendChild(document.createTextNode(" \u00b7 " + when(latest.display_at || incident.updated_at)));
         item.appendChild(meta);
         item.appendChild(el("p", "sge-body", latest.body || ""));
         list.appendChild(item);
@@ -120,20 +122,27 @@
     root.appendChild(content);
   }
 
-  var hosts = Array.prototype.slice.call(document.querySelectorAll("[data-statusgen-embed]"));
-  if (!hosts.length && script.parentNode) {
-    var host = el("div");
-    host.setAttribute("data-statusgen-embed", "");
-    script.parentNode.insertBefore(host, script);
-    hosts = [host];
-  }
-  var roots = hosts.filter(function (h) {
-    return !h.shadowRoot;
-  }).map(function (h) {
-    return h.attachShadow({mode: "open"});
-  });
-  if (!roots.length) {
-    return;
+  var roots = [];
+
+  // The marked elements, or else a new one where the script stands in the page's body. Waits for
+  // the page to be parsed, so an async script finds marked elements that come after it.
+  function start() {
+    var hosts = Array.prototype.slice.call(document.querySelectorAll("[data-statusgen-embed]"));
+    if (!hosts.length && document.body && document.body.contains(script)) {
+      var host = el("div");
+      host.setAttribute("data-statusgen-embed", "");
+      script.parentNode.insertBefore(host, script);
+      hosts = [host];
+    }
+    roots = hosts.filter(function (h) {
+      return !h.shadowRoot;
+    }).map(function (h) {
+      return h.attachShadow({mode: "open"});
+    });
+    if (roots.length) {
+      load();
+      setInterval(load, REFRESH_MS);
+    }
   }
 
   function load() {
@@ -153,6 +162,9 @@
     });
   }
 
-  load();
-  setInterval(load, REFRESH_MS);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

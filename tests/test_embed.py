@@ -172,3 +172,35 @@ def test_script_embed_fails_closed_without_cors(browser, public: Path, tmp_path:
             assert page.locator(".sge-name").count() == 0
         finally:
             context.close()
+
+
+def subscribe_text(public: Path) -> str:
+    page = html.fromstring((public / "subscribe/index.html").read_bytes())
+    return " ".join(page.xpath("//div[contains(@class, 'sg-subscribe-page')]")[0].text_content().split())
+
+
+def test_the_subscribe_page_shows_how_to_embed(public: Path) -> None:
+    text = subscribe_text(public)
+    assert '<iframe src="https://status.acmepay.example/embed/"' in text
+    assert '<script src="https://status.acmepay.example/embed.js" async></script>' in text
+    assert '<statuspage-widget src="https://status.acmepay.example/"></statuspage-widget>' in text
+    assert "Access-Control-Allow-Origin: *" in text and "GitHub Pages sends it" in text
+    assert "works only while this site is published at the root of its host, as it is now" in text
+    assert "https://img.shields.io/endpoint?url=https://status.acmepay.example/badges/status.json" in text
+    page = html.fromstring((public / "subscribe/index.html").read_bytes())
+    assert "https://status.acmepay.example/badges/payments.json" in page.xpath("//a/@href")
+    # The page itself loads nothing from Shields or any other host:
+    assert not [src for src in page.xpath("//img/@src | //script/@src | //iframe/@src")
+                if not src.startswith(("https://status.acmepay.example/", "../", "assets/", "./"))
+                and "://" in src]
+
+
+def test_the_subscribe_page_warns_when_the_widget_cannot_read_the_site(tmp_path: Path) -> None:
+    """Atlassian's widget reads /api/v2/summary.json at the host's root, whatever the path in its src."""
+    root = make_scenario(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://status.acmepay.example/",
+                                                 "site_url: https://acme.github.io/status/"))
+    build(root, root / "site", NOW)
+    text = subscribe_text(root / "site" / "public")
+    assert "cannot read this site, which is published under /status/: use the frame or the script instead" in text

@@ -1,9 +1,12 @@
-"""SVG status badges: ``<name> | <state>``, coloured by state, with text for screen readers.
+"""Status badges: ``<name> | <state>``, coloured by state, as SVG (with text for screen readers) and as
+Shields.io endpoint JSON (``https://img.shields.io/endpoint?url=...`` draws it in any Shields style).
 
 The widths are computed here; ``templates/svg/badge.svg`` places them and the (escaped) text.
 """
 
 from __future__ import annotations
+
+import json
 
 from generator.content.models import ComponentState
 from generator.output.labels import COLOURS, STATE_LABELS
@@ -29,3 +32,17 @@ def component_badge(name: str, state: ComponentState) -> str:
 
 def status_badge(site_name: str, indicator: str, description: str) -> str:
     return badge(site_name, description, COLOURS[indicator])
+
+
+def endpoint(label: str, message: str, colour: str) -> str:
+    """A Shields.io endpoint badge (``schemaVersion`` 1): the same label, message and colour as the SVG badge."""
+    document = {"schemaVersion": 1, "label": label, "message": message, "color": colour}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def component_endpoint(name: str, state: ComponentState) -> str:
+    return endpoint(name, STATE_LABELS[state], COLOURS[state.value])
+
+
+def status_endpoint(site_name: str, indicator: str, description: str) -> str:
+    return endpoint(site_name, description, COLOURS[indicator])

@@ -1,10 +1,12 @@
-"""Every file a subscriber polls, as path -> bytes: feeds, the JSON API, the calendar, badges."""
+"""Every file a subscriber polls, as path -> bytes: feeds, the JSON API, the calendar, badges (SVG and
+Shields.io endpoint JSON), and the status embed for other sites."""
 
 from __future__ import annotations
 
 from generator.output import statuspage_api as api
-from generator.output.badges import component_badge, status_badge
+from generator.output.badges import component_badge, component_endpoint, status_badge, status_endpoint
 from generator.output.calendar import maintenance_calendar
+from generator.output.embed import embed_files
 from generator.output.feeds import feeds
 from generator.status.snapshot import Snapshot
 
@@ -18,10 +20,15 @@ def subscriber_files(snap: Snapshot) -> dict[str, bytes]:
         path = f"components/{component.id}/history"
         files[f"{path}.rss"], files[f"{path}.atom"] = feeds(
             snap, status.incidents, path, f"{name} - {component.name} - Incident History")
-    for path, document in api.documents(snap).items():
+    documents = api.documents(snap)
+    for path, document in documents.items():
         files[f"api/{path}"] = api.dump(document).encode()
+    files.update(embed_files(documents["v2/summary.json"].model_dump(mode="json")))
     files["maintenance.ics"] = maintenance_calendar(snap)
     files["badges/status.svg"] = status_badge(name, snap.indicator, snap.description).encode()
+    files["badges/status.json"] = status_endpoint(name, snap.indicator, snap.description).encode()
     for status in snap.components:
-        files[f"badges/{status.component.id}.svg"] = component_badge(status.component.name, status.state).encode()
+        component = status.component
+        files[f"badges/{component.id}.svg"] = component_badge(component.name, status.state).encode()
+        files[f"badges/{component.id}.json"] = component_endpoint(component.name, status.state).encode()
     return files

@@ -19,14 +19,14 @@ from generator import policy
 from generator.content.markdown import to_text
 from generator.content.models import ComponentState, UpdateStatus
 from generator.status.snapshot import IncidentView, Snapshot
+from generator.status.timeline import RANK, Impact
 from generator.status.trail import PostedUpdate
-from generator.status.timeline import RANK
 
-ComponentStatus = Literal["operational", "degraded_performance", "partial_outage", "major_outage",
-                          "under_maintenance"]
+#: Component states are the model's own (their values are Statuspage's); incident and maintenance statuses
+#: are Statuspage's value sets, which differ from the files' (``postmortem``; no ``cancelled``).
+ComponentStatus = ComponentState
 IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved", "postmortem"]
 MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed"]
-Impact = Literal["none", "minor", "major", "critical", "maintenance"]
 RECENT = 50
 
 
@@ -43,7 +43,7 @@ class Page(_Doc):
 
 
 class Status(_Doc):
-    indicator: Literal["none", "minor", "major", "critical", "maintenance"]
+    indicator: Impact
     description: str
 
 
@@ -230,7 +230,7 @@ class _Builder:
                 position += 1
                 worst = max((m.state for m in members), key=RANK.__getitem__)
                 result.append(GroupComponent(
-                    id=group.id, name=group.name, status=str(worst), created_at=self.epoch,  # type: ignore[arg-type]
+                    id=group.id, name=group.name, status=worst, created_at=self.epoch,
                     updated_at=max(self._component_updated(m.component.id) for m in members),
                     position=position, description=group.description, showcase=False, start_date=None,
                     group_id=None, page_id=self.page_id, group=True, only_show_if_degraded=False,
@@ -239,7 +239,7 @@ class _Builder:
                 position += 1
                 component = member.component
                 result.append(Component(
-                    id=component.id, name=component.name, status=str(member.state),  # type: ignore[arg-type]
+                    id=component.id, name=component.name, status=member.state,
                     created_at=self.epoch, updated_at=self._component_updated(component.id), position=position,
                     description=component.description, showcase=True,
                     start_date=component.start_date.isoformat() if component.start_date else None,
@@ -283,8 +283,8 @@ class _Builder:
                 states[code] = new
                 component = self.by_id.get(code)
                 if component is not None and (old != new or index == 0):
-                    affected.append(AffectedComponent(code=code, name=component.name, old_status=str(old),  # type: ignore[arg-type]
-                                                      new_status=str(new)))  # type: ignore[arg-type]
+                    affected.append(AffectedComponent(code=code, name=component.name, old_status=old,
+                                                      new_status=new))
             status = "completed" if update.status == UpdateStatus.CANCELLED else str(update.status)
             updates.append(IncidentUpdate(
                 id=f"{incident.id}-{update.key}", status=status, body=self._body(update),  # type: ignore[arg-type]
@@ -319,7 +319,7 @@ class _Builder:
 def documents(snap: Snapshot) -> dict[str, BaseModel]:
     """Every API document: path under ``api/`` -> model."""
     b = _Builder(snap)
-    status = Status(indicator=snap.indicator, description=snap.description)  # type: ignore[arg-type]
+    status = Status(indicator=snap.indicator, description=snap.description)
     incidents = [v for v in snap.incidents if not v.is_maintenance]
     maintenance = [v for v in snap.incidents if v.is_maintenance]
     recent = [b.incident(v) for v in incidents[:RECENT]]

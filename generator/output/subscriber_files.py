@@ -4,7 +4,12 @@ Shields.io endpoint JSON), and the status embed for other sites."""
 from __future__ import annotations
 
 from generator.output import statuspage_api as api
-from generator.output.badges import component_badge, component_endpoint, status_badge, status_endpoint
+from generator.output.badges import (
+    component_badge,
+    component_endpoint,
+    status_badge,
+    status_endpoint,
+)
 from generator.output.calendar import maintenance_calendar
 from generator.output.embed import embed_files
 from generator.output.feeds import feeds

@@ -35,7 +35,7 @@ class ComponentStatus:
 class IncidentView:
     incident: Incident
     status: str
-    impact: str
+    impact: tl.Impact
     start: dt.datetime
     end: dt.datetime | None
     duration: dt.timedelta
@@ -83,7 +83,7 @@ class IncidentView:
 class Snapshot:
     now: dt.datetime
     settings: Settings
-    indicator: str
+    indicator: tl.Impact
     description: str
     components: list[ComponentStatus]
     groups: list[tuple[Group | None, list[ComponentStatus]]]

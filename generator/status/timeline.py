@@ -13,14 +13,17 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.content.models import ComponentState, Content, Incident, UpdateStatus
 
 S = ComponentState
 #: Worse states have higher ranks.
 RANK = {S.OPERATIONAL: 0, S.UNDER_MAINTENANCE: 1, S.DEGRADED_PERFORMANCE: 2, S.PARTIAL_OUTAGE: 3, S.MAJOR_OUTAGE: 4}
-IMPACT_OF_STATE = {S.MAJOR_OUTAGE: "critical", S.PARTIAL_OUTAGE: "major", S.DEGRADED_PERFORMANCE: "minor"}
-INDICATORS = {  # worst current state -> (indicator, description)
+#: The impact of an incident and the indicator of a page, in Statuspage's value set.
+Impact = Literal["none", "minor", "major", "critical", "maintenance"]
+IMPACT_OF_STATE: dict[ComponentState, Impact] = {S.MAJOR_OUTAGE: "critical", S.PARTIAL_OUTAGE: "major", S.DEGRADED_PERFORMANCE: "minor"}
+INDICATORS: dict[ComponentState, tuple[Impact, str]] = {  # worst current state -> (indicator, description)
     S.MAJOR_OUTAGE: ("critical", "Major System Outage"),
     S.PARTIAL_OUTAGE: ("major", "Partial System Outage"),
     S.DEGRADED_PERFORMANCE: ("minor", "Minor Service Outage"),
@@ -140,12 +143,12 @@ def segments(component_spans: Sequence[Span], start: dt.datetime, end: dt.dateti
     return result
 
 
-def indicator(states: Iterable[ComponentState]) -> tuple[str, str]:
+def indicator(states: Iterable[ComponentState]) -> tuple[Impact, str]:
     """The page's status indicator and its description, from the current component states."""
     return INDICATORS[worst(states)]
 
 
-def impact(incident: Incident) -> str:
+def impact(incident: Incident) -> Impact:
     """An incident's public impact, from the worst state it ever imposed."""
     if incident.is_maintenance:
         return "maintenance"

@@ -81,7 +81,7 @@ def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[f
             h = plot_h * value / peak
             y -= h
             bars.append(Bar(y, h, colour, name, _number(value)))
-        tick, year = _tick(label, index)
+        tick, year = _tick(label, index, labels[index + 1] if index + 1 < len(labels) else "")
         parts = [f"{bar.name} {bar.value}{unit}" for bar in bars]
         summary = f"{label}: {', '.join(parts) if parts else 'none'}"
         columns.append(Column(x, x + width / 2, label, tick, year, index % 2 == 1 and len(labels) > 6, bars,
@@ -97,20 +97,23 @@ def stacked_bars(title: str, labels: Sequence[str], series: dict[str, Sequence[f
 
 
 def _nice(value: float) -> float:
-    """The scale's top: the total rounded up to 1, 2 or 5 times a power of ten (1 when nothing was counted)."""
-    if value <= 1:
-        return 1.0
+    """The scale's top: the total rounded up to 2, 4, 6, 8 or 10 times a power of ten, so that the middle grid
+    line is a round number too (2 when nothing or little was counted)."""
+    if value <= 2:
+        return 2.0
     power = 10 ** math.floor(math.log10(value))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
+    return next(m * power for m in (1, 2, 4, 6, 8, 10) if m * power >= value)
 
 
-def _tick(label: str, index: int) -> tuple[str, str]:
+def _tick(label: str, index: int, following: str) -> tuple[str, str]:
     """A month label as "Mar" with its year under the first column and each January; other labels as they are."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", label)
     if not match or not 1 <= int(match[2]) <= 12:
         return label, ""
     month = int(match[2])
-    return MONTHS[month - 1], match[1] if index == 0 or month == 1 else ""
+    # the year under the first column, unless a January follows at once (two years would run together)
+    first = index == 0 and not re.fullmatch(r"\d{4}-01", following)
+    return MONTHS[month - 1], match[1] if month == 1 or first else ""
 
 
 def _number(value: float) -> str:

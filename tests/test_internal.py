@@ -249,5 +249,8 @@ def test_a_build_for_a_past_now_shows_everything_as_of_now(tmp_path: Path) -> No
     assert "Investigating (open)" in page
     assert "Rolled back" not in page and "rollback in progress" not in page and "Resolved 2026" not in page
     assert "Payments (Major Outage)" in page
+    # the postmortem, dated the next day, does not exist yet
+    assert not (site / "site/internal/postmortems/2026-03-30-payment-outage").exists()
+    assert "Payment Processing Outage" not in visible_text(site / "site/internal/postmortems/index.html", article=True)
     listing = visible_text(site / "site/internal/incidents/index.html", article=True)
     assert "Resolved" not in listing.split("Flags", 1)[1].split("Maintenance")[0]

@@ -12,6 +12,7 @@ and so unbounded in number, are HTML like the public pages, with messages render
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -94,8 +95,10 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
     now = snap.now
     today = now.date()
     # Everything as of ``now``: a build for a past moment shows no update posted after it (and so no
-    # later resolve), the same cut the public site's snapshot makes.
+    # later resolve), the same cut the public site's snapshot makes...
     content = tl.as_of(content, now)
+    # ... and no postmortem dated after it (its action items, its links from incidents)
+    content = dataclasses.replace(content, postmortems=tuple(p for p in content.postmortems if p.meta.date <= today))
 
     def render(name: str, page_meta: Meta | str, source: str = "mkdocs.yml", **values: object) -> Page:
         env = environment(markdown=name not in HTML_TEMPLATES)

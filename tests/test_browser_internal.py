@@ -114,3 +114,31 @@ def test_dark_mode_toggle_and_chart_values_on_focus(browser, internal_site: Path
         assert label.startswith(page.evaluate("() => document.querySelector('svg.sg-chart g:last-of-type title')"
                                               ".textContent.split(':')[0]"))
     page.close()
+
+
+AXE_PAGES = ["incidents/", "incidents/2026-03-30-payment-outage/", "action-items/", "metrics/", "runbooks/high-database-cpu/"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_internal_pages_pass_axe(browser, internal_site: Path, scheme: str) -> None:
+    """The card tables, the folded done items, the focusable chart months and the dark scheme, checked by axe-core
+    in a non-UTC zone (the pages print UTC; the zone must change nothing axe sees)."""
+    from .test_quality import NODE_MODULES, need
+
+    axe = need(NODE_MODULES / "axe-core/axe.min.js", "axe-core").read_text()
+    context = browser.new_context(color_scheme=scheme, timezone_id="Europe/Berlin", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    found = {}
+    with serve(internal_site) as base:
+        for path in AXE_PAGES:
+            for width in (1280, 390):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(base + path)
+                page.add_script_tag(content=axe)
+                violations = page.evaluate(
+                    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                    ".map(v => [v.id, v.nodes.map(n => n.target.join(' ')).slice(0, 3)])")
+                if violations:
+                    found[f"{path} at {width}"] = violations
+    context.close()
+    assert found == {}

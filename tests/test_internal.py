@@ -254,3 +254,30 @@ def test_a_build_for_a_past_now_shows_everything_as_of_now(tmp_path: Path) -> No
     assert "Payment Processing Outage" not in visible_text(site / "site/internal/postmortems/index.html", article=True)
     listing = visible_text(site / "site/internal/incidents/index.html", article=True)
     assert "Resolved" not in listing.split("Flags", 1)[1].split("Maintenance")[0]
+
+
+def test_internal_site_has_light_and_dark_with_a_toggle_and_a_wide_incidents_page(built: Path) -> None:
+    """Like the public site: the reader's system scheme first, a header toggle to the other; the Incidents page
+    hides both sidebars so its table has the page's width, and lays rows out as cards (labelled cells)."""
+    def parse(rel: str):  # type: ignore[no-untyped-def]
+        return html5lib.parse((built / "internal" / rel).read_text(), namespaceHTMLElements=False)
+
+    home = parse("index.html")
+    options = [(i.get("data-md-color-media"), i.get("data-md-color-scheme")) for i in home.iter("input")
+               if i.get("name") == "__palette"]
+    assert options == [("(prefers-color-scheme: light)", "default"), ("(prefers-color-scheme: dark)", "slate")]
+    toggles = [label.get("title") for label in home.iter("label") if (label.get("for") or "").startswith("__palette")]
+    assert toggles == ["Switch to dark mode", "Switch to light mode"]
+
+    def sidebars(document) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+        return {div.get("data-md-type"): "hidden" in div.attrib for div in document.iter("div")
+                if "md-sidebar" in (div.get("class") or "").split()}
+
+    incidents = parse("incidents/index.html")
+    assert sidebars(incidents) == {"navigation": True, "toc": True}
+    assert sidebars(home) == {"navigation": False, "toc": False}
+    table = next(t for t in incidents.iter("table") if "sg-cards" in (t.get("class") or ""))
+    row = table.find("tbody/tr")
+    assert row is not None
+    assert [td.get("data-label") for td in row.findall("td")] == [
+        None, "Severity", "Status", "Started", "Detect", "First update", "Resolve", "Largest gap", "Flags"]

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import html5lib
 import pytest
 
 from generator.build import build
@@ -131,8 +132,30 @@ def test_action_items_counts_and_overdue(tmp_path: Path) -> None:
     page = (site / "site/internal/action-items/index.html").read_text()
     summary = " ".join(texts(page, "md-content"))
     assert "3 action items from 1 postmortems: 2 open, of which 1 overdue (due before 2026-11-26), and 1 done" in summary
-    overdue_section = page.split('id="overdue"')[1].split('id="by-owner"')[0]
+    overdue_section = page.split('id="overdue"')[1].split('id="open-by-owner"')[0]
     assert "Fix alert" in overdue_section and "Canary deploys" not in overdue_section
+
+
+def test_action_items_lead_with_open_by_owner_and_fold_the_done(tmp_path: Path) -> None:
+    """Open and overdue items first, grouped by owner (the owner with overdue items first); done ones in a
+    closed <details>, never among the open."""
+    site = make_site(tmp_path / "repo")
+    write(site, "content/postmortems/2026-03-30-payment-outage.md", POSTMORTEM.replace(
+        "| Canary deploys | @carol | 2027-04-15 | open |",
+        "| Canary deploys | @carol | 2027-04-15 | open |\n| Fix alert | @bob | 2026-11-01 | open |"))
+    build(site, site / "site", NOW)
+    document = html5lib.parse((site / "site/internal/action-items/index.html").read_text(), namespaceHTMLElements=False)
+    content = document.find(".//article")
+    assert content is not None
+    headings = [" ".join("".join(h.itertext()).split()).rstrip("¶").strip() for h in content.iter() if h.tag in ("h2", "h3")]
+    assert headings == ["Overdue", "Open, by owner", "@bob", "@carol", "Done"]
+    details = content.findall(".//details")
+    assert len(details) == 1 and "open" not in details[0].attrib
+    done_text = " ".join(details[0].itertext())
+    assert "Add a test" in done_text and "Canary deploys" not in done_text and "Fix alert" not in done_text
+    before_done = "".join(content.itertext()).split(" done action items")[0]
+    assert before_done.count("Add a test") == 0  # done items only in the folded list
+    assert "Fix alert" in before_done and "Canary deploys" in before_done
 
 
 CANARIES = {
@@ -180,3 +203,81 @@ def test_nothing_internal_reaches_the_public_site(tmp_path: Path) -> None:
     # The public incident itself is there, with its public text.
     assert b"Payment processing failing" in public
     assert re.search(rb"Rolled back payment-service", public)
+
+
+RAW_VALUES = re.compile(r"\b(operational|degraded_performance|partial_outage|major_outage|under_maintenance|in_progress"
+                        r"|in_review)\b")
+
+
+def visible_text(path: Path, article: bool = False) -> str:
+    """The text a person reads on a page (of its <article> only: ``article``), scripts and styles left out."""
+    document = html5lib.parse(path.read_text(), namespaceHTMLElements=False)
+    if article:
+        document = document.find(".//article")
+    for parent in document.iter():
+        for child in list(parent):
+            if child.tag in ("script", "style", "template"):
+                parent.remove(child)
+    return " ".join(" ".join(document.itertext()).split())
+
+
+def test_no_raw_enum_values_on_the_internal_site(built: Path) -> None:
+    """States, statuses, impacts read as labels ("Major Outage", "In progress"), never as the files' values."""
+    pages = sorted((built / "internal").rglob("*.html"))
+    assert len(pages) > 30
+    for path in pages:
+        text = visible_text(path)
+        assert not RAW_VALUES.search(text), (path, RAW_VALUES.search(text))
+    incident = visible_text(built / "internal/incidents/2026-03-30-payment-outage/index.html")
+    assert "Payments (Major Outage)" in incident and "Impact Critical" in incident
+    search = (built / "internal/search/search_index.json").read_text()
+    assert not RAW_VALUES.search(search)
+
+
+def test_a_build_for_a_past_now_shows_everything_as_of_now(tmp_path: Path) -> None:
+    """At 14:40, between the first update (14:35) and the resolve (15:02), the incident is open everywhere on
+    the internal site, and no later update (14:50, 15:02) shows."""
+    site = make_site(tmp_path / "repo")
+    build(site, site / "site", dt.datetime(2026, 3, 30, 14, 40, tzinfo=UTC))
+    home = visible_text(site / "site/internal/index.html", article=True)
+    assert "Major System Outage" in home
+    assert "No open incidents" not in home
+    open_section = home.split("Open incidents")[1].split("Needs attention")[0]
+    assert "Payment processing failing" in open_section and "Investigating" in open_section
+    assert "5 min ago" in open_section
+    page = visible_text(site / "site/internal/incidents/2026-03-30-payment-outage/index.html", article=True)
+    assert "Investigating (open)" in page
+    assert "Rolled back" not in page and "rollback in progress" not in page and "Resolved 2026" not in page
+    assert "Payments (Major Outage)" in page
+    # the postmortem, dated the next day, does not exist yet
+    assert not (site / "site/internal/postmortems/2026-03-30-payment-outage").exists()
+    assert "Payment Processing Outage" not in visible_text(site / "site/internal/postmortems/index.html", article=True)
+    listing = visible_text(site / "site/internal/incidents/index.html", article=True)
+    assert "Resolved" not in listing.split("Flags", 1)[1].split("Maintenance")[0]
+
+
+def test_internal_site_has_light_and_dark_with_a_toggle_and_a_wide_incidents_page(built: Path) -> None:
+    """Like the public site: the reader's system scheme first, a header toggle to the other; the Incidents page
+    hides both sidebars so its table has the page's width, and lays rows out as cards (labelled cells)."""
+    def parse(rel: str):  # type: ignore[no-untyped-def]
+        return html5lib.parse((built / "internal" / rel).read_text(), namespaceHTMLElements=False)
+
+    home = parse("index.html")
+    options = [(i.get("data-md-color-media"), i.get("data-md-color-scheme")) for i in home.iter("input")
+               if i.get("name") == "__palette"]
+    assert options == [("(prefers-color-scheme: light)", "default"), ("(prefers-color-scheme: dark)", "slate")]
+    toggles = [label.get("title") for label in home.iter("label") if (label.get("for") or "").startswith("__palette")]
+    assert toggles == ["Switch to dark mode", "Switch to light mode"]
+
+    def sidebars(document) -> dict[str, bool]:  # type: ignore[no-untyped-def]
+        return {div.get("data-md-type"): "hidden" in div.attrib for div in document.iter("div")
+                if "md-sidebar" in (div.get("class") or "").split()}
+
+    incidents = parse("incidents/index.html")
+    assert sidebars(incidents) == {"navigation": True, "toc": True}
+    assert sidebars(home) == {"navigation": False, "toc": False}
+    table = next(t for t in incidents.iter("table") if "sg-cards" in (t.get("class") or ""))
+    row = table.find("tbody/tr")
+    assert row is not None
+    assert [td.get("data-label") for td in row.findall("td")] == [
+        None, "Severity", "Status", "Started", "Detect", "First update", "Resolve", "Largest gap", "Flags"]

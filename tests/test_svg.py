@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from generator.content.models import Component, ComponentState, Line, Text, find_unprintable
 from generator.output.badges import badge, component_badge, status_badge
-from generator.output.charts import stacked_bars
+from generator.output.charts import MONTHS, stacked_bars
 from generator.output.labels import COLOURS, STATE_LABELS
 from generator.output.svg import environment, render
 
@@ -45,6 +45,39 @@ def parse(svg: str) -> etree._Element:
 
 def texts(root: etree._Element, tag: str) -> list[str]:
     return ["".join(element.itertext()) for element in root.iter(SVG + tag)]
+
+
+PINNED = (
+    '<svg xmlns="http://www.w3.org/2000/svg" class="sg-chart" width="100%" height="216" role="group" aria-label="T&lt;" font-size="12">'
+    '<title>T&lt;</title>'
+    '<line x1="11.0%" y1="132.0" x2="100%" y2="132.0" stroke="currentColor" stroke-opacity="0.4"/>'
+    '<text x="9.5%" y="136.0" text-anchor="end" font-size="12" fill="currentColor">0</text>'
+    '<line x1="11.0%" y1="82.0" x2="100%" y2="82.0" stroke="currentColor" stroke-opacity="0.15"/>'
+    '<text x="9.5%" y="86.0" text-anchor="end" font-size="12" fill="currentColor">10</text>'
+    '<line x1="11.0%" y1="32.0" x2="100%" y2="32.0" stroke="currentColor" stroke-opacity="0.15"/>'
+    '<text x="9.5%" y="36.0" text-anchor="end" font-size="12" fill="currentColor">20</text>'
+    '<g class="sg-chart__col" tabindex="0" role="img" aria-label="2026-01: x 1 min">'
+    '<title>2026-01: x 1 min</title>'
+    '<rect x="17.68%" y="127.0" width="31.15%" height="5.0" fill="#b91c1c">'
+    '<title>2026-01 · x: 1 min</title></rect>'
+    '<text class="sg-chart__value" x="33.25%" y="123.0" text-anchor="middle" font-size="12" fill="currentColor">1 min</text>'
+    '<text class="sg-chart__tick" x="33.25%" y="148" text-anchor="middle" font-size="12" fill="currentColor">Jan</text>'
+    '<text x="33.25%" y="162" text-anchor="middle" font-size="12" fill="currentColor">2026</text></g>'
+    '<g class="sg-chart__col" tabindex="0" role="img" aria-label="a&amp;b: x 2.5 min, y&#34; 12 min">'
+    '<title>a&amp;b: x 2.5 min, y&#34; 12 min</title>'
+    '<rect x="62.17%" y="119.5" width="31.15%" height="12.5" fill="#b91c1c">'
+    '<title>a&amp;b · x: 2.5 min</title></rect>'
+    '<rect x="62.17%" y="59.5" width="31.15%" height="60.0" fill="#ea580c">'
+    '<title>a&amp;b · y&#34;: 12 min</title></rect>'
+    '<text class="sg-chart__value" x="77.75%" y="55.5" text-anchor="middle" font-size="12" fill="currentColor">14 min</text>'
+    '<text class="sg-chart__tick" x="77.75%" y="148" text-anchor="middle" font-size="12" fill="currentColor">a&amp;b</text>'
+    '</g>'
+    '<text class="sg-chart__axis" x="55.50%" y="176" text-anchor="middle" font-size="12" fill="currentColor">Month</text>'
+    '<rect x="11.00%" y="198" width="12" height="12" fill="#b91c1c"/>'
+    '<text x="11.00%" dx="16" y="209" font-size="12" fill="currentColor">x</text>'
+    '<rect x="55.50%" y="198" width="12" height="12" fill="#ea580c"/>'
+    '<text x="55.50%" dx="16" y="209" font-size="12" fill="currentColor">y&#34;</text></svg>'
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -92,32 +125,39 @@ def test_any_chart_text_is_the_chart_text(title: str, labels: list[str], names: 
     assert root.get("aria-label") == title
     assert texts(root, "title")[0] == title
     shown = texts(root, "text")
-    assert shown[1:2] == ["0"] and shown[-len(names):] == names  # the scale, then month labels, then the legend
-    assert set(shown[2:-len(names)]) <= set(labels)
-    tips = texts(root, "title")[1:]
+    # the scale from 0, then per month its total, tick and year, the x-axis title, then the legend
+    assert shown[0] == "0" and shown[-len(names):] == names and shown[-len(names) - 1] == "Month"
+    columns = root.findall(SVG + "g")
+    assert len(columns) == len(labels)
     drawn = [(label, name) for index, label in enumerate(labels) for name, values in series.items()
              if values[index] > 0]
+    tips = ["".join(rect.find(SVG + "title").itertext()) for rect in root.iter(SVG + "rect")
+            if rect.find(SVG + "title") is not None]
     assert len(tips) == len(drawn)
     assert all(tip.startswith(f"{label} · {name}: ") and tip.endswith(unit) for tip, (label, name) in zip(tips, drawn))
+    for column, label in zip(columns, labels):
+        assert column.get("tabindex") == "0" and column.get("role") == "img"
+        assert column.get("aria-label").startswith(f"{label}: ") and texts(column, "title")[0] == column.get("aria-label")
+        tick = next(t for t in column.iter(SVG + "text") if "sg-chart__tick" in (t.get("class") or ""))
+        assert "".join(tick.itertext()) in (label, *MONTHS)
 
 
-def test_the_chart_is_the_chart_as_drawn_before_templates() -> None:
+def test_chart_text_is_never_scaled_below_eleven_pixels() -> None:
+    """No viewBox: the chart is as wide as its column and its text stays at its size in CSS pixels; axis
+    titles name both axes; each month is focusable and says its values."""
+    root = parse(str(stacked_bars("Incidents", ["2026-01", "2026-02"], {"SEV1": [1.0, 2.0]}, axis="Incidents")))
+    assert root.get("viewBox") is None and root.get("width") == "100%"
+    sizes = [float(t.get("font-size") or root.get("font-size")) for t in root.iter(SVG + "text")]
+    assert sizes and min(sizes) >= 11
+    shown = texts(root, "text")
+    assert shown[0] == "Incidents" and "Month" in shown and ["Jan", "2026"] == shown[shown.index("Jan"):][:2]
+    assert [g.get("aria-label") for g in root.iter(SVG + "g")] == ["2026-01: SEV1 1", "2026-02: SEV1 2"]
+
+
+def test_the_chart_is_the_chart_as_drawn() -> None:
     """One chart pinned byte for byte, so moving geometry between Python and template cannot shift a bar."""
-    svg = str(stacked_bars("T<", ["2026-01", "a&b"], {"x": [1.0, 2.5], "y\"": [0.0, 12.0]}, unit=" min",
-                           width=200, height=100))
-    assert svg == (
-        '<svg xmlns="http://www.w3.org/2000/svg" class="sg-chart" viewBox="0 0 200 118" role="img" '
-        'aria-label="T&lt;"><title>T&lt;</title><line x1="40" y1="64" x2="192" y2="64" stroke="currentColor" '
-        'stroke-opacity="0.3"/><text x="36" y="20" text-anchor="end" font-size="10" fill="currentColor">14 min</text>'
-        '<text x="36" y="64" text-anchor="end" font-size="10" fill="currentColor">0</text>'
-        '<rect x="51.4" y="60.7" width="53.2" height="3.3" fill="#b91c1c"><title>2026-01 · x: 1 min</title></rect>'
-        '<text x="78.0" y="78" text-anchor="middle" font-size="10" fill="currentColor">2026-01</text>'
-        '<rect x="127.4" y="55.7" width="53.2" height="8.3" fill="#b91c1c"><title>a&amp;b · x: 2.5 min</title></rect>'
-        '<rect x="127.4" y="16.0" width="53.2" height="39.7" fill="#ea580c"><title>a&amp;b · y&#34;: 12 min</title>'
-        '</rect><text x="154.0" y="78" text-anchor="middle" font-size="10" fill="currentColor">a&amp;b</text>'
-        '<rect x="40" y="104" width="10" height="10" fill="#b91c1c"/><text x="54" y="113" font-size="10" '
-        'fill="currentColor">x</text><rect x="71" y="104" width="10" height="10" fill="#ea580c"/>'
-        '<text x="85" y="113" font-size="10" fill="currentColor">y&#34;</text></svg>')
+    svg = str(stacked_bars("T<", ["2026-01", "a&b"], {"x": [1.0, 2.5], "y\"": [0.0, 12.0]}, unit=" min", height=100))
+    assert svg == PINNED
 
 
 def test_a_badge_is_one_line_ending_in_a_newline() -> None:
@@ -138,3 +178,12 @@ def test_every_svg_template_escapes() -> None:
     assert names and all(name.endswith(".svg") for name in names)
     assert all(env.autoescape(name) if callable(env.autoescape) else env.autoescape for name in names)
     assert env.undefined is jinja2.StrictUndefined
+
+
+def test_month_ticks_name_each_year_once() -> None:
+    """"Dec" then "Jan 2026": a year under the first column only when no January follows at once, so two
+    years never run together; the scale's middle line is a whole number."""
+    root = parse(str(stacked_bars("Incidents", ["2025-12", "2026-01", "2026-02"], {"SEV1": [0.0, 3.0, 5.0]})))
+    shown = texts(root, "text")
+    assert "2025" not in shown and shown.count("2026") == 1
+    assert shown[:3] == ["0", "3", "6"]

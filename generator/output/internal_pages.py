@@ -12,6 +12,7 @@ and so unbounded in number, are HTML like the public pages, with messages render
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from generator import policy
 from generator.content.markdown import to_text
 from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
+from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
 from generator.output.markup import md_code, md_text, to_page_markdown, utc
 from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
@@ -57,8 +59,19 @@ def environment(markdown: bool = True) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              finalize=_inert if markdown else None)
     env.filters.update(public_environment().filters)
-    env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text)
+    env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text,
+                       state=_state_label, status=_status_label, impact=lambda value: IMPACT_LABELS[str(value)],
+                       postmortem_status=lambda value: POSTMORTEM_LABELS[str(value)])
     return env
+
+
+def _state_label(state: object) -> str:
+    """A component state as people read it ("Major Outage"), never the enum value."""
+    return {str(s.value): label for s, label in STATE_LABELS.items()}[str(getattr(state, "value", state))]
+
+
+def _status_label(status: object) -> str:
+    return STATUS_LABELS[str(getattr(status, "value", status))]
 
 
 @dataclass
@@ -81,6 +94,11 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
                    ) -> dict[str, Page]:
     now = snap.now
     today = now.date()
+    # Everything as of ``now``: a build for a past moment shows no update posted after it (and so no
+    # later resolve), the same cut the public site's snapshot makes...
+    content = tl.as_of(content, now)
+    # ... and no postmortem dated after it (its action items, its links from incidents)
+    content = dataclasses.replace(content, postmortems=tuple(p for p in content.postmortems if p.meta.date <= today))
 
     def render(name: str, page_meta: Meta | str, source: str = "mkdocs.yml", **values: object) -> Page:
         env = environment(markdown=name not in HTML_TEMPLATES)
@@ -103,7 +121,9 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
                            review_days=policy.RUNBOOK_REVIEW_DAYS),
-        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True), responses=responses, targets=targets(),
+        # The table is wide: the page gives it the whole width (no side navigation or contents).
+        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True, hide=["navigation", "toc"]),
+                                     responses=responses, targets=targets(),
                                      maintenance=[v for v in snap.incidents if v.is_maintenance]),
     }
     for incident in incidents:
@@ -133,15 +153,18 @@ def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_ur
             "postmortem.md", postmortem.meta.title, postmortem.path, postmortem=postmortem,
             responses=[by_incident[i] for i in postmortem.meta.incident_ids if i in by_incident])
 
+    # Open items lead, by owner, overdue first and then by due date; done ones are folded away below.
     by_owner = defaultdict(list)
-    for p, a in actions.items:
+    for p, a in actions.open:
         by_owner[a.owner or "(no owner)"].append((p, a))
+    for rows in by_owner.values():
+        rows.sort(key=lambda pa: (pa[1].due is None, pa[1].due or today, pa[0].id))
     pages["action-items/index.md"] = render(
         "action-items.md", "Action items", items=actions.items, open=actions.open, overdue=overdue, done=actions.done,
         postmortem_count=len(content.postmortems),
-        by_owner=sorted(by_owner.items(), key=lambda kv: kv[0].casefold()),
-        by_postmortem=[(p, list(p.action_items)) for p in postmortems if p.action_items],
-        state=lambda a: "done" if a.done else ("**overdue**" if a.due and a.due < today else "open"))
+        by_owner=sorted(by_owner.items(), key=lambda kv: (-sum(1 for _, a in kv[1] if a.due and a.due < today),
+                                                         kv[0].casefold())),
+        is_overdue=lambda a: bool(a.due and a.due < today))
 
     pages["metrics/index.md"] = _metrics_page(render, responses, content, now)
     if content.reference is not None:
@@ -176,11 +199,11 @@ def _metrics_page(render, responses: list[Response], content: Content, now: dt.d
     partial = [sum(v[1] for v in outages.get(m, {}).values()) for m in months]
     return render(
         "metrics.md", "Metrics", rows=rows, outage_rows=outage_rows,
-        count_chart=stacked_bars("Incidents per month by severity", months, counts),
+        count_chart=stacked_bars("Incidents per month by severity", months, counts, axis="Incidents"),
         mttr_chart=stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
-                                unit=" min"),
+                                unit=" min", axis="Minutes"),
         outage_chart=stacked_bars("Outage minutes per month", months,
-                                  {"major outage": major, "partial outage": partial}, unit=" min"))
+                                  {"major outage": major, "partial outage": partial}, unit=" min", axis="Minutes"))
 
 
 def _last_months(now: dt.datetime, count: int) -> list[str]:

@@ -19,6 +19,7 @@ STATUS_LABELS = {"investigating": "Investigating", "identified": "Identified", "
                  "cancelled": "Cancelled"}
 IMPACT_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical",
                  "maintenance": "Maintenance"}
+POSTMORTEM_LABELS = {"draft": "Draft", "in_review": "In review", "published": "Published"}
 #: Shapes as well as colours, so a state reads without colour vision.
 ICONS = {"operational": "✔", "degraded_performance": "▲", "partial_outage": "◆", "major_outage": "✖",
          "under_maintenance": "⚙"}

@@ -49,6 +49,15 @@ OWN_EXTRA = ("generator", "statusgen_noindex", "statusgen_pages")
 _INTERNAL_MARKDOWN: list[Any] = ["tables", "admonition", {"toc": {"permalink": True}}, "pymdownx.superfences",
                                  {"pymdownx.highlight": {"use_pygments": True}}]
 
+#: The internal site's palette: light and dark like the public site's (the reader's system preference first,
+#: then a toggle in the header), both in the internal orange (``internal.css``).
+INTERNAL_PALETTE: list[dict[str, Any]] = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom", "accent": "custom",
+     "toggle": {"icon": "material/weather-night", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom", "accent": "custom",
+     "toggle": {"icon": "material/weather-sunny", "name": "Switch to light mode"}},
+]
+
 
 def render(site: Site, root: Path, user_config: dict[str, Any], out: Path, *, work: Path, strict: bool,
            epoch: int) -> list[str]:
@@ -166,7 +175,7 @@ def derive_config(site: Site, root: Path, user_config: dict[str, Any], docs: Pat
                              "custom_dir": str(theme_dir)}
     markdown_extensions = None
     if site.audience == "internal":
-        theme["palette"] = [{"scheme": "default", "primary": "custom", "accent": "custom"}]
+        theme["palette"] = INTERNAL_PALETTE
         markdown_extensions = _INTERNAL_MARKDOWN
     if site.search:
         theme["features"] = ["search.suggest", "search.highlight"]

@@ -1,16 +1,35 @@
-"""``statusgen serve``: a live preview that rebuilds when content changes."""
+"""``statusgen serve``: a live preview that rebuilds when content changes, reloads the browser, shows
+build errors over the last good page and answers missing pages with the site's own 404 page.
+
+Each test runs serve in a subprocess on 127.0.0.1 at a free port; every wait is bounded.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import queue
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from .scenario import make_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+INCIDENT = "content/incidents/2026-11-20-slow-payments.md"
+PAGE = "incidents/2026-11-20-slow-payments/"
+SCRIPT = re.compile(r'<script src="/__statusgen/live\.js" data-build="([^"]*)"></script>')
 
 
 def free_port() -> int:
@@ -36,23 +55,196 @@ def wait_for(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped
     return False
 
 
-def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
-    root = make_scenario(tmp_path / "repo")
+@dataclass
+class Preview:
+    root: Path
+    base: str
+    temp: Path  # serve's TMPDIR: its build lands below it
+    process: subprocess.Popen[str]
+
+    def built_pages(self) -> list[Path]:
+        return sorted(self.temp.glob("statusgen-serve-*/site/*/**/*.html"))
+
+
+@contextmanager
+def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments") -> Iterator[Preview]:
+    """serve on a scenario (or ``root``), once ``ready`` is on the incident page; stopped with SIGTERM."""
+    root = root or make_scenario(tmp_path / "repo")
+    temp = tmp_path / "temp"
+    temp.mkdir()
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                               env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)})
+    preview = Preview(root, f"http://127.0.0.1:{port}/", temp, process)
     try:
-        url = f"http://127.0.0.1:{port}/incidents/2026-11-20-slow-payments/"
-        assert wait_for(lambda: "Slow payments" in (fetch(url) or "")), "the preview did not come up"
-        path = root / "content/incidents/2026-11-20-slow-payments.md"
-        path.write_text(path.read_text().replace("title: Slow payments", "title: Payments were slow"))
-        assert wait_for(lambda: "Payments were slow" in (fetch(url) or "")), "no rebuild after a change"
-        path.write_text(path.read_text().replace("severity: SEV3", "severity: SEV9"))
-        time.sleep(3)
-        assert "Payments were slow" in (fetch(url) or ""), "a broken change must keep the last good build"
+        def up() -> bool:  # the page is there, and serve has counted its build (a moment after swapping it in)
+            page = fetch(preview.base + PAGE) or ""
+            return ready in page and bool((found := SCRIPT.search(page)) and found[1])
+        assert wait_for(up), "the preview did not come up"
+        yield preview
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+class Events:
+    """The preview's event stream, read on a thread; ``next`` waits (bounded) for an event by name."""
+
+    def __init__(self, base: str) -> None:
+        self.queue: queue.Queue[tuple[str, dict]] = queue.Queue()  # type: ignore[type-arg]
+        self.response = urllib.request.urlopen(base + "__statusgen/events", timeout=120)  # noqa: S310
+        assert self.response.headers["Content-Type"] == "text/event-stream"
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[len("event: "):]
+                elif line.startswith("data: "):
+                    data += line[len("data: "):]
+                elif not line and data:
+                    self.queue.put((name, json.loads(data)))
+                    name, data = "message", ""
+        except (OSError, ValueError):
+            pass  # closed by close()
+
+    def next(self, name: str, seconds: float = 60) -> dict:  # type: ignore[type-arg]
+        deadline = time.monotonic() + seconds
+        seen = []
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event, data = self.queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if event == name:
+                return data
+            seen.append((event, data))
+        raise AssertionError(f"no {name!r} event within {seconds} s; saw {seen}")
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        url = preview.base + PAGE
+        events = Events(preview.base)
+        events.next("status")
+        path = preview.root / INCIDENT
+        edit(path, "title: Slow payments", "title: Payments were slow")
+        assert wait_for(lambda: "Payments were slow" in (fetch(url) or "")), "no rebuild after a change"
+        events.next("reload")
+        edit(path, "severity: SEV3", "severity: SEV9")
+        events.next("errors")
+        assert "Payments were slow" in (fetch(url) or ""), "a broken change must keep the last good build"
+        events.close()
+        preview.process.terminate()
+        output, _ = preview.process.communicate(timeout=30)
     assert "Serving the public site on http://127.0.0.1:" in output
     assert "error: invalid value 'SEV9'" in output and "still serving the last good build" in output
+
+
+def test_served_pages_carry_the_reload_script_and_the_built_site_does_not(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        for path in ["", PAGE, "history/", "404.html"]:
+            page = fetch(preview.base + path) or ""
+            assert len(SCRIPT.findall(page)) == 1, path
+            assert SCRIPT.search(page).end() == page.rindex("</body>"), "the script goes last in the body"  # type: ignore[union-attr]
+        with urllib.request.urlopen(preview.base + "__statusgen/live.js", timeout=5) as response:  # noqa: S310
+            assert response.headers["Content-Type"].startswith("text/javascript")
+            assert "EventSource" in response.read().decode()
+        # What is not a page is sent as built.
+        feed = fetch(preview.base + "history.atom") or fetch(preview.base + "feed.atom") or ""
+        api = fetch(preview.base + "api/v2/summary.json") or ""
+        assert api.startswith("{") and "__statusgen" not in api + feed
+        pages = preview.built_pages()
+        assert len(pages) > 20, "serve builds both sites into its temporary folder"
+        assert not [p for p in pages if b"__statusgen" in p.read_bytes()], "the script must never reach the built site"
+
+
+def test_a_missing_page_gets_the_sites_own_404_page(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        for path in ["no-such-page/", "incidents/nothing-here/", "missing.png"]:
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(preview.base + path, timeout=5)  # noqa: S310
+            assert caught.value.code == 404
+            body = caught.value.read().decode()
+            built = next(p for p in preview.built_pages() if p.relative_to(p.parents[1]).as_posix() == "public/404.html")
+            assert SCRIPT.sub("", body) == built.read_text(), "the body is the site's 404.html (and the script)"
+            assert "404" in body
+
+
+def test_a_breaking_edit_shows_its_errors_and_the_fix_reloads(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        url = preview.base + PAGE
+        events = Events(preview.base)
+        first = events.next("status")
+        assert first["errors"] == [] and SCRIPT.search(fetch(url) or "")[1] == first["build"]  # type: ignore[index]
+        path = preview.root / INCIDENT
+        edit(path, "severity: SEV3", "severity: SEV9")
+        broken = events.next("errors")
+        assert broken["build"] == first["build"], "the last good build is still the one served"
+        assert [line for line in broken["errors"] if re.fullmatch(
+            rf"{re.escape(INCIDENT)}:\d+:\d+: error: invalid value 'SEV9' .*", line)], broken
+        page = fetch(url) or ""
+        assert "Slow payments" in page and SCRIPT.search(page)[1] == first["build"]  # type: ignore[index]
+        # A tab opened now learns of the errors at once.
+        late = Events(preview.base)
+        assert late.next("status") == broken
+        late.close()
+
+        edit(path, "severity: SEV9", "severity: SEV3")
+        edit(path, "title: Slow payments", "title: Payments were slow")
+        fixed = events.next("reload")
+        assert fixed["errors"] == [] and fixed["build"] not in ("", first["build"])
+        page = fetch(url) or ""
+        assert "Payments were slow" in page and SCRIPT.search(page)[1] == fixed["build"]  # type: ignore[index]
+        events.close()
+
+
+def test_before_the_first_good_build_every_page_shows_the_errors(tmp_path: Path) -> None:
+    root = make_scenario(tmp_path / "repo")
+    path = root / INCIDENT
+    edit(path, "severity: SEV3", "severity: SEV9")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)})
+    try:
+        def failed() -> bool:
+            try:
+                urllib.request.urlopen(base + PAGE, timeout=5)  # noqa: S310
+            except urllib.error.HTTPError as error:
+                return error.code == 503
+            except OSError:
+                return False
+            return False
+        assert wait_for(failed), "the preview did not come up"
+        events = Events(base)
+        state = events.next("status")
+        assert state["build"] == "" and any(line.startswith(f"{INCIDENT}:") for line in state["errors"])
+        edit(path, "severity: SEV9", "severity: SEV3")
+        assert events.next("reload")["errors"] == []
+        assert "Slow payments" in (fetch(base + PAGE) or "")
+        events.close()
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)

@@ -248,3 +248,37 @@ def test_before_the_first_good_build_every_page_shows_the_errors(tmp_path: Path)
     finally:
         process.terminate()
         process.communicate(timeout=30)
+
+
+@pytest.mark.browser
+def test_the_browser_shows_the_errors_over_the_last_good_page_and_reloads_after_the_fix(browser, tmp_path: Path
+                                                                                        ) -> None:
+    with running(tmp_path) as preview:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        loads: list[str] = []
+        page.on("load", lambda: loads.append(page.url))
+        page.goto(preview.base + PAGE)
+        assert page.locator("h1").inner_text() == "Slow payments"
+        path = preview.root / INCIDENT
+        # The message quotes what the author wrote: the overlay shows it as text, never as markup.
+        edit(path, "severity: SEV3", "severity: <b>SEV9</b>")
+        overlay = page.locator("#statusgen-errors")
+        overlay.wait_for(state="visible", timeout=60_000)
+        text = overlay.inner_text()
+        assert re.search(rf"{re.escape(INCIDENT)}:\d+:\d+: error: invalid value '<b>SEV9</b>'", text), text
+        assert overlay.locator("b").count() == 0
+        assert page.locator("h1").inner_text() == "Slow payments", "the last good page stays under the errors"
+        assert len(loads) == 1
+        page.screenshot(path=str(tmp_path / "serve-errors.png"))
+
+        edit(path, "severity: <b>SEV9</b>", "severity: SEV3")
+        edit(path, "title: Slow payments", "title: Payments were slow")
+        page.locator("h1", has_text="Payments were slow").wait_for(timeout=60_000)
+        assert len(loads) == 2, "the page reloaded once"
+        assert overlay.count() == 0
+        context.close()
+    assert problems == []

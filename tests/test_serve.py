@@ -152,9 +152,10 @@ def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
         edit(path, "severity: SEV3", "severity: SEV9")
         events.next("errors")
         assert "Payments were slow" in (fetch(url) or ""), "a broken change must keep the last good build"
-        events.close()
-        preview.process.terminate()
+        preview.process.terminate()  # with a browser's event stream still open
         output, _ = preview.process.communicate(timeout=30)
+        events.close()
+        assert not list(preview.temp.iterdir()), "SIGTERM removes the temporary folder"
     assert "Serving the public site on http://127.0.0.1:" in output
     assert "error: invalid value 'SEV9'" in output and "still serving the last good build" in output
 

@@ -6,6 +6,8 @@ Each test runs serve in a subprocess on 127.0.0.1 at a free port; every wait is 
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import os
 import queue
@@ -16,9 +18,9 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +68,7 @@ class Preview:
         return sorted(self.temp.glob("statusgen-serve-*/site/*/**/*.html"))
 
 
-@contextmanager
+@contextlib.contextmanager
 def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments") -> Iterator[Preview]:
     """serve on a scenario (or ``root``), once ``ready`` is on the incident page; stopped with SIGTERM."""
     root = root or make_scenario(tmp_path / "repo")
@@ -98,9 +100,14 @@ class Events:
 
     def __init__(self, base: str) -> None:
         self.queue: queue.Queue[tuple[str, dict]] = queue.Queue()  # type: ignore[type-arg]
-        self.response = urllib.request.urlopen(base + "__statusgen/events", timeout=120)  # noqa: S310
-        assert self.response.headers["Content-Type"] == "text/event-stream"
-        threading.Thread(target=self._read, daemon=True).start()
+        address = urllib.parse.urlsplit(base)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+        connection.request("GET", "/__statusgen/events", headers={"Accept": "text/event-stream"})
+        self.socket = connection.sock  # to end a read blocked on the thread at once
+        self.response = connection.getresponse()
+        assert self.response.status == 200 and self.response.headers["Content-Type"] == "text/event-stream"
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         name, data = "message", ""
@@ -114,8 +121,10 @@ class Events:
                 elif not line and data:
                     self.queue.put((name, json.loads(data)))
                     name, data = "message", ""
-        except (OSError, ValueError):
-            pass  # closed by close()
+        except OSError:
+            pass  # ended by close()
+        finally:
+            self.response.close()
 
     def next(self, name: str, seconds: float = 60) -> dict:  # type: ignore[type-arg]
         deadline = time.monotonic() + seconds
@@ -131,13 +140,20 @@ class Events:
         raise AssertionError(f"no {name!r} event within {seconds} s; saw {seen}")
 
     def close(self) -> None:
-        self.response.close()
+        """End the stream: the blocked read sees its end, and the thread closes the response."""
+        with contextlib.suppress(OSError):
+            self.socket.shutdown(socket.SHUT_RDWR)
+        self.reader.join(timeout=10)
+        assert not self.reader.is_alive()
 
 
-def edit(path: Path, old: str, new: str) -> None:
+def edit(path: Path, *replacements: str) -> None:
+    """Replace old with new text, pair by pair, in one write (so one rebuild)."""
     text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
+    for old, new in zip(replacements[::2], replacements[1::2]):
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text)
 
 
 def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
@@ -209,8 +225,7 @@ def test_a_breaking_edit_shows_its_errors_and_the_fix_reloads(tmp_path: Path) ->
         assert late.next("status") == broken
         late.close()
 
-        edit(path, "severity: SEV9", "severity: SEV3")
-        edit(path, "title: Slow payments", "title: Payments were slow")
+        edit(path, "severity: SEV9", "severity: SEV3", "title: Slow payments", "title: Payments were slow")
         fixed = events.next("reload")
         assert fixed["errors"] == [] and fixed["build"] not in ("", first["build"])
         page = fetch(url) or ""
@@ -241,6 +256,8 @@ def test_before_the_first_good_build_every_page_shows_the_errors(tmp_path: Path)
         assert wait_for(failed), "the preview did not come up"
         events = Events(base)
         state = events.next("status")
+        if not state["errors"]:  # connected while the first build still ran
+            state = events.next("errors")
         assert state["build"] == "" and any(line.startswith(f"{INCIDENT}:") for line in state["errors"])
         edit(path, "severity: SEV9", "severity: SEV3")
         assert events.next("reload")["errors"] == []
@@ -276,9 +293,11 @@ def test_the_browser_shows_the_errors_over_the_last_good_page_and_reloads_after_
         assert len(loads) == 1
         page.screenshot(path=str(tmp_path / "serve-errors.png"))
 
-        edit(path, "severity: <b>SEV9</b>", "severity: SEV3")
-        edit(path, "title: Slow payments", "title: Payments were slow")
+        page.evaluate("window.beforeTheFix = true")
+        edit(path, "severity: <b>SEV9</b>", "severity: SEV3", "title: Slow payments", "title: Payments were slow")
         page.locator("h1", has_text="Payments were slow").wait_for(timeout=60_000)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.beforeTheFix") is None, "a new page, not the old one changed in place"
         assert len(loads) == 2, "the page reloaded once"
         assert overlay.count() == 0
         context.close()

@@ -159,8 +159,9 @@ def _no_build_yet(errors: list[str]) -> bytes:
             f"<body><p>{message}</p></body></html>").encode()
 
 
-def make_handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequestHandler]:
-    """A request handler serving ``site`` (a folder swapped by each build) with the live-reload additions."""
+def make_handler(site: Path, state: State, stopping: threading.Event) -> type[http.server.SimpleHTTPRequestHandler]:
+    """A request handler serving ``site`` (a folder swapped by each build) with the live-reload additions;
+    its event streams end once ``stopping`` is set."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive for the many assets of a page
@@ -177,8 +178,10 @@ def make_handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequest
 
         def _answer(self, body: bool) -> None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
-            if path == EVENTS:
-                self._events() if body else self._send(200, "text/event-stream", b"", body)
+            if path == EVENTS and body:
+                self._events()
+            elif path == EVENTS:
+                self._send(200, "text/event-stream", b"", body)
             elif path == SCRIPT:
                 self._send(200, "text/javascript; charset=utf-8", LIVE_JS.encode(), body)
             elif not site.is_dir():
@@ -245,8 +248,6 @@ def make_handler(site: Path, state: State) -> type[http.server.SimpleHTTPRequest
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    stopping = threading.Event()
-    Handler.stopping = stopping  # type: ignore[attr-defined]
     return Handler
 
 
@@ -264,7 +265,8 @@ def serve(root: Path, audience: str, port: int) -> None:
     with _exit_on_sigterm(), tempfile.TemporaryDirectory(prefix="statusgen-serve-") as tmp:
         out = Path(tmp) / "site"
         state = State()
-        handler = make_handler(out / audience, state)
+        stopping = threading.Event()
+        handler = make_handler(out / audience, state, stopping)
         # Listen before the first build, so a busy port is reported at once, not after rendering.
         try:
             server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=tmp))
@@ -274,14 +276,13 @@ def serve(root: Path, audience: str, port: int) -> None:
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         changed: queue.Queue[None] = queue.Queue()
-        stop = threading.Event()
         # Two watchers: the content folder with all below it, and the root alone for mkdocs.yml (an
         # editor that saves by renaming replaces the file, which a watch on the file itself would lose);
         # never the whole root, whose .git, .venv or node_modules hold many thousands of folders.
         mkdocs_only = functools.partial(_named, "mkdocs.yml")
-        watchers = [threading.Thread(target=_watch, args=([root], False, changed, stop, mkdocs_only), daemon=True)]
+        watchers = [threading.Thread(target=_watch, args=([root], False, changed, stopping, mkdocs_only), daemon=True)]
         if (root / "content").is_dir():
-            watchers.append(threading.Thread(target=_watch, args=([root / "content"], True, changed, stop,
+            watchers.append(threading.Thread(target=_watch, args=([root / "content"], True, changed, stopping,
                                                                   watchfiles.DefaultFilter()), daemon=True))
         for watcher in watchers:
             watcher.start()
@@ -297,9 +298,8 @@ def serve(root: Path, audience: str, port: int) -> None:
         except KeyboardInterrupt:
             pass
         finally:
-            stop.set()
-            handler.stopping.set()  # type: ignore[attr-defined]
-            state.failed(state.errors)  # wake the event streams, so they end
+            stopping.set()  # ends the watchers and the event streams
+            state.failed(state.errors)  # wakes the event streams, so they see it
             server.shutdown()
             server.server_close()
 

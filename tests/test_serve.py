@@ -69,13 +69,15 @@ class Preview:
 
 
 @contextlib.contextmanager
-def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments") -> Iterator[Preview]:
+def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments", audience: str = "public"
+            ) -> Iterator[Preview]:
     """serve on a scenario (or ``root``), once ``ready`` is on the incident page; stopped with SIGTERM."""
     root = root or make_scenario(tmp_path / "repo")
     temp = tmp_path / "temp"
     temp.mkdir()
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port),
+                                "--audience", audience],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)})
     preview = Preview(root, f"http://127.0.0.1:{port}/", temp, process)
@@ -194,14 +196,15 @@ def test_served_pages_carry_the_reload_script_and_the_built_site_does_not(tmp_pa
         assert not [p for p in pages if b"__statusgen" in p.read_bytes()], "the script must never reach the built site"
 
 
-def test_a_missing_page_gets_the_sites_own_404_page(tmp_path: Path) -> None:
-    with running(tmp_path) as preview:
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_missing_page_gets_the_sites_own_404_page(tmp_path: Path, audience: str) -> None:
+    with running(tmp_path, audience=audience) as preview:
         for path in ["no-such-page/", "incidents/nothing-here/", "missing.png"]:
             with pytest.raises(urllib.error.HTTPError) as caught:
                 urllib.request.urlopen(preview.base + path, timeout=5)  # noqa: S310
             assert caught.value.code == 404
             body = caught.value.read().decode()
-            built = next(p for p in preview.built_pages() if p.relative_to(p.parents[1]).as_posix() == "public/404.html")
+            built = next(p for p in preview.built_pages() if p.relative_to(p.parents[1]).as_posix() == f"{audience}/404.html")
             assert SCRIPT.sub("", body) == built.read_text(), "the body is the site's 404.html (and the script)"
             assert "404" in body
 

@@ -1,16 +1,37 @@
-"""``statusgen serve``: a live preview that rebuilds when content changes."""
+"""``statusgen serve``: a live preview that rebuilds when content changes, reloads the browser, shows
+build errors over the last good page and answers missing pages with the site's own 404 page.
+
+Each test runs serve in a subprocess on 127.0.0.1 at a free port; every wait is bounded.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import json
 import os
+import queue
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from .scenario import make_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+INCIDENT = "content/incidents/2026-11-20-slow-payments.md"
+PAGE = "incidents/2026-11-20-slow-payments/"
+SCRIPT = re.compile(r'<script src="/__statusgen/live\.js" data-build="([^"]*)"></script>')
 
 
 def free_port() -> int:
@@ -36,23 +57,251 @@ def wait_for(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped
     return False
 
 
-def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
-    root = make_scenario(tmp_path / "repo")
+@dataclass
+class Preview:
+    root: Path
+    base: str
+    temp: Path  # serve's TMPDIR: its build lands below it
+    process: subprocess.Popen[str]
+
+    def built_pages(self) -> list[Path]:
+        return sorted(self.temp.glob("statusgen-serve-*/site/*/**/*.html"))
+
+
+@contextlib.contextmanager
+def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments", audience: str = "public"
+            ) -> Iterator[Preview]:
+    """serve on a scenario (or ``root``), once ``ready`` is on the incident page; stopped with SIGTERM."""
+    root = root or make_scenario(tmp_path / "repo")
+    temp = tmp_path / "temp"
+    temp.mkdir()
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port),
+                                "--audience", audience],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                               env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)})
+    preview = Preview(root, f"http://127.0.0.1:{port}/", temp, process)
     try:
-        url = f"http://127.0.0.1:{port}/incidents/2026-11-20-slow-payments/"
-        assert wait_for(lambda: "Slow payments" in (fetch(url) or "")), "the preview did not come up"
-        path = root / "content/incidents/2026-11-20-slow-payments.md"
-        path.write_text(path.read_text().replace("title: Slow payments", "title: Payments were slow"))
-        assert wait_for(lambda: "Payments were slow" in (fetch(url) or "")), "no rebuild after a change"
-        path.write_text(path.read_text().replace("severity: SEV3", "severity: SEV9"))
-        time.sleep(3)
-        assert "Payments were slow" in (fetch(url) or ""), "a broken change must keep the last good build"
+        def up() -> bool:  # the page is there, and serve has counted its build (a moment after swapping it in)
+            page = fetch(preview.base + PAGE) or ""
+            return ready in page and bool((found := SCRIPT.search(page)) and found[1])
+        assert wait_for(up), "the preview did not come up"
+        yield preview
     finally:
         process.terminate()
-        output, _ = process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+class Events:
+    """The preview's event stream, read on a thread; ``next`` waits (bounded) for an event by name."""
+
+    def __init__(self, base: str) -> None:
+        self.queue: queue.Queue[tuple[str, dict]] = queue.Queue()  # type: ignore[type-arg]
+        address = urllib.parse.urlsplit(base)
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+        connection.request("GET", "/__statusgen/events", headers={"Accept": "text/event-stream"})
+        self.socket = connection.sock  # to end a read blocked on the thread at once
+        self.response = connection.getresponse()
+        assert self.response.status == 200 and self.response.headers["Content-Type"] == "text/event-stream"
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        name, data = "message", ""
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[len("event: "):]
+                elif line.startswith("data: "):
+                    data += line[len("data: "):]
+                elif not line and data:
+                    self.queue.put((name, json.loads(data)))
+                    name, data = "message", ""
+        except OSError:
+            pass  # ended by close()
+        finally:
+            self.response.close()
+
+    def next(self, name: str, seconds: float = 60) -> dict:  # type: ignore[type-arg]
+        deadline = time.monotonic() + seconds
+        seen = []
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event, data = self.queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if event == name:
+                return data
+            seen.append((event, data))
+        raise AssertionError(f"no {name!r} event within {seconds} s; saw {seen}")
+
+    def close(self) -> None:
+        """End the stream: the blocked read sees its end, and the thread closes the response."""
+        with contextlib.suppress(OSError):
+            self.socket.shutdown(socket.SHUT_RDWR)
+        self.reader.join(timeout=10)
+        assert not self.reader.is_alive()
+
+
+def edit(path: Path, *replacements: str) -> None:
+    """Replace old with new text, pair by pair, in one write (so one rebuild)."""
+    text = path.read_text()
+    for old, new in zip(replacements[::2], replacements[1::2]):
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text)
+
+
+def test_serve_rebuilds_on_change(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        url = preview.base + PAGE
+        events = Events(preview.base)
+        events.next("status")
+        path = preview.root / INCIDENT
+        edit(path, "title: Slow payments", "title: Payments were slow")
+        assert wait_for(lambda: "Payments were slow" in (fetch(url) or "")), "no rebuild after a change"
+        events.next("reload")
+        edit(path, "severity: SEV3", "severity: SEV9")
+        events.next("errors")
+        assert "Payments were slow" in (fetch(url) or ""), "a broken change must keep the last good build"
+        preview.process.terminate()  # with a browser's event stream still open
+        output, _ = preview.process.communicate(timeout=30)
+        events.close()
+        assert not list(preview.temp.iterdir()), "SIGTERM removes the temporary folder"
     assert "Serving the public site on http://127.0.0.1:" in output
     assert "error: invalid value 'SEV9'" in output and "still serving the last good build" in output
+
+
+def test_served_pages_carry_the_reload_script_and_the_built_site_does_not(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        for path in ["", PAGE, "history/", "404.html"]:
+            page = fetch(preview.base + path) or ""
+            assert len(SCRIPT.findall(page)) == 1, path
+            assert SCRIPT.search(page).end() == page.rindex("</body>"), "the script goes last in the body"  # type: ignore[union-attr]
+        with urllib.request.urlopen(preview.base + "__statusgen/live.js", timeout=5) as response:  # noqa: S310
+            assert response.headers["Content-Type"].startswith("text/javascript")
+            assert "EventSource" in response.read().decode()
+        # What is not a page is sent as built.
+        feed = fetch(preview.base + "history.atom") or fetch(preview.base + "feed.atom") or ""
+        api = fetch(preview.base + "api/v2/summary.json") or ""
+        assert api.startswith("{") and "__statusgen" not in api + feed
+        pages = preview.built_pages()
+        assert len(pages) > 20, "serve builds both sites into its temporary folder"
+        assert not [p for p in pages if b"__statusgen" in p.read_bytes()], "the script must never reach the built site"
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_missing_page_gets_the_sites_own_404_page(tmp_path: Path, audience: str) -> None:
+    with running(tmp_path, audience=audience) as preview:
+        for path in ["no-such-page/", "incidents/nothing-here/", "missing.png"]:
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(preview.base + path, timeout=5)  # noqa: S310
+            assert caught.value.code == 404
+            body = caught.value.read().decode()
+            built = next(p for p in preview.built_pages() if p.relative_to(p.parents[1]).as_posix() == f"{audience}/404.html")
+            assert SCRIPT.sub("", body) == built.read_text(), "the body is the site's 404.html (and the script)"
+            assert "404" in body
+
+
+def test_a_breaking_edit_shows_its_errors_and_the_fix_reloads(tmp_path: Path) -> None:
+    with running(tmp_path) as preview:
+        url = preview.base + PAGE
+        events = Events(preview.base)
+        first = events.next("status")
+        assert first["errors"] == [] and SCRIPT.search(fetch(url) or "")[1] == first["build"]  # type: ignore[index]
+        path = preview.root / INCIDENT
+        edit(path, "severity: SEV3", "severity: SEV9")
+        broken = events.next("errors")
+        assert broken["build"] == first["build"], "the last good build is still the one served"
+        assert [line for line in broken["errors"] if re.fullmatch(
+            rf"{re.escape(INCIDENT)}:\d+:\d+: error: invalid value 'SEV9' .*", line)], broken
+        page = fetch(url) or ""
+        assert "Slow payments" in page and SCRIPT.search(page)[1] == first["build"]  # type: ignore[index]
+        # A tab opened now learns of the errors at once.
+        late = Events(preview.base)
+        assert late.next("status") == broken
+        late.close()
+
+        edit(path, "severity: SEV9", "severity: SEV3", "title: Slow payments", "title: Payments were slow")
+        fixed = events.next("reload")
+        assert fixed["errors"] == [] and fixed["build"] not in ("", first["build"])
+        page = fetch(url) or ""
+        assert "Payments were slow" in page and SCRIPT.search(page)[1] == fixed["build"]  # type: ignore[index]
+        events.close()
+
+
+def test_before_the_first_good_build_every_page_shows_the_errors(tmp_path: Path) -> None:
+    root = make_scenario(tmp_path / "repo")
+    path = root / INCIDENT
+    edit(path, "severity: SEV3", "severity: SEV9")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)})
+    try:
+        def failed() -> bool:
+            try:
+                urllib.request.urlopen(base + PAGE, timeout=5)  # noqa: S310
+            except urllib.error.HTTPError as error:
+                return error.code == 503
+            except OSError:
+                return False
+            return False
+        assert wait_for(failed), "the preview did not come up"
+        events = Events(base)
+        state = events.next("status")
+        if not state["errors"]:  # connected while the first build still ran
+            state = events.next("errors")
+        assert state["build"] == "" and any(line.startswith(f"{INCIDENT}:") for line in state["errors"])
+        edit(path, "severity: SEV9", "severity: SEV3")
+        assert events.next("reload")["errors"] == []
+        assert "Slow payments" in (fetch(base + PAGE) or "")
+        events.close()
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+@pytest.mark.browser
+def test_the_browser_shows_the_errors_over_the_last_good_page_and_reloads_after_the_fix(browser, tmp_path: Path
+                                                                                        ) -> None:
+    with running(tmp_path) as preview:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        loads: list[str] = []
+        page.on("load", lambda: loads.append(page.url))
+        page.goto(preview.base + PAGE)
+        assert page.locator("h1").inner_text() == "Slow payments"
+        path = preview.root / INCIDENT
+        # The message quotes what the author wrote: the overlay shows it as text, never as markup.
+        edit(path, "severity: SEV3", "severity: <b>SEV9</b>")
+        overlay = page.locator("#statusgen-errors")
+        overlay.wait_for(state="visible", timeout=60_000)
+        text = overlay.inner_text()
+        assert re.search(rf"{re.escape(INCIDENT)}:\d+:\d+: error: invalid value '<b>SEV9</b>'", text), text
+        assert overlay.locator("b").count() == 0
+        assert page.locator("h1").inner_text() == "Slow payments", "the last good page stays under the errors"
+        assert len(loads) == 1
+        page.screenshot(path=str(tmp_path / "serve-errors.png"))
+
+        page.evaluate("window.beforeTheFix = true")
+        edit(path, "severity: <b>SEV9</b>", "severity: SEV3", "title: Slow payments", "title: Payments were slow")
+        page.locator("h1", has_text="Payments were slow").wait_for(timeout=60_000)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.beforeTheFix") is None, "a new page, not the old one changed in place"
+        assert len(loads) == 2, "the page reloaded once"
+        assert overlay.count() == 0
+        context.close()
+    assert problems == []

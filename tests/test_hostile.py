@@ -1072,7 +1072,7 @@ def test_settings_tags_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monk
     assert _cli(root, "validate").exit_code == 0
     result = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
     assert result.exit_code == 0, result.output
-    assert "https://env.example/status/history.atom" in (root / "site/public/subscribe/index.html").read_text()
+    assert "https://env.example/status/maintenance.ics" in (root / "site/public/subscribe/index.html").read_text()
 
 
 # --- render: between the core and MkDocs (pages, hooks, markup) ---

@@ -126,7 +126,7 @@ def test_pages_are_readable_and_load_cleanly_in_berlin(browser, public_site: Pat
             page.goto(base + path)
             page.wait_for_load_state("networkidle")
             if path == "":
-                assert page.locator(".sg-banner .sg-local").inner_text() == "(13:00 CET)"
+                assert page.locator(".sg-banner .sg-local").inner_text().strip() == "(13:00 CET)"
             low = [f"{t['ratio']:.2f}:1 {t['cls']!r} {t['text']!r}" for t in page.evaluate(CONTRAST_JS)
                    if t["ratio"] < 4.5]
             assert not low, f"/{path}: text below 4.5:1: {low}"

@@ -314,7 +314,8 @@ updates:
     assert round((1 - 36 / (89 * 86400 + 15 * 3600)) * 100, 2) == 100.0
     assert payments["uptime_percent"] == 99.99
     home = (public / "index.html").read_text()
-    assert 'title="Mar 31, 2026: 2 min partial outage · Late-night card declines"' in home
+    assert ('<strong class="sg-bar__date">Mar 31, 2026</strong> 2 min partial outage<ul class="sg-bar__incidents">'
+            '<li><a href="incidents/2026-03-30-late/">Late-night card declines</a></li></ul>') in home
     assert "Mar 30, 2026" not in home
 
 

@@ -73,7 +73,7 @@ def public_site(settings: Settings, snap: Snapshot) -> Site:
         audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap),
         assets=shared_assets(),
         nav=[NavItem("Current status", "index.md"), NavItem("History", "history/index.md"),
-             NavItem("Subscribe", "subscribe/index.md")],
+             NavItem("Subscribe to updates", "subscribe/index.md")],
         search=False, stylesheets=["assets/statusgen.css"], scripts=["assets/statusgen.js"])
 
 

@@ -188,7 +188,8 @@ def test_the_subscribe_page_shows_how_to_embed(public: Path) -> None:
     assert "works only while this site is published at the root of its host, as it is now" in text
     assert "https://img.shields.io/endpoint?url=https://status.acmepay.example/badges/status.json" in text
     page = html.fromstring((public / "subscribe/index.html").read_bytes())
-    assert "https://status.acmepay.example/badges/payments.json" in page.xpath("//a/@href")
+    assert "../badges/payments.json" in page.xpath("//a/@href")  # links work on any host, in `serve` too
+    assert "https://status.acmepay.example/badges/payments.svg" in text  # what to paste elsewhere stays absolute
     # The page itself loads nothing from Shields or any other host:
     assert not [src for src in page.xpath("//img/@src | //script/@src | //iframe/@src")
                 if not src.startswith(("https://status.acmepay.example/", "../", "assets/", "./"))

@@ -314,7 +314,8 @@ updates:
     assert round((1 - 36 / (89 * 86400 + 15 * 3600)) * 100, 2) == 100.0
     assert payments["uptime_percent"] == 99.99
     home = (public / "index.html").read_text()
-    assert 'title="Mar 31, 2026: 2 min partial outage · Late-night card declines"' in home
+    assert ('<strong class="sg-bar__date">Mar 31, 2026</strong> 2 min partial outage<ul class="sg-bar__incidents">'
+            '<li><a href="incidents/2026-03-30-late/">Late-night card declines</a></li></ul>') in home
     assert "Mar 30, 2026" not in home
 
 
@@ -1072,7 +1073,7 @@ def test_settings_tags_statusgen_does_not_read_reach_mkdocs(tmp_path: Path, monk
     assert _cli(root, "validate").exit_code == 0
     result = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
     assert result.exit_code == 0, result.output
-    assert "https://env.example/status/history.atom" in (root / "site/public/subscribe/index.html").read_text()
+    assert "https://env.example/status/maintenance.ics" in (root / "site/public/subscribe/index.html").read_text()
 
 
 # --- render: between the core and MkDocs (pages, hooks, markup) ---

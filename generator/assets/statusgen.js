@@ -7,7 +7,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (isNaN(when)) return;
     var local = document.createElement("span");
     local.className = "sg-local";
-    local.textContent = " (" + format.format(when) + ")";
-    node.after(local);
+    local.textContent = "(" + format.format(when) + ")";
+    node.after(" ", local);  // a space to break at between the UTC time and the local one
   });
 });

@@ -16,35 +16,52 @@ from icalendar import Calendar, Event
 
 from generator.content.markdown import to_text
 from generator.output.labels import status_label
-from generator.status.snapshot import Snapshot
+from generator.status.snapshot import IncidentView, Snapshot
 
 
-def maintenance_calendar(snap: Snapshot) -> bytes:
-    base = snap.settings.site_url or ""
-    host = urlsplit(base).hostname or "localhost"
+def _calendar(snap: Snapshot, name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", f"-//statusgen//{snap.settings.site_name}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{snap.settings.site_name}: scheduled maintenance")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def maintenance_event(snap: Snapshot, view: IncidentView) -> Event:
+    """One maintenance as one event: the same event (``UID``) in the feed and in its own file."""
+    base = snap.settings.site_url or ""
+    host = urlsplit(base).hostname or "localhost"
+    meta = view.incident.meta
+    event = Event()
+    event.add("uid", f"{view.id}@{host}")
+    assert view.end is not None
+    ran = view.end > view.start and view.status != "cancelled"
+    event.add("dtstamp", view.updated)
+    event.add("last-modified", view.updated)
+    event.add("dtstart", view.start if ran else meta.scheduled_for)
+    event.add("dtend", view.end if ran else meta.scheduled_until)
+    event.add("summary", view.title)
+    event.add("url", f"{base}incidents/{view.id}/")
+    affected = ", ".join(c.name for c in view.components)
+    text = to_text(view.latest.message)
+    if len(view.updates) > 1:  # the newest update first, then what was announced
+        text = f"{status_label(view.latest.status)}: {text}\n\n{to_text(view.updates[0].message)}"
+    event.add("description", f"{text}\n\nAffects: {affected}\n{base}incidents/{view.id}/")
+    event.add("status", "CANCELLED" if view.status == "cancelled" else "CONFIRMED")
+    event.add("sequence", len(view.updates) - 1)
+    return event
+
+
+def maintenance_calendar(snap: Snapshot) -> bytes:
+    calendar = _calendar(snap, f"{snap.settings.site_name}: scheduled maintenance")
     for view in sorted((v for v in snap.incidents if v.is_maintenance), key=lambda v: (v.start, v.id)):
-        meta = view.incident.meta
-        event = Event()
-        event.add("uid", f"{view.id}@{host}")
-        assert view.end is not None
-        ran = view.end > view.start and view.status != "cancelled"
-        event.add("dtstamp", view.updated)
-        event.add("last-modified", view.updated)
-        event.add("dtstart", view.start if ran else meta.scheduled_for)
-        event.add("dtend", view.end if ran else meta.scheduled_until)
-        event.add("summary", view.title)
-        event.add("url", f"{base}incidents/{view.id}/")
-        affected = ", ".join(c.name for c in view.components)
-        text = to_text(view.latest.message)
-        if len(view.updates) > 1:  # the newest update first, then what was announced
-            text = f"{status_label(view.latest.status)}: {text}\n\n{to_text(view.updates[0].message)}"
-        event.add("description", f"{text}\n\nAffects: {affected}\n{base}incidents/{view.id}/")
-        event.add("status", "CANCELLED" if view.status == "cancelled" else "CONFIRMED")
-        event.add("sequence", len(view.updates) - 1)
-        calendar.add_component(event)
+        calendar.add_component(maintenance_event(snap, view))
+    return calendar.to_ical()
+
+
+def event_calendar(snap: Snapshot, view: IncidentView) -> bytes:
+    """``maintenance/<id>.ics``: one maintenance, for "Add to calendar" (a file a calendar app imports once)."""
+    calendar = _calendar(snap, f"{snap.settings.site_name}: {view.title}")
+    calendar.add_component(maintenance_event(snap, view))
     return calendar.to_ical()

@@ -29,6 +29,11 @@ COLOURS = {"operational": "#1f7a3a", "degraded_performance": "#8a6100", "partial
            "major_outage": "#b91c1c", "under_maintenance": "#1d4ed8",
            "none": "#1f7a3a", "minor": "#8a6100", "major": "#b43c0a", "critical": "#b91c1c", "maintenance": "#1d4ed8"}
 
+#: The daily bars' colours (classes ``sg-bar--<level>``, colours in statusgen.css) as the legend names them.
+BAR_LEGEND = (("ok", "No downtime"), ("degraded", "Degraded performance"), ("maintenance", "Maintenance"),
+              ("minor", "Downtime up to 30 min"), ("major", "Downtime up to 2 h"),
+              ("critical", "Downtime over 2 h"), ("none", "No data"))
+
 
 def state_label(state: ComponentState | str) -> str:
     return STATE_LABELS[ComponentState(state)]

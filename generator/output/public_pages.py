@@ -16,10 +16,12 @@ from itertools import groupby
 import jinja2
 from markupsafe import escape
 
+from generator import policy
 from generator.clock import iso
 from generator.content.markdown import to_html, to_text
 from generator.content.models import ComponentState
 from generator.output.labels import (
+    BAR_LEGEND,
     ICONS,
     IMPACT_LABELS,
     INDICATOR_ICONS,
@@ -28,7 +30,7 @@ from generator.output.labels import (
 )
 from generator.output.markup import utc
 from generator.output.page import Meta, Page
-from generator.status.snapshot import Snapshot
+from generator.status.snapshot import IncidentView, Snapshot
 from generator.status.timeline import format_duration
 from generator.status.uptime import Day
 
@@ -41,9 +43,10 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
         iso=iso, utc=utc, markdown=to_html, text=to_text,
-        day=lambda d: d.strftime("%b %-d, %Y"))
+        day=lambda d: d.strftime("%b %-d, %Y"), zip=lambda a, b: list(zip(a, b, strict=True)))
     env.globals.update(icons=ICONS, labels={s.value: label for s, label in STATE_LABELS.items()}, impact_labels=IMPACT_LABELS,
-                       status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS)
+                       status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS,
+                       bar_legend_items=BAR_LEGEND)
     return env
 
 
@@ -81,19 +84,55 @@ def day_title(day: Day, titles: dict[str, str]) -> str:
     return text
 
 
+def update_states(view: IncidentView) -> list[dict[str, str]]:
+    """Per update (oldest first), the component states it sets. An incident's first update sets the states it
+    started with (its ``components``); a maintenance's sets them when the window opens (its first In progress)."""
+    start = next((i for i, u in enumerate(view.updates) if u.status == "in_progress"), None) \
+        if view.is_maintenance else 0
+    result = []
+    for index, update in enumerate(view.updates):
+        states = dict(view.incident.meta.components) if index == start else {}
+        states.update(update.components or {})
+        result.append({cid: str(value) for cid, value in states.items()})
+    return result
+
+
+def settled(view: IncidentView) -> bool:
+    """Neither under way (the top of the home page) nor still to come (Scheduled maintenance): history."""
+    return not policy.is_active(view.status, view.is_maintenance) and view.status != "scheduled"
+
+
+def bar_level(day: Day) -> str:
+    """The colour of a daily bar: by downtime (red, orange, amber), else degraded (yellow) or maintenance (blue)."""
+    if day.level != "notice":
+        return day.level
+    return "maintenance" if day.worst == ComponentState.UNDER_MAINTENANCE else "degraded"
+
+
+def day_tip(day: Day, titles: dict[str, str]) -> dict[str, object]:
+    """What a daily bar shows on focus, tap or hover: its date, downtime and incidents (id, title)."""
+    text = day_title(day, titles)
+    date, _, rest = text.partition(": ")
+    summary = rest.split(" · ")[0]
+    return {"level": bar_level(day), "date": date, "summary": summary[:1].upper() + summary[1:],
+            "incidents": [(i, titles.get(i, i)) for i in day.incidents]}
+
+
 def public_pages(snap: Snapshot) -> dict[str, Page]:
     """Every public page: path under the docs folder -> Markdown text."""
     titles = {v.id: v.title for v in snap.incidents}
 
     def render(template: str, page_meta: Meta, source: str = "mkdocs.yml", **values: object) -> Page:
-        body = environment().get_template(template).render(day_title=lambda day: day_title(day, titles), **values)
+        body = environment().get_template(template).render(
+            day_title=lambda day: day_title(day, titles), day_tip=lambda day: day_tip(day, titles), **values)
         return Page(page_meta, body, source)
 
     names = {s.component.id: s.component.name for s in snap.components}
     site_name = snap.settings.site_name
     pages: dict[str, Page] = {
         "index.md": render("public/index.md", public_meta(site_name, site_name, ("navigation", "toc", "footer")),
-                           snap=snap, site_name=site_name),
+                           snap=snap, site_name=site_name,
+                           recent=[(date, [v for v in items if settled(v)]) for date, items in snap.recent_days()]),
         "subscribe/index.md": render("public/subscribe.md", public_meta("Subscribe to updates"), site_name=site_name,
                                      url=snap.settings.site_url, components=snap.components,
                                      weights=snap.settings.weights, uptime_days=snap.settings.uptime_days,
@@ -101,6 +140,7 @@ def public_pages(snap: Snapshot) -> dict[str, Page]:
     for view in snap.incidents:
         pages[f"incidents/{view.id}.md"] = render(
             "public/incident.md", public_meta(view.title), view.incident.path, view=view, component_names=names,
+            states=update_states(view),
             description=to_html(view.incident.body) if view.incident.body.strip() else "")
     for status in snap.components:
         name = status.component.name
@@ -108,7 +148,8 @@ def public_pages(snap: Snapshot) -> dict[str, Page]:
             "public/component.md", public_meta(name, name), "content/components.yml", status=status,
             incidents=status.incidents[:50])
     size = snap.settings.history_page_size
-    chunks = [snap.incidents[i:i + size] for i in range(0, len(snap.incidents), size)] or [[]]
+    past = [v for v in snap.incidents if settled(v)]
+    chunks = [past[i:i + size] for i in range(0, len(past), size)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
         months = [(month, list(items)) for month, items in
                   groupby(chunk, key=lambda v: v.start.strftime("%B %Y"))]

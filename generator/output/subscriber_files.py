@@ -4,13 +4,8 @@ Shields.io endpoint JSON), and the status embed for other sites."""
 from __future__ import annotations
 
 from generator.output import statuspage_api as api
-from generator.output.badges import (
-    component_badge,
-    component_endpoint,
-    status_badge,
-    status_endpoint,
-)
-from generator.output.calendar import maintenance_calendar
+from generator.output.badges import component_badge, component_endpoint, status_badge, status_endpoint
+from generator.output.calendar import event_calendar, maintenance_calendar
 from generator.output.embed import embed_files
 from generator.output.feeds import feeds
 from generator.status.snapshot import Snapshot
@@ -30,6 +25,9 @@ def subscriber_files(snap: Snapshot) -> dict[str, bytes]:
         files[f"api/{path}"] = api.dump(document).encode()
     files.update(embed_files(documents["v2/summary.json"].model_dump(mode="json")))
     files["maintenance.ics"] = maintenance_calendar(snap)
+    for view in snap.incidents:
+        if view.is_maintenance:
+            files[f"maintenance/{view.id}.ics"] = event_calendar(snap, view)
     files["badges/status.svg"] = status_badge(name, snap.indicator, snap.description).encode()
     files["badges/status.json"] = status_endpoint(name, snap.indicator, snap.description).encode()
     for status in snap.components:

@@ -41,6 +41,8 @@ USER_MAIN = "user-main.html"
 #: is not allowed on a checkbox (Nu HTML Checker), so the base template is mended once, as installed.
 _BASE_MENDS = {'type="checkbox" id="__drawer" autocomplete="off"': 'type="checkbox" id="__drawer"',
                'type="checkbox" id="__search" autocomplete="off"': 'type="checkbox" id="__search"'}
+#: Where Material's header gets the public site's navigation (partials/statusgen-header-nav.html).
+_HEADER_ANCHOR = "{% if config.theme.palette %}"
 #: The only ``extra`` keys templates see: statusgen's own (the user's ``extra`` holds ``extra.statusgen``, and
 #: Material's analytics or consent settings there would load from other hosts on a status page).
 OWN_EXTRA = ("generator", "statusgen_noindex", "statusgen_pages")
@@ -130,6 +132,13 @@ def prepare_theme(folder: Path, root: Path, user_config: dict[str, Any]) -> Path
             for old, new in _BASE_MENDS.items():
                 text = text.replace(old, new)
             (folder / "base.html").write_text(text, encoding="utf-8")
+    header = Path(_theme_dir(str(theme.get("name") or "material"))) / "partials" / "header.html"
+    if header.is_file():
+        text = header.read_text(encoding="utf-8")
+        if _HEADER_ANCHOR in text:  # the public site's navigation, before the colour-scheme toggle
+            text = text.replace(_HEADER_ANCHOR, '{% include "partials/statusgen-header-nav.html" %}\n'
+                                + _HEADER_ANCHOR, 1)
+            (folder / "partials" / "header.html").write_text(text, encoding="utf-8")
     if theme.get("custom_dir"):
         own = (root / str(theme["custom_dir"])).resolve()
         for path in sorted(own.rglob("*")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,7 @@ def test_local_time_is_added_next_to_utc(browser, public_site: Path) -> None:
 PAGES = ("", "history/", "components/api/", "components/payments/", "incidents/2026-11-26-payments-down/",
          "incidents/2026-11-26-dashboard-upgrade/", "subscribe/")
 DESKTOP = {"width": 1280, "height": 900}
+README_SCREENSHOT = Path(__file__).resolve().parents[1] / ".github/readme/home.png"
 PHONE = {"width": 390, "height": 844}
 
 #: Every element that draws text, with its rendered colour against the first opaque background behind it
@@ -133,6 +135,9 @@ def test_pages_are_readable_and_load_cleanly_in_berlin(browser, public_site: Pat
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"/{path} scrolls sideways: {width}px"
             page.screenshot(path=str(tmp_path / f"{path.replace('/', '_') or 'home'}-{scheme}.png"), full_page=True)
+            if path == "" and viewport is DESKTOP and scheme == "light" and os.environ.get("UPDATE_README_SCREENSHOT"):
+                # The README's picture comes from this checked page: UPDATE_README_SCREENSHOT=1 pytest -k berlin
+                page.screenshot(path=str(README_SCREENSHOT))
     context.close()
     assert not problems, problems
 

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -51,3 +52,20 @@ def serve(folder: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def local_only_page(browser, host: str, requests: list[str]):  # type: ignore[no-untyped-def]
+    """A Chromium page that may reach 127.0.0.1 only: every request is logged, any other host's is refused."""
+    context = browser.new_context()
+
+    def route(route) -> None:  # type: ignore[no-untyped-def]
+        requests.append(route.request.url)
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(host)
+    return context, page

@@ -27,7 +27,7 @@ import pytest
 from generator.build import build
 from generator.output.labels import COLOURS
 
-from .browser import serve
+from .browser import local_only_page, serve
 from .conftest import REPO
 from .scenario import EXPECTED_STATES, NOW, make_scenario
 
@@ -216,23 +216,6 @@ WIDGET_HOST = """<!doctype html>
 """
 
 
-def open_host_page(browser, host: str, requests: list[str]):  # type: ignore[no-untyped-def]
-    """A Chromium page that may reach 127.0.0.1 only: every request is logged, any other host's is refused."""
-    context = browser.new_context()
-
-    def route(route) -> None:  # type: ignore[no-untyped-def]
-        requests.append(route.request.url)
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.goto(host)
-    return context, page
-
-
 @pytest.mark.browser
 def test_atlassian_status_widget_renders_our_summary(browser, public: Path, tmp_path: Path) -> None:
     package = need_npm("@statuspage/status-widget")
@@ -243,7 +226,7 @@ def test_atlassian_status_widget_renders_our_summary(browser, public: Path, tmp_
     requests: list[str] = []
     with serve(public, CORS) as site, serve(host_folder) as host:
         (host_folder / "index.html").write_text(WIDGET_HOST.format(site=site))
-        context, page = open_host_page(browser, host, requests)
+        context, page = local_only_page(browser, host, requests)
         try:
             basic = page.locator("#basic .status-text")
             basic.wait_for(timeout=10000)
@@ -269,7 +252,7 @@ def test_atlassian_status_widget_needs_cors(browser, public: Path, tmp_path: Pat
     requests: list[str] = []
     with serve(public) as site, serve(host_folder) as host:
         (host_folder / "index.html").write_text(WIDGET_HOST.format(site=site))
-        context, page = open_host_page(browser, host, requests)
+        context, page = local_only_page(browser, host, requests)
         try:
             page.wait_for_timeout(1500)
             assert f"{site}api/v2/summary.json" in requests

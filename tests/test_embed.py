@@ -15,7 +15,7 @@ from lxml import html
 
 from generator.build import build
 
-from .browser import serve
+from .browser import local_only_page, serve
 from .conftest import write
 from .scenario import NOW, make_scenario
 
@@ -64,23 +64,6 @@ def test_the_embed_script_is_ascii(public: Path) -> None:
     assert (public / "embed.js").read_bytes().isascii()
 
 
-def product_page(browser, host: str, requests: list[str]):  # type: ignore[no-untyped-def]
-    """A Chromium page that may reach 127.0.0.1 only: every request is logged, any other host's is refused."""
-    context = browser.new_context()
-
-    def route(route) -> None:  # type: ignore[no-untyped-def]
-        requests.append(route.request.url)
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.goto(host)
-    return context, page
-
-
 def embedded_text(root) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What a reader of the embed sees, from a Playwright frame or page."""
     return {"banner": root.locator(".sge-banner").inner_text(),
@@ -99,7 +82,7 @@ def test_iframe_embed_on_another_origin(browser, public: Path, tmp_path: Path) -
         (product / "index.html").write_text(
             '<!doctype html><html lang="en"><title>Product</title><h1>Our product</h1>'
             f'<iframe src="{site}embed/" title="Service status" width="600" height="300"></iframe>')
-        context, page = product_page(browser, host, requests)
+        context, page = local_only_page(browser, host, requests)
         try:
             frame = page.frame_locator("iframe")
             seen = embedded_text(frame)
@@ -128,7 +111,7 @@ def test_script_embed_on_another_origin(browser, public: Path, tmp_path: Path) -
         (product / "inline.html").write_text(
             '<!doctype html><html lang="en"><title>Product</title><p>Before.'
             f'<script src="{site}embed.js"></script><p>After.')
-        context, page = product_page(browser, host, requests)
+        context, page = local_only_page(browser, host, requests)
         try:
             page.locator("#top .sge-banner").wait_for(timeout=10000)
             top = embedded_text(page.locator("#top"))
@@ -163,7 +146,7 @@ def test_script_embed_fails_closed_without_cors(browser, public: Path, tmp_path:
     with serve(public) as site, serve(product) as host:
         (product / "index.html").write_text(
             f'<!doctype html><html lang="en"><title>Product</title><p>Status: <script src="{site}embed.js"></script>')
-        context, page = product_page(browser, host, requests)
+        context, page = local_only_page(browser, host, requests)
         try:
             banner = page.locator(".sge-banner")
             banner.wait_for(timeout=10000)

@@ -178,3 +178,30 @@ def test_a_day_opens_on_tap(browser, public_site: Path) -> None:
         page.wait_for_load_state()
         assert page.locator("h1").inner_text() == "Slow payments"
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_example_public_postmortem_reads_cleanly(browser, tmp_path: Path, viewport: dict[str, int],
+                                                     scheme: str) -> None:
+    """The example content's public postmortem page, with the same checks as the pages above."""
+    import datetime as dt
+
+    from .conftest import REPO
+
+    build(REPO, tmp_path / "site", dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc))
+    context = browser.new_context(viewport=viewport, color_scheme=scheme, timezone_id="Europe/Berlin",
+                                  locale="en-GB", is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    page = context.new_page()
+    problems = watch(page)
+    with serve(tmp_path / "site/public") as base:
+        page.goto(base + "postmortems/2026-09-17-api-rate-limit-errors/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("h1").first.inner_text().strip()
+        low = [f"{t['ratio']:.2f}:1 {t['cls']!r} {t['text']!r}" for t in page.evaluate(CONTRAST_JS) if t["ratio"] < 4.5]
+        assert not low, low
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the postmortem scrolls sideways: {width}px"
+        page.screenshot(path=str(tmp_path / f"postmortem-{scheme}.png"), full_page=True)
+    context.close()
+    assert not problems, problems

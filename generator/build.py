@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.content.loader import require_content
-from generator.content.models import Content
 from generator.errors import Diagnostic
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
@@ -77,11 +76,11 @@ def public_site(settings: Settings, snap: Snapshot) -> Site:
         search=False, stylesheets=["assets/statusgen.css"], scripts=["assets/statusgen.js"])
 
 
-def internal_site(settings: Settings, content: Content, snap: Snapshot) -> Site:
+def internal_site(settings: Settings, snap: Snapshot) -> Site:
     """The engineers' site: search, and no page indexed by search engines."""
     assert settings.site_url is not None  # load_settings() refuses settings without it
     pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
-    pages = internal_pages(content, snap, settings.site_url, pattern)
+    pages = internal_pages(snap, settings.site_url, pattern)
     nav = [NavItem("Overview", "index.md"), NavItem("Incidents", "incidents/index.md"),
            NavItem("Runbooks", "runbooks/index.md"), NavItem("Postmortems", "postmortems/index.md"),
            NavItem("Action items", "action-items/index.md"), NavItem("Metrics", "metrics/index.md")]
@@ -110,13 +109,13 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.collect()
     gc.freeze()
     try:
-        return _render(root, out, now, settings, content, snap, strict, progress,
+        return _render(root, out, now, settings, snap, strict, progress,
                        [d for d in diagnostics if d.severity == "warning"])
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
-def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, content: Content, snap: Snapshot,
+def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot,
             strict: bool, progress: Progress, warnings: list[Diagnostic]) -> BuildResult:
     epoch = int(now.timestamp())
     with out_lock(out, progress.stage), temporary_folder(out) as work:
@@ -131,7 +130,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, content
         write_files(staging / "public", files)
         progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
         progress.stage("rendering the internal site")
-        internal = internal_site(settings, content, snap)
+        internal = internal_site(settings, snap)
         render_warnings += render(internal, root, settings.raw, staging / "internal", work=work, strict=strict,
                                   epoch=epoch)
         internal_count = len(internal.pages)

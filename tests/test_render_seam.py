@@ -31,7 +31,7 @@ def describe(root: Path) -> list[Site]:
     settings = load_settings(root)
     content, _ = require_content(root, NOW.date())
     snap = build_snapshot(content, settings, NOW)
-    return [public_site(settings, snap), internal_site(settings, content, snap)]
+    return [public_site(settings, snap), internal_site(settings, snap)]
 
 
 def plain_render(site: Site, out: Path) -> None:

@@ -90,13 +90,12 @@ class ActionSummary:
         return sorted(((p, a) for p, a in self.open if a.due and a.due < today), key=lambda pa: (pa[1].due, pa[0].id))
 
 
-def internal_pages(content: Content, snap: Snapshot, public_url: str, runbook_url_pattern: str
-                   ) -> dict[str, Page]:
+def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) -> dict[str, Page]:
     now = snap.now
     today = now.date()
     # Everything as of ``now``: a build for a past moment shows no update posted after it (and so no
-    # later resolve), the same cut the public site's snapshot makes...
-    content = tl.as_of(content, now)
+    # later resolve): the snapshot's own cut, as on the public site...
+    content = snap.content
     # ... and no postmortem dated after it (its action items, its links from incidents)
     content = dataclasses.replace(content, postmortems=tuple(p for p in content.postmortems if p.meta.date <= today))
 

@@ -89,6 +89,8 @@ class Snapshot:
     groups: list[tuple[Group | None, list[ComponentStatus]]]
     #: every incident and maintenance public at ``now``, newest first
     incidents: list[IncidentView]
+    #: the content as it was public at ``now`` (:func:`~generator.status.timeline.as_of`), for the internal site
+    content: Content
 
     @property
     def active_incidents(self) -> list[IncidentView]:
@@ -156,4 +158,4 @@ def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Sn
     if ungrouped:
         ordered.append((None, ungrouped))
     indicator, description = tl.indicator(s.state for s in statuses)
-    return Snapshot(now, settings, indicator, description, statuses, ordered, views)
+    return Snapshot(now, settings, indicator, description, statuses, ordered, views, public)

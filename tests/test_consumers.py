@@ -13,7 +13,6 @@ Also here: the Shields.io endpoint badges (``badges/<id>.json``) against Shields
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ from generator.output.labels import COLOURS
 
 from .browser import local_only_page, serve
 from .conftest import REPO
+from .tools import tool_missing
 from .scenario import EXPECTED_STATES, NOW, make_scenario
 
 NODE_MODULES = REPO / "node_modules"
@@ -37,12 +37,6 @@ SHIELDS_SCHEMA = Path(__file__).with_name("schemas") / "shields-endpoint.schema.
 #: What GitHub Pages (and most static hosts) send with every file: any page may fetch it.
 CORS = {"Access-Control-Allow-Origin": "*"}
 
-
-def tool_missing(reason: str) -> None:
-    """Skip on a laptop; in CI a missing tool is a failure, not a silent pass."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: .ci/run installs it)")
-    pytest.skip(reason)
 
 
 def need_npm(package: str) -> Path:

@@ -29,6 +29,8 @@ from typing import Any
 import pytest
 import yaml
 
+from .tools import tool_missing
+
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
 PR = WORKFLOWS / "pr.yml"
@@ -84,12 +86,6 @@ def runs(text: str) -> Any:
 def uses(action: str) -> Any:
     return lambda step: step.get("uses", "").split("@")[0] == action
 
-
-def tool_missing(reason: str) -> None:
-    """Skip on a laptop; in CI a missing tool is a failure, not a silent pass."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: .ci/run installs it)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

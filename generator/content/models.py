@@ -217,6 +217,7 @@ class Internal(_Strict):
     scribe: OptionalLine | None = None
     channel: OptionalLine | None = None
     notes: OptionalText | None = None
+    alerts: list[Line] = Field([], description="Names of the alerts that fired for this incident.")
 
 
 class IncidentMeta(_Strict):

@@ -15,7 +15,7 @@ from generator.content.models import ComponentState
 from generator.output.public_pages import bar_level
 from generator.status.uptime import Day
 
-from .conftest import write
+from .conftest import make_site, write
 from .scenario import NOW, make_scenario
 
 #: An upcoming maintenance next to the scenario's (in progress at NOW).
@@ -235,3 +235,18 @@ def test_each_maintenance_has_its_own_calendar_file(site: Path) -> None:
     home = parse(site, "index.html")
     assert f"maintenance/{RUNNING_ID}.ics" in links(home) and f"maintenance/{UPCOMING_ID}.ics" in links(home)
     assert not (site / "maintenance/2026-11-20-api-errors.ics").exists()  # incidents have none
+
+
+@pytest.mark.parametrize("day, shown", [(dt.date(2026, 3, 31), True), (dt.date(2026, 3, 30), False)])
+def test_a_postmortem_dated_after_the_build_time_is_on_neither_site(tmp_path: Path, day: dt.date, shown: bool) -> None:
+    """As of ``--now`` is one rule: a postmortem written later is not yet there, publicly or internally."""
+    site = make_site(tmp_path)
+    path = site / "content/postmortems/2026-03-30-payment-outage.md"
+    path.write_text(path.read_text().replace("visibility: internal", "visibility: public"))
+    now = dt.datetime.combine(day, dt.time(23, 0), tzinfo=dt.timezone.utc)
+    build(site, site / "site", now)
+    for audience in ("public", "internal"):
+        page = site / "site" / audience / "postmortems/2026-03-30-payment-outage/index.html"
+        assert page.exists() is shown, audience
+        incident = (site / "site" / audience / "incidents/2026-03-30-payment-outage/index.html").read_text()
+        assert ("postmortems/2026-03-30-payment-outage/" in incident) is shown, audience

@@ -12,7 +12,6 @@ and so unbounded in number, are HTML like the public pages, with messages render
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -93,11 +92,8 @@ class ActionSummary:
 def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) -> dict[str, Page]:
     now = snap.now
     today = now.date()
-    # Everything as of ``now``: a build for a past moment shows no update posted after it (and so no
-    # later resolve): the snapshot's own cut, as on the public site...
+    # Everything as of ``now`` (no later update, resolve or postmortem): the snapshot's own cut, as on the public site.
     content = snap.content
-    # ... and no postmortem dated after it (its action items, its links from incidents)
-    content = dataclasses.replace(content, postmortems=tuple(p for p in content.postmortems if p.meta.date <= today))
 
     def render(name: str, page_meta: Meta | str, source: str = "mkdocs.yml", **values: object) -> Page:
         env = environment(markdown=name not in HTML_TEMPLATES)

@@ -213,10 +213,10 @@ def _explain(name: str, data: Any, error: Any) -> str:
     kind = error["type"]
     if kind == "missing":
         return f"{where}: {field} is missing"
-    if kind == "literal_error":
-        return f"{where}: unknown {field} {error['input']!r} (expected {error['ctx']['expected']})"
-    if kind == "enum":
-        return f"{where}: unknown {field} {error['input']!r} (expected {error['ctx']['expected']})"
+    if kind in ("literal_error", "enum"):
+        inside = " ".join(str(part) for part in loc[:-1])
+        return (f"{where}: {inside + ': ' if inside else ''}unknown {loc[-1]} {error['input']!r} "
+                f"(expected {error['ctx']['expected']})")
     if kind == "too_short" and field == "incident_updates":
         return f"{where}: has no updates"
     return f"{where}: {field}: {error['msg']}"

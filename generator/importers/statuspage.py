@@ -226,10 +226,18 @@ def _explain(name: str, data: Any, error: Any) -> str:
 
 
 def _components(doc: ComponentsDoc) -> tuple[list[ImportedGroup], list[ImportedComponent]]:
-    ordered = sorted(enumerate(doc.components), key=lambda pair: (pair[1].position is None,
-                                                                  pair[1].position or 0, pair[0]))
-    items = [c for _, c in ordered]
+    def by_position(members: list[SpComponent]) -> list[SpComponent]:
+        order = {id(c): index for index, c in enumerate(members)}
+        return sorted(members, key=lambda c: (c.position is None, c.position or 0, order[id(c)]))
+
+    # Positions count within a level: the top level (groups and ungrouped components), then each group's members.
+    items = []
+    for top in by_position([c for c in doc.components if c.group_id is None]):
+        items.append(top)
+        if top.group:
+            items += by_position([c for c in doc.components if c.group_id == top.id])
     groups = {c.id for c in items if c.group}
+    items += [c for c in doc.components if c.group_id is not None and c.group_id not in groups]  # refused below
     for component in items:
         item = f"components.json: {_label('component', component.model_dump())}"
         if not m.is_slug(component.id) or component.id in m.RESERVED_IDS:

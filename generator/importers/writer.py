@@ -1,7 +1,7 @@
 """Imported records -> content files: named, written as YAML, validated together, then written at once.
 
-File names: an item already in the site (a file whose ``source`` is the item's) keeps its file, so a
-re-import maps every item to the same file. A new item takes the id its source gives when that is
+File names: an item already in the site (a file whose ``source`` is the item's, or, for a statusgen
+site's own API, the file its id names) keeps its file, so a re-import maps every item to the same file. A new item takes the id its source gives when that is
 already a statusgen id (a date-led slug, as statusgen's own API publishes), else
 ``<date>-<slug of the title>`` (as ``declare`` names files), with ``-<source id>`` added when that
 name is taken. The same source and the same site give the same names and the same bytes.
@@ -112,9 +112,9 @@ def _existing_sources(root: Path) -> dict[str, str]:
 def _name_files(root: Path, incidents: list[ImportedIncident]) -> dict[str, ImportedIncident]:
     """Each item's file id (see the module docstring): deterministic for the same source and site."""
     existing = _existing_sources(root)
-    on_disk = {p.stem.casefold() for p in (root / INCIDENTS_REL).glob("*.md")} if (root / INCIDENTS_REL).is_dir() \
-        else set()
-    taken = {id_.casefold() for source, id_ in existing.items()} | on_disk
+    on_disk_exact = {p.stem for p in (root / INCIDENTS_REL).glob("*.md")} if (root / INCIDENTS_REL).is_dir() else set()
+    on_disk = {stem.casefold() for stem in on_disk_exact}
+    taken = {id_.casefold() for id_ in existing.values()} | on_disk
     named: dict[str, ImportedIncident] = {}
     sources: set[str] = set()
     for incident in incidents:
@@ -123,9 +123,13 @@ def _name_files(root: Path, incidents: list[ImportedIncident]) -> dict[str, Impo
         sources.add(incident.source)
         if incident.source in existing:
             named[existing[incident.source]] = incident
+        elif incident.preferred_id and _DATED_ID.fullmatch(incident.preferred_id) and \
+                incident.preferred_id in on_disk_exact and incident.preferred_id not in existing.values():
+            named[incident.preferred_id] = incident  # the site's own file (its API's id is the file's id)
     used = {id_.casefold() for id_ in named}
+    placed = {id(incident) for incident in named.values()}
     for incident in incidents:
-        if incident.source in existing:
+        if id(incident) in placed:
             continue
         candidates = []
         if incident.preferred_id and _DATED_ID.fullmatch(incident.preferred_id):

@@ -577,11 +577,17 @@ def test_cstate_import(tmp_path: Path) -> None:
     ("x.md", "---\ntitle: X\ndate: 2020-01-01 00:00:00\nresolved: true\nseverity: down\naffected: [API]\n---\n",
      "content/issues/x.md (X): resolvedWhen is missing or not a time"),
     ("x.md", "---\ntitle: X\ndate: [2020\nseverity: down\n---\n", "content/issues/x.md: not valid YAML"),
+    ("x.md", "---\ntitle: X\ndate: 2020-01-01 00:00:00\nseverity: down\naffected: [API]\n---\n\x1b[31mDown\n",
+     "content/issues/x.md (X): the body contains the control character U+001B (ESC) at position 1"),
+    ("x.md", b"---\ntitle: X\xff\n---\n", "content/issues/x.md: not UTF-8 (byte 13)"),
 ])
-def test_bad_cstate_issues_are_named(tmp_path: Path, name: str, text: str, message: str) -> None:
+def test_bad_cstate_issues_are_named(tmp_path: Path, name: str, text: str | bytes, message: str) -> None:
     root = empty_site(tmp_path / "site")
     source = cstate_site(tmp_path / "cstate")
-    write(source, f"content/issues/{name}", text)
+    if isinstance(text, bytes):
+        (source / "content/issues" / name).write_bytes(text)
+    else:
+        write(source, f"content/issues/{name}", text)
     before = files(root)
     code, out, err = run(root, "import", "cstate", str(source), "--force")
     assert code == 1 and err.startswith(f"statusgen: error: {message}"), err

@@ -55,6 +55,13 @@ def _load_yaml(text: str, item: str) -> Any:
         raise SourceError(f"{item}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
 
 
+def _read(path: Path, item: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{item}: not UTF-8 (byte {exc.start + 1})") from None
+
+
 def _time(value: Any, item: str, field: str) -> dt.datetime:
     """A cState time: a YAML timestamp or text like ``2018-04-25 04:13:00``; no offset means UTC."""
     if isinstance(value, dt.datetime):
@@ -77,7 +84,7 @@ def _config(directory: Path) -> tuple[list[ImportedGroup], list[ImportedComponen
     if path is None:
         raise SourceError(f"{directory}: no config.yml (a cState site lists its systems there)")
     item = path.name
-    config = _load_yaml(path.read_text(encoding="utf-8"), item)
+    config = _load_yaml(_read(path, item), item)
     params = config.get("params") if isinstance(config, dict) else None
     if not isinstance(params, dict) or not isinstance(params.get("systems"), list) or not params["systems"]:
         raise SourceError(f"{item}: params.systems lists no system")
@@ -130,11 +137,11 @@ def _text(value: Any, where: str) -> str | None:
 def _issue(path: Path, by_name: dict[str, str]) -> ImportedIncident | str:
     """One issue as a record, or why it is skipped."""
     item = f"content/issues/{path.name}"
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+    text = _read(path, item).replace("\r\n", "\n")
     doc, problems = split_front_matter(text, item, parse=False)
-    if doc is None or not text.startswith("---"):
+    if doc is None:
         raise SourceError(f"{item}: no front matter" + (f" ({problems[0].message})" if problems else ""))
-    front = _load_yaml(text.split("\n---", 1)[0].removeprefix("---"), item)
+    front = _load_yaml("\n".join(text.split("\n")[1:doc.body_line - 2]), item)
     if not isinstance(front, dict):
         raise SourceError(f"{item}: the front matter is not a mapping")
     title = one_line(str(front.get("title") or ""), item, "title")

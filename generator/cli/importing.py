@@ -49,7 +49,7 @@ def _site(root: Path) -> None:
               help="Retries after a 5xx/429 answer or a network error, with backoff.")
 @click.pass_obj
 def statuspage(root: Path, source: str, force: bool, timeout: float, retries: int) -> None:
-    """SOURCE: a folder or URL (https://status.example.com/) holding api/v2/ documents."""
+    """Import a Statuspage page: SOURCE is a folder or address (https://status.example.com/) with api/v2/."""
     from generator.importers import statuspage as reader
 
     _site(root)
@@ -62,7 +62,7 @@ def statuspage(root: Path, source: str, force: bool, timeout: float, retries: in
 @force_option
 @click.pass_obj
 def cstate(root: Path, directory: Path, force: bool) -> None:
-    """DIRECTORY: a cState site (config.yml and content/issues/*.md)."""
+    """Import a cState site: DIRECTORY holds its config.yml and content/issues/*.md."""
     from generator.importers import cstate as reader
 
     _site(root)

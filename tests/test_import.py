@@ -88,7 +88,8 @@ def statuspage_documents() -> dict[str, dict]:
     }
     open_incident = {
         "id": "p0pen1ncid00", "name": "Slow dashboard", "status": "investigating", "impact": "minor",
-        "created_at": "2026-11-26T11:00:00Z", "updated_at": "2026-11-26T11:00:00Z", "started_at": "2026-11-26T10:50:00Z",
+        "created_at": "2026-11-26T11:00:00Z", "updated_at": "2026-11-26T11:00:00Z",
+        "started_at": "2026-11-26T10:50:00Z",
         "incident_updates": [update("o1", "investigating", "Pages load slowly.", "2026-11-26T11:00:00Z",
                                     [("cmp0dash0001", "operational", "degraded_performance")])],
         "components": [dashboard],

@@ -173,7 +173,8 @@ def _issue(path: Path, by_name: dict[str, str]) -> ImportedIncident | str:
     if front.get("resolved") is True:
         end = _time(front.get("resolvedWhen"), item, "resolvedWhen")
         if end <= start:
-            raise SourceError(f"{item}: resolvedWhen {end:%Y-%m-%d %H:%M:%S} is not after date {start:%Y-%m-%d %H:%M:%S}")
+            raise SourceError(f"{item}: resolvedWhen {end:%Y-%m-%d %H:%M:%S} is not after "
+                              f"date {start:%Y-%m-%d %H:%M:%S}")
         updates.append(ImportedUpdate(end, m.UpdateStatus.RESOLVED, RESOLVED_MESSAGE))
     return ImportedIncident(
         item=item, source=f"cstate:{path.name}", title=title, maintenance=False, components=components,

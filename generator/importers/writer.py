@@ -1,8 +1,9 @@
 """Imported records -> content files: named, written as YAML, validated together, then written at once.
 
 File names: an item already in the site (a file whose ``source`` is the item's, or, for a statusgen
-site's own API, the file its id names) keeps its file, so a re-import maps every item to the same file. A new item takes the id its source gives when that is
-already a statusgen id (a date-led slug, as statusgen's own API publishes), else
+site's own API, the file its id names) keeps its file, so a re-import maps every item to the same
+file. A new item takes the id its source gives when that is already a statusgen id (a date-led
+slug, as statusgen's own API publishes), else
 ``<date>-<slug of the title>`` (as ``declare`` names files), with ``-<source id>`` added when that
 name is taken. The same source and the same site give the same names and the same bytes.
 

@@ -349,6 +349,27 @@ def test_malformed_json_is_refused(tmp_path: Path, source: Path, text: str, mess
     assert files(root) == before
 
 
+def test_an_incident_with_no_component_state_is_refused_or_skipped_when_asked(tmp_path: Path, source: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    documents = statuspage_documents()
+    unstated = documents["incidents.json"]["incidents"][0]
+    unstated["incident_updates"][0]["affected_components"] = None
+    unstated["components"] = []
+    write_documents(source, documents)
+    before = files(root)
+    code, out, err = run(root, "import", "statuspage", str(source), "--force")
+    assert (code, err.strip()) == (1, 'statusgen: error: incidents.json: incident "p0pen1ncid00" (Slow dashboard): '
+                                      "its first update sets no component state (affected_components); statusgen "
+                                      "needs the states an incident starts with (--skip-unstated skips it)")
+    assert files(root) == before
+    code, out, err = run(root, "import", "statuspage", str(source), "--force", "--skip-unstated")
+    assert code == 0, err
+    assert 'statusgen: skipped incidents.json: incident "p0pen1ncid00" (Slow dashboard): its first update sets ' \
+           "no component state (affected_components); statusgen needs the states an incident starts with\n" in err
+    assert "1 incident(s), 1 maintenance" in err
+    assert not any("slow-dashboard" in name for name in files(root))
+
+
 def test_import_needs_a_site(tmp_path: Path, source: Path) -> None:
     code, out, err = run(tmp_path / "nowhere", "import", "statuspage", str(source))
     assert code == 2 and err.startswith("statusgen: error: no 'content/' folder in ")

@@ -47,14 +47,16 @@ def _site(root: Path) -> None:
               help="Seconds to wait for each HTTP answer.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Retries after a 5xx/429 answer or a network error, with backoff.")
+@click.option("--skip-unstated", is_flag=True,
+              help="Skip (and list) incidents that set no component state, instead of stopping.")
 @click.pass_obj
-def statuspage(root: Path, source: str, force: bool, timeout: float, retries: int) -> None:
+def statuspage(root: Path, source: str, force: bool, timeout: float, retries: int, skip_unstated: bool) -> None:
     """Import a Statuspage page: SOURCE is a folder or address (https://status.example.com/) with api/v2/."""
     from generator.importers import statuspage as reader
 
     _site(root)
     settings = load_settings(root)
-    _write(root, reader.read(source, settings.maintenance, timeout, retries), force)
+    _write(root, reader.read(source, settings.maintenance, timeout, retries, skip_unstated), force)
 
 
 @group.command("cstate")

@@ -18,6 +18,10 @@ class SourceError(StatusgenError):
     """The source cannot be imported as it is: one line naming the item and the problem."""
 
 
+class Unrepresentable(SourceError):
+    """An item statusgen has no way to show faithfully (no component state at all): refused, or skipped if asked."""
+
+
 @dataclass(frozen=True)
 class ImportedGroup:
     id: str

@@ -35,6 +35,7 @@ from generator.importers.records import (
     ImportedIncident,
     ImportedUpdate,
     SourceError,
+    Unrepresentable,
     markdown_text,
     one_line,
 )
@@ -302,8 +303,8 @@ class _Reader:
             written.append(ImportedUpdate(update.at, status, markdown_text(update.body, item, f"{where}: body"),
                                           states or None))
         if not start:
-            raise SourceError(f"{item}: its first update sets no component state (affected_components); "
-                              "statusgen needs the states an incident starts with")
+            raise Unrepresentable(f"{item}: its first update sets no component state (affected_components); "
+                                  "statusgen needs the states an incident starts with (--skip-unstated skips it)")
         started = min((sp.started_at or sp.created_at).astimezone(dt.timezone.utc), written[0].at)
         return ImportedIncident(item=item, source=f"statuspage:{sp.id}", title=title, maintenance=False,
                                 components=start, updates=written,
@@ -320,7 +321,8 @@ class _Reader:
             named += [self._known(a.code, item, f"update at {update.at:%Y-%m-%dT%H:%M:%SZ}")
                       for a in update.affected_components or []]
         if not named:
-            raise SourceError(f"{item}: names no component; statusgen needs the components a maintenance affects")
+            raise Unrepresentable(f"{item}: names no component; statusgen needs the components a maintenance "
+                                  "affects (--skip-unstated skips it)")
         written = []
         for update in updates:
             where = f"update at {update.at:%Y-%m-%dT%H:%M:%SZ}"
@@ -348,8 +350,13 @@ class _Reader:
         return m.UpdateStatus(status)
 
 
-def read(source: str, wording: MaintenanceSettings, timeout: float = 10.0, retries: int = 3) -> Imported:
-    """Everything a Statuspage page's public API holds, as records; any problem names its item."""
+def read(source: str, wording: MaintenanceSettings, timeout: float = 10.0, retries: int = 3,
+         skip_unstated: bool = False) -> Imported:
+    """Everything a Statuspage page's public API holds, as records; any problem names its item.
+
+    With ``skip_unstated``, an item that sets no component state (Statuspage allows an incident with no
+    components) is listed as skipped instead of stopping the import: statusgen does not invent a state.
+    """
     raw = read_documents(source, timeout, retries)
     components_doc: ComponentsDoc = _parse("components.json", raw["components.json"], ComponentsDoc)
     incidents_doc: IncidentsDoc = _parse("incidents.json", raw["incidents.json"], IncidentsDoc)
@@ -359,12 +366,15 @@ def read(source: str, wording: MaintenanceSettings, timeout: float = 10.0, retri
     reader = _Reader({c.id for c in components}, wording)
     result = Imported(groups=groups, components=components)
     maintenance_ids = {sp.id for sp in maintenance_doc.scheduled_maintenances}
-    for sp in incidents_doc.incidents:
-        if sp.id in maintenance_ids:
-            continue  # listed in both documents: imported once, as the maintenance it is
-        item = f"incidents.json: {_label('incident', sp.model_dump())}"
-        result.incidents.append(reader.incident(sp, item, maintenance=sp.scheduled_for is not None))
-    for sp in maintenance_doc.scheduled_maintenances:
-        item = f"scheduled-maintenances.json: {_label('maintenance', sp.model_dump())}"
-        result.incidents.append(reader.incident(sp, item, maintenance=True))
+    items = [(f"incidents.json: {_label('incident', sp.model_dump())}", sp, sp.scheduled_for is not None)
+             for sp in incidents_doc.incidents if sp.id not in maintenance_ids]  # in both: once, as maintenance
+    items += [(f"scheduled-maintenances.json: {_label('maintenance', sp.model_dump())}", sp, True)
+              for sp in maintenance_doc.scheduled_maintenances]
+    for item, sp, maintenance in items:
+        try:
+            result.incidents.append(reader.incident(sp, item, maintenance))
+        except Unrepresentable as exc:
+            if not skip_unstated:
+                raise
+            result.skipped.append(str(exc).removesuffix(" (--skip-unstated skips it)"))
     return result

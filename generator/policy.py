@@ -26,6 +26,9 @@ NEEDS_POSTMORTEM = frozenset({"SEV1", "SEV2"})
 #: A runbook not reviewed for this many days gets a warning.
 RUNBOOK_REVIEW_DAYS = 180
 
+#: An imported incident's severity from its impact (Statuspage's ``impact``; cState's severity through its state).
+SEVERITY_OF_IMPACT = {"critical": "SEV1", "major": "SEV2", "minor": "SEV3", "none": "SEV4"}
+
 #: Statuses that end an incident (resolved) or a maintenance (completed, cancelled).
 FINISHED = frozenset({"resolved", "completed", "cancelled"})
 #: Statuses of a maintenance under way.

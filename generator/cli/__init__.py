@@ -151,6 +151,9 @@ def schema_of(kind: str) -> dict[str, Any]:
 from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
+from generator.cli.importing import group as import_group  # noqa: E402 - statusgen import
+
+cli.add_command(import_group)
 
 
 def main() -> None:

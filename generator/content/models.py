@@ -234,6 +234,8 @@ class IncidentMeta(_Strict):
     scheduled_until: UtcDatetime | None = Field(None, description="Maintenance: window end.")
     updates: list[Update] = Field(min_length=1)
     internal: Internal | None = None
+    source: OptionalLine | None = Field(None, description=(
+        "Where an imported incident came from (`statuspage:<id>`, `cstate:<file>`): a re-import finds its file by it."))
 
 
 class PostmortemStatus(StrEnum):

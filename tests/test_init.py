@@ -412,9 +412,10 @@ def test_installed_wheel_inits_a_site_that_its_own_workflows_validate_and_build(
     monkeypatch.setenv("PIP_NO_INDEX", "1")
     monkeypatch.setenv("PIP_FIND_LINKS", str(installed.dist))
     monkeypatch.setenv("PIP_NO_DEPS", "1")
+    shims = failing_shims(tmp_path)
     for workflow in ("pr.yml", "publish.yml"):
         shutil.rmtree(site / "site", ignore_errors=True)
-        runner = Runner(workspace=site, venv=installed.venv, shims=failing_shims(tmp_path / workflow))
+        runner = Runner(workspace=site, venv=installed.venv, shims=shims)
         results = {r.name: r for r in runner.run(site / ".github" / "workflows" / workflow)}
         assert results["Install statusgen (the pinned release)"].ran
         assert "Build both sites" in results and results["Build both sites"].ran

@@ -44,6 +44,8 @@ DISTRIBUTION = "statusgen"
 DEFAULT_URL = "https://status.example.com/"
 TEMPLATE_SUFFIX = ".j2"
 DOT_PREFIX = "dot-"
+#: Values a site template may insert only as ``{{ NAME | yaml }}``: any text a page can show.
+NEEDS_QUOTING = frozenset({"name"})
 
 
 class Checked(str):
@@ -108,11 +110,16 @@ def _only_checked(value: object) -> str:
 
 
 def render(values: dict[str, str]) -> dict[PurePosixPath, bytes]:
-    """Every file of the new site, by path, rendered with ``values`` (each one checked already)."""
+    """Every file of the new site, by path, rendered with ``values`` (each one checked already).
+
+    The URL, version and date are checked to hold no character YAML or Markdown would read as
+    syntax (``site_url`` allows no space, ``"``, ``<``, ``>`` or ``#``), so they may stand bare in the README.
+    """
     env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              finalize=_only_checked)
     env.filters["yaml"] = lambda value: Checked(yaml_quote(str(value)))
-    context = {key: Checked(value) for key, value in values.items()}
+    # Only values that need no quoting anywhere are inserted bare; the name must go through `| yaml`.
+    context = {key: value if key in NEEDS_QUOTING else Checked(value) for key, value in values.items()}
     out: dict[PurePosixPath, bytes] = {}
     for path, source in site_files():
         data = source.read_bytes()

@@ -395,6 +395,24 @@ def test_the_wheel_carries_every_data_file_of_the_package(installed: Installed) 
             for p in SITE_TEMPLATE.rglob("*") if p.is_file()} <= in_wheel
 
 
+def readme_new_user_command() -> str:
+    """The sh block right after README.md's first paragraph: the path for new users."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"```sh\n(.*?)\n```", readme, re.S)
+    assert first is not None
+    return first[1].strip()
+
+
+def test_readme_opens_with_init_and_keeps_the_contributors_quick_start_on_the_first_screen() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    assert readme_new_user_command() == "pip install statusgen && statusgen init my-status && cd my-status && " \
+                                       "statusgen build"
+    for marker in ("<!-- quickstart:build -->", "<!-- quickstart:test -->"):
+        assert marker in readme[:40], f"{marker} must stay on the first screen"
+    commands = readme[readme.index("## Commands"):]
+    assert any(line.startswith("statusgen init DIR") for line in commands)
+
+
 def test_installed_wheel_inits_a_site_that_its_own_workflows_validate_and_build(
         installed: Installed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     where = subprocess.run([str(installed.venv / "bin" / "python"), "-c",
@@ -402,10 +420,16 @@ def test_installed_wheel_inits_a_site_that_its_own_workflows_validate_and_build(
                            cwd=installed.work, env=user_env(installed.venv), capture_output=True, text=True)
     assert Path(where.stdout.strip()).resolve().is_relative_to(installed.venv.resolve()), where
 
-    made = installed.run("init", "my-status", "--yes", cwd=installed.work)
+    # The README's first command, as a new user types it (pip install done above, from the wheel);
+    # Enter takes the name and address offered.
+    pip_install, _, commands = readme_new_user_command().partition(" && ")
+    assert pip_install == "pip install statusgen"
+    made = subprocess.run(["bash", "-euo", "pipefail", "-c", commands], cwd=installed.work, input="\n\n",
+                          env=user_env(installed.venv), capture_output=True, text=True, timeout=600)
     assert made.returncode == 0, made.stdout + made.stderr
     site = installed.work / "my-status"
-    assert files_in(site) == EXPECTED
+    assert (site / "site" / "public" / "index.html").is_file(), "the README's statusgen build built it"
+    assert {path for path in files_in(site) if not path.startswith("site/")} == EXPECTED
 
     # The site's own pull-request and publish scripts, run in order as a runner would, with the
     # package index replaced by the folder holding the wheel: the pin must resolve to this release.

@@ -229,6 +229,20 @@ def test_an_empty_or_missing_folder_is_used(tmp_path: Path) -> None:
     assert before == {p: p.read_bytes() for p in (tmp_path / "empty").rglob("*") if p.is_file()}
 
 
+def test_init_dot_fills_the_current_folder_in_place(tmp_path: Path) -> None:
+    """`init .` in an empty folder: the folder itself gets the files (a shell inside it sees them)."""
+    here = tmp_path / "acme"
+    here.mkdir()
+    inode = here.stat().st_ino
+    result = init(here, ".", "--yes")
+    assert result.exit_code == 0, result.output
+    assert here.stat().st_ino == inode and files_in(here) == EXPECTED
+    assert "cd " not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme"]
+    settings = check_settings(here)[0]
+    assert settings is not None and settings.site_name == "Acme"
+
+
 def test_without_yes_it_asks_and_asks_again_after_a_wrong_answer(tmp_path: Path) -> None:
     result = init(tmp_path, "my-status", input="Two\tparts\nMy Co Status\nnot a url\nhttps://status.myco.example\n")
     assert result.exit_code == 0, result.output

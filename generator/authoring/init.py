@@ -151,6 +151,15 @@ def create_site(folder: Path, name: str, url: str, today: dt.date) -> list[PureP
               "requirement": f"{DISTRIBUTION}=={version}"}
     written = render(values)
     written.update(schema_files())
+    try:
+        _write(Path(os.path.abspath(folder)), written, today)  # `.` and `..`: a folder whose parent is above it
+    except OSError as exc:  # a folder not writable, a full disk: one line, and nothing was left
+        raise StatusgenError(f"cannot write the site into {folder}: {exc.strerror or exc}") from None
+    return sorted(written)
+
+
+def _write(folder: Path, written: dict[PurePosixPath, bytes], today: dt.date) -> None:
+    """Stage the site beside ``folder``, check it, then put it in place (all of it, or nothing)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f"{TEMP_PREFIX}init-"))
     try:
@@ -160,16 +169,40 @@ def create_site(folder: Path, name: str, url: str, today: dt.date) -> list[PureP
             target.write_bytes(data)
         _check_written(staging, today)
         staging.chmod(0o777 & ~_umask())
-        try:
-            os.rename(staging, folder)  # replaces an empty folder; fails if it gained files meanwhile
-        except OSError as exc:
-            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
-                raise UsageError(f"{folder} is not empty any more; nothing was written") from None
-            raise
+        if folder.is_dir():
+            _move_into(staging, folder)
+        else:
+            try:
+                os.rename(staging, folder)  # the whole site at once
+            except OSError as exc:
+                if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+                    raise UsageError(f"{folder} appeared while the site was written; nothing was written") from None
+                raise
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return sorted(written)
+
+
+def _move_into(staging: Path, folder: Path) -> None:
+    """Move the staged site into an existing empty folder, kept as it is (it may be the shell's
+    current folder, `init .`); if any move fails, the ones made are taken back out."""
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            target = folder / entry.name
+            if any(folder.iterdir()) and not moved:
+                raise UsageError(f"{folder} is not empty any more; nothing was written")
+            if target.exists() or target.is_symlink():
+                raise UsageError(f"{target} appeared while the site was written; nothing was written")
+            os.rename(entry, target)
+            moved.append(target)
+    except BaseException:
+        for target in moved:
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
+        raise
 
 
 def _check_written(site: Path, today: dt.date) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -37,5 +38,6 @@ def init(folder: Path, name: str | None, url: str | None, yes: bool) -> None:
         url = DEFAULT_URL if yes else _prompt("Public address (site_url)", DEFAULT_URL, check_url)
     written = create_site(folder, name, url, clock.build_time(None).date())
     click.echo(f"Wrote a status site in {folder} ({len(written)} files). Next:")
-    click.echo(f"  cd {folder} && python3 -m venv .venv && .venv/bin/pip install -r requirements.txt")
+    enter = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))} && "
+    click.echo(f"  {enter}python3 -m venv .venv && .venv/bin/pip install -r requirements.txt")
     click.echo("  .venv/bin/statusgen build    # then: .venv/bin/statusgen serve")

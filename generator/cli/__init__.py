@@ -15,7 +15,7 @@ import click
 
 from generator import clock
 from generator.content.loader import load_content
-from generator.content.models import SCHEMAS
+from generator.content.models import SCHEMAS, json_schema
 from generator.errors import Diagnostic, StatusgenError
 from generator.settings import check_settings
 
@@ -141,19 +141,20 @@ def schema(kind: str | None) -> None:
 
 
 def schema_of(kind: str) -> dict[str, Any]:
-    schema = SCHEMAS[kind].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://statusgen.dev/schemas/{kind}.schema.json"
-    return schema
+    return json_schema(kind)
 
 
 # Running an incident: declare, update, resolve, maintenance, list, comms.
 from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
+
+# Adopting statusgen: a new site repository, and history from where a team is today.
 from generator.cli.importing import group as import_group  # noqa: E402 - statusgen import
+from generator.cli.init import init as init_command  # noqa: E402 - statusgen init DIR
 
 cli.add_command(import_group)
+cli.add_command(init_command)
 
 
 def main() -> None:

@@ -312,6 +312,14 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 }
 
 
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of a file kind, as ``statusgen schema`` prints it and ``schemas/`` and new sites hold it."""
+    schema = SCHEMAS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://statusgen.dev/schemas/{kind}.schema.json"
+    return schema
+
+
 # --- Loaded documents: the model plus where it came from -----------------------------
 
 

@@ -176,11 +176,13 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     results: dict[int, dict[str, Visit]] = {}
+    index: dict[int, int] = {}  # bytes of the internal search index, downloaded on first use of search
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = launch(playwright)
         for size in args.sizes:
             site = build_history(Path(tmp), size)
             results[size] = {label: first_visit(browser, site / audience, path) for audience, path, label in VISITS}
+            index[size] = (site / "internal/search/search_index.json").stat().st_size
             shutil.rmtree(site.parent)
             print(f"{size:>6,} incidents: " + "; ".join(
                 f"{label} {visit.total / 1024:.1f} KB in {len(visit.sent)} requests"
@@ -205,6 +207,8 @@ def main() -> int:
     for _, _, label in VISITS:
         print(f"| {label} | " + " | ".join(f"{results[s][label].total / 1024:.1f} ({len(results[s][label].sent)})"
                                            for s in results) + " |")
+    print("| internal search index, on first use of search | " + " | ".join(f"{index[s] / 1024:.1f} (1)" for s in results)
+          + " |")
     for line in failures:
         print("MISSED:", line)
     return 1 if failures else 0

@@ -17,7 +17,7 @@ import pytest
 from benchmarks.first_visit import Visit, build_history, first_visit
 from generator.build import build
 from generator.errors import StatusgenError
-from generator.render.mkdocs_adapter import _theme_dir, mend_bundle
+from generator.render.mkdocs_adapter import mend_bundle
 
 from .conftest import NOW, RUNBOOK, make_site
 
@@ -74,7 +74,9 @@ def test_the_published_bundle_takes_only_language_links_for_language_versions(ex
     """The installed bundle fetches a sitemap beside every link[rel=alternate]; the published one only beside
     links with hreflang (language versions), so the feed links make it fetch nothing. Nothing else changes."""
     published = next((example / "assets/javascripts").glob("bundle.*.min.js"))
-    installed = Path(_theme_dir("material")) / "assets/javascripts" / published.name
+    from mkdocs.utils import get_theme_dir
+
+    installed = Path(get_theme_dir("material")) / "assets/javascripts" / published.name
     assert installed.read_text(encoding="utf-8").replace(
         '"link[rel=alternate]"', '"link[rel=alternate][hreflang]"') == published.read_text(encoding="utf-8")
 

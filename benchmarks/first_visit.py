@@ -36,12 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from synthetic import write_site  # noqa: E402
 
+from tests.browser import CHROMIUM_ARGS  # noqa: E402  (Chromium started as the browser tests start it)
+
 NOW = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
 PUBLIC_LIMIT = 400 * 1024
 INTERNAL_LIMIT = 600 * 1024
-#: Chromium as the browser tests start it (tests/browser.py)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 #: Pages whose first visit is measured: (site, path, label)
 VISITS = [("public", "", "public home"), ("public", "components/api/", "public component page"),
           ("internal", "", "internal home")]

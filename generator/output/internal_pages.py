@@ -116,8 +116,11 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
                            review_days=policy.RUNBOOK_REVIEW_DAYS),
-        # The table is wide: the page gives it the whole width (no side navigation or contents).
-        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True, hide=["navigation", "toc"]),
+        # The table is wide: the page gives it the whole width (no side navigation or contents). Like the other
+        # generated listings (action items, metrics) it stays out of the search index, which a reader downloads
+        # whole on first use of search: a row per incident would make it grow with the history.
+        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True, hide=["navigation", "toc"],
+                                                          search={"exclude": True}),
                                      responses=responses, targets=targets(),
                                      maintenance=[v for v in snap.incidents if v.is_maintenance]),
     }
@@ -155,7 +158,8 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
     for rows in by_owner.values():
         rows.sort(key=lambda pa: (pa[1].due is None, pa[1].due or today, pa[0].id))
     pages["action-items/index.md"] = render(
-        "action-items.md", "Action items", items=actions.items, open=actions.open, overdue=overdue, done=actions.done,
+        "action-items.md", meta("Action items", search={"exclude": True}), items=actions.items, open=actions.open,
+        overdue=overdue, done=actions.done,
         postmortem_count=len(content.postmortems),
         by_owner=sorted(by_owner.items(), key=lambda kv: (-sum(1 for _, a in kv[1] if a.due and a.due < today),
                                                          kv[0].casefold())),
@@ -193,7 +197,7 @@ def _metrics_page(render, responses: list[Response], content: Content, now: dt.d
     major = [sum(v[0] for v in outages.get(m, {}).values()) for m in months]
     partial = [sum(v[1] for v in outages.get(m, {}).values()) for m in months]
     return render(
-        "metrics.md", "Metrics", rows=rows, outage_rows=outage_rows,
+        "metrics.md", meta("Metrics", search={"exclude": True}), rows=rows, outage_rows=outage_rows,
         count_chart=stacked_bars("Incidents per month by severity", months, counts, axis="Incidents"),
         mttr_chart=stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
                                 unit=" min", axis="Minutes"),

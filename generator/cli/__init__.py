@@ -151,6 +151,9 @@ def schema_of(kind: str) -> dict[str, Any]:
 from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
+from generator.cli.notify import notify as notify_command  # noqa: E402
+
+cli.add_command(notify_command)
 
 
 def main() -> None:

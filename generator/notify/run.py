@@ -1,0 +1,166 @@
+"""One ``statusgen notify`` run: derive the events, deliver each to its channels once, keep the ledger.
+
+Runs over one built site folder take turns (the lock builds into it take), and each reads the
+ledger the one before it wrote, so overlapping runs on one machine never send an event twice; in
+CI the workflow's ``concurrency`` group makes runs take turns the same way (see publish.yml).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import StatusgenError
+from generator.notify import delivery
+from generator.notify.channels import outgoing
+from generator.notify.events import Event, collapse, is_backfill, new_events
+from generator.notify.ledger import Ledger, write_ledger
+from generator.notify.message import Site, compose
+from generator.notify.snapshot import LEDGER, ApiSnapshot, read_folder, read_previous
+from generator.out_folder import out_lock
+from generator.settings import EmailChannel, Settings, WebhookChannel
+
+
+@dataclass
+class Summary:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def _site(settings: Settings, current: ApiSnapshot) -> Site:
+    assert settings.site_url is not None  # load_settings refuses settings without it
+    return Site(settings.site_name, settings.site_url, current.page, current.status)
+
+
+def _env(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise StatusgenError(f"the environment variable {name} is not set")
+    return value
+
+
+def _deliver(channel: Any, out: Any, policy: delivery.Policy) -> delivery.Result:
+    try:
+        if isinstance(channel, EmailChannel):
+            assert out.mail is not None
+            password = _env(channel.password_env) if channel.password_env else None
+            return delivery.send_mail(out.mail, channel.host, channel.smtp_port, channel.security, channel.username,
+                                      password, policy)
+        secret = _env(channel.secret_env) if isinstance(channel, WebhookChannel) else None
+        return delivery.post(_env(channel.url_env), out.body, out.headers, policy, secret)
+    except StatusgenError as exc:
+        return delivery.Result(False, 0, str(exc))
+
+
+@contextlib.contextmanager
+def _maybe_lock(out: Path, take: bool) -> Iterator[None]:
+    if take:
+        with out_lock(out):
+            yield
+    else:
+        yield
+
+
+def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *, dry_run: bool = False,
+        echo: Callable[[str], None] = print, sleep: Callable[[float], None] | None = None) -> Summary:
+    """Deliver what changed since ``previous`` (default: the published ``site_url``) to every channel."""
+    summary = Summary()
+
+    def say(line: str) -> None:
+        summary.lines.append(line)
+        echo(line)
+
+    config = settings.notify
+    if not config.channels:
+        say("statusgen: notify: no channels configured (extra.statusgen.notify.channels); nothing to send")
+        return summary
+    public = out / "public"
+    where = previous or settings.site_url or ""
+    with _maybe_lock(out, not dry_run):
+        current = read_folder(public)
+        if current is None:
+            raise StatusgenError(f"no built site in {public} (no api/v2/incidents.json): run 'statusgen build' first")
+        try:
+            before = read_previous(where)
+        except StatusgenError as exc:
+            say(f"statusgen: notify: failed: {exc}; nothing sent")
+            summary.failed += 1
+            return summary
+        ledger = Ledger.from_json(current.ledger, str(public / "api" / LEDGER))
+        path = public / "api" / LEDGER
+        if before is None:
+            say(f"statusgen: notify: nothing was published at {where} before: nothing sent, ledger started")
+            if not dry_run:
+                write_ledger(path, ledger)
+            return summary
+        ledger.merge(Ledger.from_json(before.ledger, f"{where} api/{LEDGER}"))
+        for event in ledger.give_up(now, config.retry_hours):
+            say(f"statusgen: notify: gave up {event.id}: not delivered within {config.retry_hours} h")
+            summary.failed += 1
+        _deliver_all(settings, current, before, ledger, path, now, dry_run, say, summary, sleep)
+        ledger.prune(now)
+        if not dry_run:
+            write_ledger(path, ledger)
+    say(f"statusgen: notify: {summary.sent} sent, {summary.failed} failed, {summary.skipped} skipped"
+        + (" (dry run: nothing was sent)" if dry_run else ""))
+    return summary
+
+
+def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, ledger: Ledger, path: Path,
+                 now: dt.datetime, dry_run: bool, say: Callable[[str], None], summary: Summary,
+                 sleep: Callable[[float], None] | None) -> None:
+    """Each event not yet delivered to each channel that hears it, recording every outcome at once."""
+    config = settings.notify
+    channels = config.channels
+    found: dict[str, Event] = {e.id: e for e in ledger.pending_events()}
+    for event in new_events(before, current):
+        found.setdefault(event.id, event)
+
+    def waiting(event: Event) -> list[Any]:
+        return [c for c in channels if event.topic in c.hears and not ledger.done(event.id, c.key)]
+
+    candidates = []
+    for event in sorted(found.values(), key=lambda e: (e.at, e.id)):
+        if not waiting(event):
+            continue
+        if event.id not in ledger.pending and is_backfill(event, now):
+            ledger.record_skip(event, "backfilled", now)
+            say(f"statusgen: notify: skipped {event.id}: it happened more than 3 days before this build")
+            summary.skipped += 1
+            continue
+        candidates.append(event)
+    kept, superseded = collapse(candidates)
+    for old, new in superseded:
+        ledger.record_skip(old, f"superseded by {new.id}", now)
+        say(f"statusgen: notify: skipped {old.id}: superseded by {new.id}")
+        summary.skipped += 1
+    site = _site(settings, current)
+    for event in kept:
+        message = compose(event, site)
+        for channel in waiting(event):
+            out = outgoing(channel, message, site, config)
+            if dry_run:
+                say(f"--- {event.id} -> {channel.key} ({channel.type})")
+                say(out.preview().rstrip("\n"))
+                continue
+            policy = delivery.Policy(timeout=float(channel.timeout or config.timeout), attempts=config.attempts,
+                                     backoff=float(config.backoff), **({"sleep": sleep} if sleep else {}))
+            result = _deliver(channel, out, policy)
+            tries = f"{result.attempts} attempt{'s' if result.attempts != 1 else ''}"
+            if result.ok:
+                ledger.record_delivery(event, channel.key, now)
+                summary.sent += 1
+                say(f"statusgen: notify: sent {event.id} to {channel.key} ({result.detail}, {tries})")
+            else:
+                ledger.record_failure(event, channel.key, now)
+                summary.failed += 1
+                say(f"statusgen: notify: failed {event.id} to {channel.key}: {result.detail} ({tries}); "
+                    f"the next run tries again")
+            write_ledger(path, ledger)  # at once: a run killed after this send does not send it again

@@ -127,7 +127,9 @@ def new_events(previous: ApiSnapshot, current: ApiSnapshot) -> list[Event]:
 
 
 def is_backfill(event: Event, now: dt.datetime) -> bool:
-    return now - event.moment > BACKFILL_AFTER
+    """An update posted long before the build: history filled in, not news. A postmortem is news
+    whenever it appears (the API has no time of its publication; days after the incident is usual)."""
+    return event.topic in ("incident", "maintenance") and now - event.moment > BACKFILL_AFTER
 
 
 def collapse(events: list[Event]) -> tuple[list[Event], list[tuple[Event, Event]]]:

@@ -138,6 +138,7 @@ class Receiver:
     files: Path | None = None
     delay: float = 0.0
     requests: list[Request] = field(default_factory=list)
+    gets: list[str] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
 
     def url(self, path: str) -> str:
@@ -154,7 +155,9 @@ class Receiver:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                target = (receiver.files / self.path.lstrip("/")) if receiver.files else None
+                receiver.gets.append(self.path)
+                path = self.path.partition("?")[0]  # as a static host does
+                target = (receiver.files / path.lstrip("/")) if receiver.files else None
                 if target is None or not target.is_file():
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
@@ -406,6 +409,9 @@ def test_500_then_200_gets_one_message(tmp_path: Path, sites: Sites, receiver: R
     headings = [r.json["text"] for r in slack[2:]]
     assert len(headings) == len(set(headings)) == len(EXPECTED)
     assert "(HTTP 200, 3 attempts)" in result.output
+    # the published documents and ledger were read past any cache (a query no cache has seen)
+    assert {g.partition("?")[0] for g in receiver.gets} >= {"/api/v2/incidents.json", "/api/notifications.json"}
+    assert all("?notify=" in g for g in receiver.gets)
     assert set(ledger(out)["delivered"]) == set(EXPECTED)
 
 
@@ -585,3 +591,37 @@ def test_publish_workflow_notifies_before_the_pages_artifact_is_made() -> None:
     assert all(value.startswith("${{ secrets.") for value in step["env"].values())
     # runs take turns: a run never overlaps another one's notify and deploy
     assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+
+
+def test_a_pending_event_no_longer_on_the_site_is_dropped(tmp_path: Path, sites: Sites, receiver: Receiver) -> None:
+    config, env = http_channels(receiver)
+    config["channels"] = config["channels"][:1]
+    root = configure(tmp_path / "root", sites, config)
+    published = tmp_path / "published"
+    shutil.copytree(sites.previous, published)
+    gone = {"id": "incident:withdrawn:update:withdrawn-1", "kind": "incident.created", "topic": "incident",
+            "subject": "incident:withdrawn", "at": "2026-11-26T06:00:00.000Z",
+            "incident": {"name": "Withdrawn", "shortlink": "https://status.acmepay.example/incidents/withdrawn/",
+                         "impact": "minor", "components": []},
+            "update": {"status": "investigating", "body": "published by mistake", "affected_components": None}}
+    (published / "api" / "notifications.json").write_text(json.dumps({
+        "version": 1, "delivered": {}, "skipped": {},
+        "pending": {gone["id"]: {"since": "2026-11-26T06:00:00Z", "channels": ["slack"], "event": gone}}}))
+    out = fresh_out(sites, tmp_path)
+    result = notify(root, out, published, env)
+    assert result.exit_code == 0, result.output
+    assert f"dropped {gone['id']}" in result.output
+    assert len(receiver.posts("/slack")) == len(EXPECTED)
+    assert all(b"published by mistake" not in r.body for r in receiver.requests)
+    assert ledger(out)["skipped"][gone["id"]]["reason"] == "no longer on the site"
+
+
+def test_a_damaged_published_ledger_sends_nothing(tmp_path: Path, sites: Sites, receiver: Receiver) -> None:
+    config, env = http_channels(receiver)
+    root = configure(tmp_path / "root", sites, config)
+    published = tmp_path / "published"
+    shutil.copytree(sites.previous, published)
+    (published / "api" / "notifications.json").write_text('{"version": 1, "delivered": []}')
+    result = notify(root, fresh_out(sites, tmp_path), published, env)
+    assert result.exit_code == 0 and "not a statusgen notification ledger" in result.output
+    assert receiver.requests == []  # without the ledger it cannot tell what was sent already

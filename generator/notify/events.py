@@ -104,6 +104,15 @@ def _components(snapshot: ApiSnapshot) -> dict[str, dict[str, Any]]:
     return {str(c["id"]): c for c in snapshot.list_of("v2/components.json", "components") if not c.get("group")}
 
 
+def component_state_id(component: dict[str, Any]) -> str:
+    return f"component:{component['id']}:{component['status']}@{component['updated_at']}"
+
+
+def component_states(snapshot: ApiSnapshot) -> set[str]:
+    """The ids a change to each component's present state has: a pending one not among them is stale."""
+    return {component_state_id(component) for component in _components(snapshot).values()}
+
+
 def component_events(previous: ApiSnapshot, current: ApiSnapshot) -> dict[str, Event]:
     """A component whose state differs from the published one's; a new component is not news."""
     before = _components(previous)
@@ -112,7 +121,7 @@ def component_events(previous: ApiSnapshot, current: ApiSnapshot) -> dict[str, E
         old = before.get(component_id)
         if old is None or old.get("status") == component.get("status"):
             continue
-        event_id = f"component:{component_id}:{component['status']}@{component['updated_at']}"
+        event_id = component_state_id(component)
         events[event_id] = Event(event_id, "component.updated", "component", f"component:{component_id}",
                                  str(component["updated_at"]), component=component, old_status=str(old["status"]))
     return events

@@ -18,7 +18,7 @@ from typing import Any
 from generator.errors import StatusgenError
 from generator.notify import delivery
 from generator.notify.channels import outgoing
-from generator.notify.events import Event, collapse, is_backfill, new_events
+from generator.notify.events import Event, collapse, component_states, incident_events, is_backfill, new_events
 from generator.notify.ledger import Ledger, write_ledger
 from generator.notify.message import Site, compose
 from generator.notify.snapshot import LEDGER, ApiSnapshot, read_folder, read_previous
@@ -100,7 +100,12 @@ def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *
             if not dry_run:
                 write_ledger(path, ledger)
             return summary
-        ledger.merge(Ledger.from_json(before.ledger, f"{where} api/{LEDGER}"))
+        try:
+            ledger.merge(Ledger.from_json(before.ledger, f"{where} api/{LEDGER}"))
+        except StatusgenError as exc:  # sending without it could send everything again
+            say(f"statusgen: notify: failed: {exc}; nothing sent")
+            summary.failed += 1
+            return summary
         for event in ledger.give_up(now, config.retry_hours):
             say(f"statusgen: notify: gave up {event.id}: not delivered within {config.retry_hours} h")
             summary.failed += 1
@@ -119,9 +124,16 @@ def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, 
     """Each event not yet delivered to each channel that hears it, recording every outcome at once."""
     config = settings.notify
     channels = config.channels
-    found: dict[str, Event] = {e.id: e for e in ledger.pending_events()}
-    for event in new_events(before, current):
-        found.setdefault(event.id, event)
+    found = {event.id: event for event in new_events(before, current)}
+    on_site = incident_events(current)
+    states = component_states(current)
+    for event in ledger.pending_events():
+        if event.id not in on_site and event.id not in states:
+            ledger.record_skip(event, "no longer on the site", now)
+            say(f"statusgen: notify: dropped {event.id}: no longer on the site, so no longer news")
+            summary.skipped += 1
+        else:  # retried as the site says it now (a corrected message is sent corrected)
+            found.setdefault(event.id, on_site.get(event.id, event))
 
     def waiting(event: Event) -> list[Any]:
         return [c for c in channels if event.topic in c.hears and not ledger.done(event.id, c.key)]

@@ -8,6 +8,7 @@ because guessing "nothing was published" would resend the whole history.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,14 +78,19 @@ def read_folder(site: Path) -> ApiSnapshot | None:
 
 
 def read_url(base: str, timeout: float = READ_TIMEOUT) -> ApiSnapshot | None:
-    """The published site at ``base`` (its ``site_url``); None if it has no API yet (404)."""
+    """The published site at ``base`` (its ``site_url``); None if it has no API yet (404).
+
+    Read past caches (a query no one asked before, and ``no-cache``): a CDN's copy from before
+    the last deploy would hold an older ledger, and events it lacks would be sent again.
+    """
     base = base if base.endswith("/") else base + "/"
     documents: dict[str, Any] = {}
+    fresh = f"?notify={time.time_ns()}"
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": "statusgen-notify"}) as client:
             for index, name in enumerate((*DOCUMENTS, LEDGER)):
                 url = f"{base}api/{name}"
-                response = client.get(url, headers={"Cache-Control": "no-cache"})
+                response = client.get(url + fresh, headers={"Cache-Control": "no-cache"})
                 if response.status_code == 404 and (index == 0 or name == LEDGER):
                     if index == 0:
                         return None

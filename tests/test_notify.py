@@ -483,7 +483,18 @@ def test_dry_run_prints_and_sends_nothing(tmp_path: Path, sites: Sites, receiver
     for event_id, heading in EXPECTED.items():
         assert f"--- {event_id} -> slack (slack)" in result.output
         assert heading in result.output
-    assert "dry run: nothing was sent" in result.output
+    messages = 4 * len(EXPECTED) + len(COMPONENT_EVENTS)
+    assert f"dry run: {messages} message(s) shown above, nothing was sent" in result.output
+    assert result.output.count("\n--- ") + result.output.startswith("--- ") == messages
+
+
+def test_notify_without_a_build_is_one_clear_error(tmp_path: Path, sites: Sites) -> None:
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "slack", "url_env": "T_SLACK"}]})
+    result = statusgen(root, "notify", "--out", str(tmp_path / "nothing"), "--previous", str(sites.previous))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"statusgen: error: no built site in {tmp_path / 'nothing' / 'public'} (no api/v2/incidents.json): "
+        "run 'statusgen build' first"]
 
 
 def test_an_unreadable_previous_site_sends_nothing_and_fails_only_with_strict(tmp_path: Path, sites: Sites,

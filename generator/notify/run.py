@@ -31,6 +31,8 @@ class Summary:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    #: messages --dry-run printed
+    previewed: int = 0
     lines: list[str] = field(default_factory=list)
 
 
@@ -113,8 +115,11 @@ def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *
         ledger.prune(now)
         if not dry_run:
             write_ledger(path, ledger)
-    say(f"statusgen: notify: {summary.sent} sent, {summary.failed} failed, {summary.skipped} skipped"
-        + (" (dry run: nothing was sent)" if dry_run else ""))
+    if dry_run:
+        say(f"statusgen: notify: dry run: {summary.previewed} message(s) shown above, nothing was sent, "
+            f"{summary.skipped} event(s) would be skipped")
+    else:
+        say(f"statusgen: notify: {summary.sent} sent, {summary.failed} failed, {summary.skipped} skipped")
     return summary
 
 
@@ -161,6 +166,7 @@ def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, 
             if dry_run:
                 say(f"--- {event.id} -> {channel.key} ({channel.type})")
                 say(out.preview().rstrip("\n"))
+                summary.previewed += 1
                 continue
             policy = delivery.Policy(timeout=float(channel.timeout or config.timeout), attempts=config.attempts,
                                      backoff=float(config.backoff), **({"sleep": sleep} if sleep else {}))

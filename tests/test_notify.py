@@ -636,3 +636,47 @@ def test_a_damaged_published_ledger_sends_nothing(tmp_path: Path, sites: Sites, 
     result = notify(root, fresh_out(sites, tmp_path), published, env)
     assert result.exit_code == 0 and "not a statusgen notification ledger" in result.output
     assert receiver.requests == []  # without the ledger it cannot tell what was sent already
+
+
+def test_resolved_scheduled_and_the_automatic_end_of_a_window(tmp_path: Path, sites: Sites,
+                                                             receiver: Receiver) -> None:
+    """A later build (13:30): the payments incident resolved, a new maintenance announced, and the
+    dashboard window closed by itself (the automatic 'Completed' update counts as an update)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(sites.repo, repo, ignore=shutil.ignore_patterns("site"))
+    incident = repo / "content/incidents/2026-11-26-payments-down.md"
+    incident.write_text(incident.read_text().replace("internal:", """  - at: 2026-11-26T13:10:00Z
+    status: resolved
+    message: Card payments work again.
+internal:""", 1))
+    write(repo, "content/incidents/2026-12-01-links-migration.md", """\
+        ---
+        title: Payment links migration
+        type: maintenance
+        components: {links: under_maintenance}
+        scheduled_for: 2026-12-01T02:00:00Z
+        scheduled_until: 2026-12-01T03:00:00Z
+        updates:
+          - at: 2026-11-26T13:00:00Z
+            status: scheduled
+            message: We will move payment links to a new cluster.
+        ---
+        """)
+    built = statusgen(repo, "build", "--out", str(tmp_path / "later"), "--now", "2026-11-26T13:30:00Z", "-q")
+    assert built.exit_code == 0, built.output
+    config, env = http_channels(receiver)
+    config["channels"] = [config["channels"][0], config["channels"][3]]
+    root = configure(tmp_path / "root", sites, config)
+    result = statusgen(root, "notify", "--out", str(tmp_path / "later"), "--previous",
+                       str(sites.current / "public"), "--now", "2026-11-26T13:30:00Z", env=env)
+    assert result.exit_code == 0, result.output
+    assert sorted(r.json["blocks"][0]["text"]["text"] for r in receiver.posts("/slack")) == [
+        "Completed: Dashboard upgrade", "Resolved: Payments are failing", "Scheduled: Payment links migration"]
+    hooks = {r.headers["X-Statusgen-Event"]: r.json for r in receiver.posts("/hook")}
+    assert set(hooks) == {
+        "maintenance:2026-11-26-dashboard-upgrade:update:2026-11-26-dashboard-upgrade-auto-completed",
+        f"{PAYMENTS}-3", "maintenance:2026-12-01-links-migration:update:2026-12-01-links-migration-1",
+        "component:payments:operational@2026-11-26T13:10:00.000Z",
+        "component:dashboard:operational@2026-11-26T13:00:00.000Z"}
+    assert hooks[f"{PAYMENTS}-3"]["incident"]["status"] == "resolved"
+    assert hooks[f"{PAYMENTS}-3"]["page"]["status_indicator"] == "none"

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.content.models import ComponentState
-from generator.notify.events import Event
+from generator.notify.events import Event, parse_ts
 from generator.output.labels import COLOURS, state_label, status_label
+from generator.output.markup import utc
 from generator.status.timeline import worst
 
 
@@ -38,7 +39,7 @@ class Message:
     #: (component name, its state's label) the event lists
     components: tuple[tuple[str, str], ...]
     link: str
-    #: the event's time, as people read it: 2026-11-26 08:10 UTC
+    #: the event's time, as the pages write it: Nov 26, 2026 08:10 UTC
     when: str
     #: '#b91c1c': the colour of the worst state the event names, else of the page's indicator
     colour: str
@@ -49,7 +50,7 @@ class Message:
 
 
 def _when(at: str) -> str:
-    return f"{at[:10]} {at[11:16]} UTC"
+    return utc(parse_ts(at))
 
 
 def compose(event: Event, site: Site) -> Message:

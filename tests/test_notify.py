@@ -113,7 +113,10 @@ def fresh_out(sites: Sites, tmp_path: Path) -> Path:
 
 
 def ledger(out: Path) -> dict[str, Any]:
-    return json.loads((out / "public" / "api" / "notifications.json").read_text(encoding="utf-8"))
+    """The ledger notify wrote, checked against the schema shipped for it."""
+    data = json.loads((out / "public" / "api" / "notifications.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads((REPO / "schemas/api/notifications.schema.json").read_text()))
+    return data
 
 
 # --- a real HTTP receiver and a real SMTP server ---------------------------------------------

@@ -191,7 +191,9 @@ class _Channel(_Closed):
 
     @property
     def hears(self) -> frozenset[str]:
-        default = ["incident", "maintenance", "postmortem"] + (["component"] if self.type == "webhook" else [])  # type: ignore[attr-defined]
+        """Component changes go to webhooks (Statuspage's ``component_update``); people hear of them in updates."""
+        webhook = self.type == "webhook"  # type: ignore[attr-defined]
+        default = ["incident", "maintenance", "postmortem"] + (["component"] if webhook else [])
         return frozenset(self.events if self.events is not None else default)
 
 

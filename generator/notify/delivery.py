@@ -30,7 +30,6 @@ class Policy:
     timeout: float
     attempts: int
     backoff: float
-    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def _attempts(policy: Policy, once: Callable[[], str]) -> Result:
         except _Retry as exc:
             detail = exc.detail
             if attempt < policy.attempts:
-                policy.sleep(exc.wait if exc.wait is not None else delay)
+                time.sleep(exc.wait if exc.wait is not None else delay)
                 delay *= 2
     return Result(False, policy.attempts, detail)
 

@@ -18,7 +18,8 @@ from typing import Any
 from generator.errors import StatusgenError
 from generator.notify import delivery
 from generator.notify.channels import outgoing
-from generator.notify.events import Event, collapse, component_states, incident_events, is_backfill, new_events
+from generator.notify.events import (BACKFILL_AFTER, Event, collapse, component_states, incident_events,
+                                     is_backfill, new_events)
 from generator.notify.ledger import Ledger, write_ledger
 from generator.notify.message import Site, compose
 from generator.notify.snapshot import LEDGER, ApiSnapshot, read_folder, read_previous
@@ -71,7 +72,7 @@ def _maybe_lock(out: Path, take: bool) -> Iterator[None]:
 
 
 def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *, dry_run: bool = False,
-        echo: Callable[[str], None] = print, sleep: Callable[[float], None] | None = None) -> Summary:
+        echo: Callable[[str], None] = print) -> Summary:
     """Deliver what changed since ``previous`` (default: the published ``site_url``) to every channel."""
     summary = Summary()
 
@@ -111,7 +112,7 @@ def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *
         for event in ledger.give_up(now, config.retry_hours):
             say(f"statusgen: notify: gave up {event.id}: not delivered within {config.retry_hours} h")
             summary.failed += 1
-        _deliver_all(settings, current, before, ledger, path, now, dry_run, say, summary, sleep)
+        _deliver_all(settings, current, before, ledger, path, now, dry_run, say, summary)
         ledger.prune(now)
         if not dry_run:
             write_ledger(path, ledger)
@@ -124,8 +125,7 @@ def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *
 
 
 def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, ledger: Ledger, path: Path,
-                 now: dt.datetime, dry_run: bool, say: Callable[[str], None], summary: Summary,
-                 sleep: Callable[[float], None] | None) -> None:
+                 now: dt.datetime, dry_run: bool, say: Callable[[str], None], summary: Summary) -> None:
     """Each event not yet delivered to each channel that hears it, recording every outcome at once."""
     config = settings.notify
     channels = config.channels
@@ -149,7 +149,8 @@ def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, 
             continue
         if event.id not in ledger.pending and is_backfill(event, now):
             ledger.record_skip(event, "backfilled", now)
-            say(f"statusgen: notify: skipped {event.id}: it happened more than 3 days before this build")
+            say(f"statusgen: notify: skipped {event.id}: posted more than {BACKFILL_AFTER.days} days before this "
+                "build (history filled in, not news)")
             summary.skipped += 1
             continue
         candidates.append(event)
@@ -169,7 +170,7 @@ def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, 
                 summary.previewed += 1
                 continue
             policy = delivery.Policy(timeout=float(channel.timeout or config.timeout), attempts=config.attempts,
-                                     backoff=float(config.backoff), **({"sleep": sleep} if sleep else {}))
+                                     backoff=float(config.backoff))
             result = _deliver(channel, out, policy)
             tries = f"{result.attempts} attempt{'s' if result.attempts != 1 else ''}"
             if result.ok:

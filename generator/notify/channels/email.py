@@ -26,7 +26,8 @@ _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fr
 <h1 style="font-size: 1.3em; border-left: 6px solid {{ m.colour }}; padding-left: .5em">{{ m.heading }}</h1>
 <p>{{ m.body }}</p>
 {% if m.components %}<table role="presentation">
-{% for name, state in m.components %}<tr><th scope="row" style="text-align: left; padding-right: 1em">{{ name }}</th><td>{{ state }}</td></tr>
+{% for name, state in m.components %}
+<tr><th scope="row" style="text-align: left; padding-right: 1em">{{ name }}</th><td>{{ state }}</td></tr>
 {% endfor %}</table>{% endif %}
 <p style="color: #555">{{ m.when }}</p>
 <p><a href="{{ m.link }}">View on the status page</a></p>

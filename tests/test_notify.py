@@ -41,6 +41,7 @@ from generator.settings import check_settings
 
 from .conftest import POSTMORTEM, REPO, write
 from .scenario import make_scenario
+from .tools import need_tool
 
 SCHEMAS = Path(__file__).parent / "schemas"
 BEFORE, NOW = "2026-11-26T07:00:00Z", "2026-11-26T12:00:00Z"
@@ -683,3 +684,53 @@ internal:""", 1))
         "component:dashboard:operational@2026-11-26T13:00:00.000Z"}
     assert hooks[f"{PAYMENTS}-3"]["incident"]["status"] == "resolved"
     assert hooks[f"{PAYMENTS}-3"]["page"]["status_indicator"] == "none"
+
+
+def test_mail_over_starttls_with_a_password(tmp_path: Path, sites: Sites) -> None:
+    """STARTTLS against a server that requires it, and logs in only over TLS, with the password from the
+    environment; the client checks the server's certificate (here a self-signed one it is told to trust)."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    openssl = need_tool("openssl", "openssl")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([str(openssl), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"mail-password", handled=False)
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+                            authenticator=authenticate, auth_require_tls=True)
+    controller.start()
+    try:
+        root = configure(tmp_path / "root", sites, {"channels": [
+            {"type": "email", "host": "127.0.0.1", "port": port, "security": "starttls", "username": "status",
+             "password_env": "T_SMTP_PASSWORD", "from": "status@acmepay.example", "to": ["ops@example.com"]}],
+            "timeout": 5, "attempts": 1})
+        env = {"T_SMTP_PASSWORD": "mail-password", "SSL_CERT_FILE": str(cert)}
+        result = notify(root, fresh_out(sites, tmp_path), sites.previous, env)
+        assert result.exit_code == 0, result.output
+        assert len(inbox.messages) == len(EXPECTED) and logins[0] == (b"status", b"mail-password")
+        # a wrong password is a failed delivery, reported without the password
+        logins.clear()
+        wrong = notify(root, fresh_out(sites, tmp_path / "wrong"), sites.previous,
+                       {**env, "T_SMTP_PASSWORD": "not-the-password"}, "--strict")
+        assert wrong.exit_code == 1 and "SMTP 535" in wrong.output and "not-the-password" not in wrong.output
+        assert len(inbox.messages) == len(EXPECTED) and logins
+        # without the certificate trusted, nothing is sent: the client checks whom it talks to
+        untrusted = notify(root, fresh_out(sites, tmp_path / "untrusted"), sites.previous,
+                           {"T_SMTP_PASSWORD": "mail-password", "SSL_CERT_FILE": str(tmp_path / "none.pem")})
+        assert untrusted.exit_code == 0 and "failed" in untrusted.output
+        assert len(inbox.messages) == len(EXPECTED)
+    finally:
+        controller.stop()

@@ -117,6 +117,8 @@ def send_mail(mail: EmailMessage, host: str, port: int, security: str, username:
                 if username and password is not None:
                     client.login(username, password)
                 refused = client.send_message(mail)
+        except smtplib.SMTPAuthenticationError as exc:  # the same password fails again
+            raise _Fail(f"SMTP {exc.smtp_code}: the server refused the login") from None
         except smtplib.SMTPResponseException as exc:
             detail = f"SMTP {exc.smtp_code}"
             if 400 <= exc.smtp_code < 500:

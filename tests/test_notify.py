@@ -527,6 +527,8 @@ def test_mail_over_smtp(tmp_path: Path, sites: Sites, smtp: tuple[Inbox, int]) -
     for sender, recipients, message in inbox.messages:
         assert sender == "status@acmepay.example"
         assert recipients == ["ops@example.com", "announce@lists.example.com"]
+        assert message["To"] == "undisclosed-recipients:;"  # no subscriber sees the others' addresses
+        assert "ops@example.com" not in message.as_string()
         assert message["From"] == "Acme Pay Status <status@acmepay.example>"
         assert message["List-Unsubscribe"] == "<https://status.acmepay.example/subscribe/>"
         assert message["Message-ID"].endswith("@acmepay.example>") and message["Date"]

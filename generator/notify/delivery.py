@@ -101,7 +101,7 @@ def post(url: str, body: bytes, headers: dict[str, str], policy: Policy, secret:
     return _attempts(policy, once)
 
 
-def send_mail(mail: EmailMessage, host: str, port: int, security: str, username: str | None,
+def send_mail(mail: EmailMessage, recipients: list[str], host: str, port: int, security: str, username: str | None,
               password: str | None, policy: Policy) -> Result:
     """Submit ``mail`` over SMTP: implicit TLS, STARTTLS (refused if the server does not offer it) or plain."""
     def once() -> str:
@@ -116,7 +116,7 @@ def send_mail(mail: EmailMessage, host: str, port: int, security: str, username:
                     client.starttls(context=ssl.create_default_context())
                 if username and password is not None:
                     client.login(username, password)
-                refused = client.send_message(mail)
+                refused = client.send_message(mail, to_addrs=recipients)
         except smtplib.SMTPAuthenticationError as exc:  # the same password fails again
             raise _Fail(f"SMTP {exc.smtp_code}: the server refused the login") from None
         except smtplib.SMTPResponseException as exc:

@@ -54,8 +54,8 @@ def _deliver(channel: Any, out: Any, policy: delivery.Policy) -> delivery.Result
         if isinstance(channel, EmailChannel):
             assert out.mail is not None
             password = _env(channel.password_env) if channel.password_env else None
-            return delivery.send_mail(out.mail, channel.host, channel.smtp_port, channel.security, channel.username,
-                                      password, policy)
+            return delivery.send_mail(out.mail, channel.to, channel.host, channel.smtp_port, channel.security,
+                                      channel.username, password, policy)
         secret = _env(channel.secret_env) if isinstance(channel, WebhookChannel) else None
         return delivery.post(_env(channel.url_env), out.body, out.headers, policy, secret)
     except StatusgenError as exc:

@@ -1,7 +1,8 @@
 """Mail: a text and an HTML part, with ``List-Unsubscribe`` pointing at the site's subscribe page.
 
 One message per event to the channel's ``to`` addresses (for many subscribers, a mailing list's
-address). The HTML part is rendered by Jinja with autoescaping: every value in it is text from
+address). With several addresses the ``To:`` header is ``undisclosed-recipients:;`` and each is a
+recipient of the envelope only, so no subscriber sees the others' addresses. The HTML part is rendered by Jinja with autoescaping: every value in it is text from
 the public API and is shown, never interpreted. The ``Message-ID`` is derived from the event and
 the channel, so a mail client or list that sees the same event twice shows it once.
 """
@@ -43,7 +44,7 @@ def mail(message: Message, site: Site, channel: EmailChannel) -> EmailMessage:
     local = channel.sender.rpartition("@")[0]
     mail["Subject"] = shorten(f"[{site.name}] {message.heading}", 200)
     mail["From"] = Address(channel.sender_name or site.name, local, domain)
-    mail["To"] = ", ".join(channel.to)
+    mail["To"] = channel.to[0] if len(channel.to) == 1 else "undisclosed-recipients:;"
     mail["Date"] = format_datetime(message.event.moment)
     digest = hashlib.sha256(f"{message.event.id}\n{channel.key}".encode()).hexdigest()[:32]
     mail["Message-ID"] = f"<{digest}@{domain}>"

@@ -736,3 +736,29 @@ def test_mail_over_starttls_with_a_password(tmp_path: Path, sites: Sites) -> Non
         assert len(inbox.messages) == len(EXPECTED)
     finally:
         controller.stop()
+
+
+def test_a_refusing_receiver_is_not_retried_and_old_failures_are_given_up(tmp_path: Path, sites: Sites,
+                                                                          receiver: Receiver) -> None:
+    config, env = http_channels(receiver)
+    config["channels"] = config["channels"][:1]
+    receiver.plan["/slack"] = [404] * 10  # a deleted Slack webhook: another attempt would not help
+    root = configure(tmp_path / "root", sites, config)
+    out = fresh_out(sites, tmp_path)
+    result = notify(root, out, sites.previous, env)
+    assert result.exit_code == 0 and "HTTP 404 (1 attempt)" in result.output
+    assert len(receiver.posts("/slack")) == len(EXPECTED)
+    pending = ledger(out)["pending"]
+    assert set(pending) == set(EXPECTED)
+
+    # two days later the receiver still refuses: past retry_hours (24) the events are given up, reported
+    published = tmp_path / "published"
+    shutil.copytree(out / "public", published)
+    later = statusgen(root, "notify", "--out", str(fresh_out(sites, tmp_path / "later")), "--previous",
+                      str(published), "--now", "2026-11-28T12:00:00Z", "--strict", env=env)
+    assert later.exit_code == 1
+    assert all(f"gave up {event_id}: not delivered within 24 h" in later.output for event_id in EXPECTED)
+    record = ledger(out.parent / "later" / "site")
+    assert record["pending"] == {} and {k for k, v in record["skipped"].items() if v["reason"].startswith("given up")} \
+        == set(EXPECTED)
+    assert len(receiver.posts("/slack")) == len(EXPECTED)

@@ -8,7 +8,7 @@ run (whose previous site already shows it) tries again, for ``notify.retry_hours
 
     {"version": 1,
      "delivered": {"<event id>": {"<channel>": "<when>"}},
-     "skipped":   {"<event id>": {"at": "<when>", "reason": "superseded by <id>" | "backfilled"}},
+     "skipped":   {"<event id>": {"at": "<when>", "reason": "superseded by <id>" | "backfilled" | …}},
      "pending":   {"<event id>": {"since": "<when>", "channels": ["<channel>"], "event": {…}}}}
 
 Only public data is in it: event ids and the public API objects of pending events.

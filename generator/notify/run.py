@@ -110,6 +110,7 @@ def run(settings: Settings, out: Path, previous: str | None, now: dt.datetime, *
             summary.failed += 1
             return summary
         for event in ledger.give_up(now, config.retry_hours):
+            ledger.record_skip(event, f"given up: not delivered within {config.retry_hours} h", now)
             say(f"statusgen: notify: gave up {event.id}: not delivered within {config.retry_hours} h")
             summary.failed += 1
         _deliver_all(settings, current, before, ledger, path, now, dry_run, say, summary)

@@ -149,12 +149,13 @@ from generator.cli.incidents import register  # noqa: E402 - registers on `cli`,
 
 register(cli)
 
-# Adopting statusgen: a new site repository, and history from where a team is today.
-from generator.cli.importing import group as import_group  # noqa: E402 - statusgen import
+# Commands in modules of their own, which import nothing from here (no cycle).
+from generator.cli.importing import group as import_group  # noqa: E402 - statusgen import statuspage|cstate
 from generator.cli.init import init as init_command  # noqa: E402 - statusgen init DIR
+from generator.cli.notify import notify as notify_command  # noqa: E402 - statusgen notify
 
-cli.add_command(import_group)
-cli.add_command(init_command)
+for command in (init_command, import_group, notify_command):
+    cli.add_command(command)
 
 
 def main() -> None:

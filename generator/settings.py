@@ -37,6 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.content.models import AlertLabel
 from generator.content.models import Severity as IncidentSeverity
 from generator.content.rules import Reporter, apply_schema
 from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
@@ -134,7 +135,6 @@ DEFAULT_PAGERDUTY_SEVERITIES = {"P1": IncidentSeverity.SEV1, "P2": IncidentSever
                                 "P3": IncidentSeverity.SEV3, "P4": IncidentSeverity.SEV4,
                                 "P5": IncidentSeverity.SEV4, "high": IncidentSeverity.SEV2,
                                 "low": IncidentSeverity.SEV3}
-_LABEL_NAME = r"^[a-zA-Z_][a-zA-Z0-9_]*$"
 
 
 class AlertsSettings(_Closed):
@@ -142,7 +142,7 @@ class AlertsSettings(_Closed):
 
     rules: list[Text] = Field([], description=(
         "Globs of Prometheus rule files, relative to the repository (like content/alerts/*.yml)"))
-    severity_label: Annotated[str, Strict(), Field(pattern=_LABEL_NAME)] = Field("severity", description=(
+    severity_label: Annotated[AlertLabel, Strict()] = Field("severity", description=(
         "The alert label whose value gives a declared incident's severity"))
     severities: dict[Text, IncidentSeverity] = Field(DEFAULT_ALERT_SEVERITIES, description=(
         "severity_label value -> SEV1..SEV4"))

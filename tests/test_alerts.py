@@ -292,3 +292,188 @@ def test_build_refuses_an_invalid_rule_file(site: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{RULES}:6:9: error: 'for': 'ten minutes' is not a Prometheus duration" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# --- Alert → incident draft ----------------------------------------------------------------------
+
+DECLARE_AT = "2026-11-26T12:10:00Z"
+
+
+def am_alert(name: str, labels: dict[str, str], summary: str | None = "Card payments failing",
+             starts: str = "2026-11-26T12:01:30.123456789Z", status: str = "firing") -> dict[str, Any]:
+    """One alert as Alertmanager's webhook (version 4) carries it."""
+    return {"status": status, "labels": {"alertname": name, **labels},
+            "annotations": {"summary": summary} if summary is not None else {},
+            "startsAt": starts, "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "http://prometheus/graph",
+            "fingerprint": "0123456789abcdef"}
+
+
+def am_payload(*alerts: dict[str, Any]) -> dict[str, Any]:
+    return {"version": "4", "groupKey": "{}:{}", "truncatedAlerts": 0, "status": "firing", "receiver": "statusgen",
+            "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {}, "externalURL": "http://alertmanager",
+            "alerts": list(alerts)}
+
+
+#: PagerDuty's v3 webhook for an incident, in the shape its documentation gives ("Webhook Payload" and the
+#: "incident" event data type: PagerDuty/developer-docs, docs/webhooks/01-Overview.md), with this site's values.
+PAGERDUTY = {"event": {
+    "id": "01DEN3BY5HCTHF5WGQNKBGV2FY", "event_type": "incident.triggered", "resource_type": "incident",
+    "occurred_at": "2026-11-26T12:02:10.412Z",
+    "agent": {"html_url": "https://acmepay.pagerduty.com/services/PSVC001", "id": "PSVC001",
+              "self": "https://api.pagerduty.com/services/PSVC001", "summary": "payments", "type": "service_reference"},
+    "client": {"name": "Prometheus"},
+    "data": {
+        "id": "PINC001", "type": "incident", "self": "https://api.pagerduty.com/incidents/PINC001",
+        "html_url": "https://acmepay.pagerduty.com/incidents/PINC001", "number": 4711, "status": "triggered",
+        "incident_key": "b3c1f0e2a9d84c6f8e1d2a3b4c5d6e7f", "created_at": "2026-11-26T12:02:09Z",
+        "title": "Checkout payments declined",
+        "service": {"html_url": "https://acmepay.pagerduty.com/services/PSVC001", "id": "PSVC001",
+                    "self": "https://api.pagerduty.com/services/PSVC001", "summary": "payments",
+                    "type": "service_reference"},
+        "assignees": [{"html_url": "https://acmepay.pagerduty.com/users/PUSR001", "id": "PUSR001",
+                       "self": "https://api.pagerduty.com/users/PUSR001", "summary": "Dana Okafor",
+                       "type": "user_reference"}],
+        "escalation_policy": {"html_url": "https://acmepay.pagerduty.com/escalation_policies/PEP001", "id": "PEP001",
+                              "self": "https://api.pagerduty.com/escalation_policies/PEP001",
+                              "summary": "Payments on-call", "type": "escalation_policy_reference"},
+        "teams": [{"html_url": "https://acmepay.pagerduty.com/teams/PTEAM01", "id": "PTEAM01",
+                   "self": "https://api.pagerduty.com/teams/PTEAM01", "summary": "Payments",
+                   "type": "team_reference"}],
+        "priority": {"html_url": "https://acmepay.pagerduty.com/account/incident_priorities", "id": "PPRI002",
+                     "self": "https://api.pagerduty.com/priorities/PPRI002", "summary": "P2",
+                     "type": "priority_reference"},
+        "urgency": "high",
+        "conference_bridge": {"conference_number": "+1 555-0100,,1234#", "conference_url": "https://example.com/bridge"},
+        "resolve_reason": None}}}
+
+
+def declare_from(site: Path, source: str, payload: Any, *args: str, now: str = DECLARE_AT) -> Any:
+    path = site.parent / f"{source}.json"
+    path.write_text(payload if isinstance(payload, str) else json.dumps(payload), encoding="utf-8")
+    return CliRunner().invoke(cli, ["--root", str(site), "declare", f"--from-{source}", str(path), "--now", now, *args])
+
+
+def incident_files(site: Path) -> set[str]:
+    return {p.name for p in (site / "content/incidents").glob("*.md")}
+
+
+def front(path: Path) -> dict[str, Any]:
+    return yaml.load(path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader)  # text as written
+
+
+def declared(site: Path, result: Any) -> dict[str, Any]:
+    """The front matter of the incident a declare wrote, after checking it validates."""
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.splitlines()[0])
+    path = path if path.is_absolute() else site / path
+    check = run(site, "validate", "--now", DECLARE_AT)
+    assert check.exit_code == 0, check.output
+    return front(path)
+
+
+def test_declare_from_alertmanager(site: Path) -> None:
+    with_alerts(site)
+    result = declare_from(site, "alertmanager", am_payload(
+        am_alert("PaymentProviderErrorRate", {"service": "payments", "team": "money", "severity": "error"}),
+        am_alert("APIErrorRateHigh", {"service": "api", "severity": "warning"}, "API errors",
+                 starts="2026-11-26T12:03:00Z"),
+        am_alert("DatabaseHighCPU", {"service": "api", "severity": "critical"}, status="resolved")),
+        "--commander", "alice")
+    meta = declared(site, result)
+    # the resolved alert does not count; the most severe firing one sets the severity (error → SEV2)
+    assert meta["title"] == "Card payments failing" and meta["severity"] == "SEV2"
+    assert meta["components"] == {"api": "partial_outage", "payments": "partial_outage"}
+    assert meta["started"] == meta["detected"] == "2026-11-26T12:01:30Z"
+    assert meta["updates"][0]["at"] == DECLARE_AT
+    assert meta["internal"]["alerts"] == ["PaymentProviderErrorRate", "APIErrorRateHigh"]
+    assert meta["internal"]["commander"] == "alice"
+    assert "INCIDENT DECLARED - SEV2" in result.output and "Summary: Card payments failing" in result.output
+
+
+def test_declare_options_override_the_alert(site: Path) -> None:
+    with_alerts(site)
+    result = declare_from(site, "alertmanager", am_payload(am_alert("X", {"service": "payments", "team": "money"})),
+                          "Payments degraded", "--severity", "SEV3", "--component", "dashboard=degraded_performance")
+    meta = declared(site, result)
+    assert meta["title"] == "Payments degraded" and meta["severity"] == "SEV3"
+    assert meta["components"] == {"payments": "degraded_performance", "dashboard": "degraded_performance"}
+
+
+def test_pagerduty_incident_must_match_a_component(site: Path) -> None:
+    """A PagerDuty incident has only the labels service, service_id, urgency and priority: payments' matcher
+    here also wants team=money, so nothing matches and nothing is written."""
+    with_alerts(site)
+    result = declare_from(site, "pagerduty", PAGERDUTY)
+    assert result.exit_code == 2
+    assert result.output == ("statusgen: error: alert 'Checkout payments declined' (priority=P2, service=payments, "
+                             "service_id=PSVC001, urgency=high) matches no component: give the component it affects "
+                             "label matchers in content/components.yml, like alerts: {service: payments}\n")
+
+
+@pytest.fixture
+def pagerduty_site(site: Path) -> Path:
+    with_alerts(site)
+    write(site, "content/components.yml", COMPONENTS.replace("{service: payments, team: money}", "{service: payments}"))
+    return site
+
+
+def test_declare_from_pagerduty_fields(pagerduty_site: Path) -> None:
+    meta = declared(pagerduty_site, declare_from(pagerduty_site, "pagerduty", PAGERDUTY))
+    assert meta["title"] == "Checkout payments declined" and meta["severity"] == "SEV2"  # priority P2
+    assert meta["components"] == {"payments": "partial_outage"}
+    assert meta["started"] == meta["detected"] == "2026-11-26T12:02:09Z"
+    assert meta["internal"]["commander"] == "Dana Okafor"  # the person PagerDuty paged
+    assert meta["internal"]["alerts"] == ["Checkout payments declined"]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p: p["event"].update(event_type="incident.resolved"), "is a PagerDuty 'incident.resolved' event"),
+    (lambda p: p["event"]["data"].pop("created_at"), "event.data.created_at is missing"),
+    (lambda p: p["event"]["data"].update(priority=None, urgency="medium"),
+     "has medium, which extra.statusgen.alerts.pagerduty_severities in mkdocs.yml does not map"),
+])
+def test_pagerduty_payload_problems(pagerduty_site: Path, change: Any, message: str) -> None:
+    payload = json.loads(json.dumps(PAGERDUTY))
+    change(payload)
+    result = declare_from(pagerduty_site, "pagerduty", payload)
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert incident_files(pagerduty_site) == {"2026-03-30-payment-outage.md", "2026-04-02-database-upgrade.md"}
+
+
+@pytest.mark.parametrize("payload, message", [
+    ("{\"version\": \"4\",\n \"alerts\": [}", "alertmanager.json:2:13: error: not valid JSON: Expecting value"),
+    (am_payload() | {"version": "3"}, "is not an Alertmanager webhook payload of version 4"),
+    (am_payload(am_alert("X", {"service": "api"}, status="resolved")), "has no firing alert"),
+    (am_payload(am_alert("X", {"service": "api"}) | {"startsAt": "yesterday"}),
+     "alerts[0].startsAt 'yesterday' is not an ISO 8601 time"),
+    (am_payload(am_alert("X", {"service": "api"}) | {"labels": {"service": "api"}}), "alerts[0].labels.alertname is missing"),
+    (am_payload(am_alert("Lost", {"service": "billing", "severity": "error"})),
+     "alert 'Lost' (alertname=Lost, service=billing, severity=error) matches no component: give the component it "
+     "affects label matchers in content/components.yml, like alerts: {service: payments}"),
+    (am_payload(am_alert("X", {"service": "payments", "severity": "error"})), "alert 'X' (alertname=X, "
+     "service=payments, severity=error) matches no component"),  # payments also wants team=money
+    (am_payload(am_alert("X", {"service": "api", "severity": "page"})),
+     "alert 'X' has severity=page, which extra.statusgen.alerts.severities in mkdocs.yml does not map"),
+    (am_payload(am_alert("X", {"service": "api", "severity": "error"}, summary=None)),
+     "alert 'X' has no summary annotation"),
+    (am_payload(am_alert("X", {"service": "api", "severity": "error"}, summary="Card \x1b[31mpayments")),
+     "contains the control character U+001B (ESC) at position 6"),
+    (am_payload(am_alert("X", {"service": "api", "severity": "error"}, starts="2026-11-26T13:00:00Z")),
+     "is in the future"),
+    (am_payload(am_alert("X", {"service": "api", "severity": "critical"})),
+     "SEV1 needs an incident commander: add --commander NAME"),
+])
+def test_alertmanager_payload_problems(site: Path, payload: Any, message: str) -> None:
+    with_alerts(site)
+    result = declare_from(site, "alertmanager", payload)
+    assert result.exit_code != 0 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert incident_files(site) == {"2026-03-30-payment-outage.md", "2026-04-02-database-upgrade.md"}
+
+
+def test_declare_still_needs_title_and_severity_without_a_payload(site: Path) -> None:
+    result = CliRunner().invoke(cli, ["--root", str(site), "declare", "--severity", "SEV3", "--component", "api"])
+    assert result.exit_code == 2 and "give the incident's TITLE" in result.output
+    result = CliRunner().invoke(cli, ["--root", str(site), "declare", "T", "--component", "api=major_outage"])
+    assert result.exit_code == 2 and "give --severity" in result.output

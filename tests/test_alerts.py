@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import http.server
 import json
 import os
@@ -22,6 +23,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -477,3 +479,145 @@ def test_declare_still_needs_title_and_severity_without_a_payload(site: Path) ->
     assert result.exit_code == 2 and "give the incident's TITLE" in result.output
     result = CliRunner().invoke(cli, ["--root", str(site), "declare", "T", "--component", "api=major_outage"])
     assert result.exit_code == 2 and "give --severity" in result.output
+
+
+# --- A real Alertmanager -------------------------------------------------------------------------
+
+#: Bounded waits (seconds): Alertmanager starts in well under a second here, and notifies after group_wait.
+START_WAIT = 30.0
+NOTIFY_WAIT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Capture(http.server.BaseHTTPRequestHandler):
+    """The webhook receiver: keeps every body POSTed to it."""
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.server.bodies.append(body)  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet test output
+        pass
+
+
+@contextlib.contextmanager
+def webhook_receiver() -> Iterator[http.server.ThreadingHTTPServer]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Capture)
+    server.bodies = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def http_call(url: str, data: Any = None) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.request
+
+    body = None if data is None else json.dumps(data).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"},
+                                     method="GET" if data is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+@contextlib.contextmanager
+def alertmanager(tmp_path: Path, webhook: str) -> Iterator[str]:
+    """Debian's prometheus-alertmanager on 127.0.0.1, clustering off, notifying ``webhook`` at once."""
+    binary = need_tool("prometheus-alertmanager", "prometheus-alertmanager")
+    config = tmp_path / "alertmanager.yml"
+    config.write_text(f"""\
+route:
+  receiver: statusgen
+  group_by: [service]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: statusgen
+    webhook_configs:
+      - url: {webhook}
+        send_resolved: false
+""", encoding="utf-8")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "alertmanager.log").open("wb")
+    process = subprocess.Popen([str(binary), f"--config.file={config}", f"--storage.path={tmp_path / 'data'}",
+                                f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
+                                "--log.level=warn"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_WAIT
+        while http_call(f"{base}/-/ready")[0] != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("Alertmanager did not start: " + (tmp_path / "alertmanager.log").read_text()[-2000:])
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def dt_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def test_declare_from_what_a_real_alertmanager_sends(site: Path, tmp_path: Path) -> None:
+    with_alerts(site)
+    now = dt_now()
+    starts = now.replace(microsecond=0) - timedelta(minutes=3)
+    alerts = [{"labels": {"alertname": "PaymentProviderErrorRate", "service": "payments", "team": "money",
+                          "severity": "critical", "provider": "acquirer-b"},
+               "annotations": {"summary": "Card payments failing at acquirer-b",
+                               "runbook_url": f"{INTERNAL}runbooks/high-database-cpu/"},
+               "startsAt": starts.isoformat().replace("+00:00", "Z")},
+              {"labels": {"alertname": "PaymentAuthorizationRateLow", "service": "payments", "team": "money",
+                          "severity": "error"},
+               "annotations": {"summary": "Fewer card payments are approved"},
+               "startsAt": (starts + timedelta(seconds=40)).isoformat().replace("+00:00", "Z")}]
+    with webhook_receiver() as receiver:
+        webhook = f"http://127.0.0.1:{receiver.server_address[1]}/alert"
+        with alertmanager(tmp_path, webhook) as base:
+            status, body = http_call(f"{base}/api/v2/alerts", alerts)
+            assert status == 200, body
+            deadline = time.monotonic() + NOTIFY_WAIT
+            while not receiver.bodies and time.monotonic() < deadline:  # type: ignore[attr-defined]
+                time.sleep(0.1)
+        bodies: list[bytes] = receiver.bodies  # type: ignore[attr-defined]
+    assert bodies, "Alertmanager sent no notification within the wait"
+    payload = json.loads(bodies[0])
+    assert payload["version"] == "4" and payload["status"] == "firing" and len(payload["alerts"]) == 2
+    file = tmp_path / "payload.json"
+    file.write_bytes(bodies[0])
+    result = CliRunner().invoke(cli, ["--root", str(site), "declare", "--from-alertmanager", str(file),
+                                      "--commander", "alice"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.splitlines()[0])
+    meta = front(path)
+    assert meta["title"] == "Card payments failing at acquirer-b" and meta["severity"] == "SEV1"
+    assert meta["components"] == {"payments": "major_outage"}
+    assert meta["started"] == meta["detected"] == starts.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert sorted(meta["internal"]["alerts"]) == ["PaymentAuthorizationRateLow", "PaymentProviderErrorRate"]
+    check = run(site, "validate")
+    assert check.exit_code == 0, check.output

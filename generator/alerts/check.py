@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.alerts.rules import AlertRule, read_rule_file
-from generator.content.loader import CONTENT_DIR
+from generator.content.loader import ALERTS_DIR, CONTENT_DIR
 from generator.content.models import Runbook, is_slug
 from generator.content.rules import did_you_mean
 from generator.content.source import read_markdown_file
@@ -52,10 +52,11 @@ def check_alerts(root: Path, settings: Settings, runbooks: Sequence[Runbook] | N
 
     Without runbooks the rule files are still checked, against the runbook files that exist.
     """
-    if not settings.alert_rule_files:
-        return AlertIndex(), []
-    assert settings.internal_url is not None  # check_settings refuses rules without it
     root = root.resolve()
+    unread = _unread_rule_files(root, settings.alert_rule_files)
+    if not settings.alert_rule_files:
+        return AlertIndex(), unread
+    assert settings.internal_url is not None  # check_settings refuses rules without it
     if runbooks is not None:
         ids = {r.id for r in runbooks}
     else:
@@ -76,7 +77,18 @@ def check_alerts(root: Path, settings: Settings, runbooks: Sequence[Runbook] | N
     index = AlertIndex(tuple(rules), {k: tuple(v) for k, v in sorted(by_runbook.items())})
     if runbooks is not None and complete:
         diagnostics += _listed_alerts(root, runbooks, index.names, settings.alert_rule_files)
-    return index, sorted(diagnostics)
+    return index, sorted(diagnostics + unread)
+
+
+def _unread_rule_files(root: Path, read: tuple[str, ...]) -> list[Diagnostic]:
+    """A warning for each file in ``content/alerts/`` that no ``alerts.rules`` glob names: it is checked by nothing."""
+    folder = root / CONTENT_DIR / ALERTS_DIR
+    if not folder.is_dir():
+        return []
+    return [Diagnostic(rel, 1, 1, "warning", "rules-not-read", f"{rel} is not named by extra.statusgen.alerts.rules "
+                       "in mkdocs.yml, so nothing checks it; add it there (like content/alerts/*.yml)")
+            for rel in sorted(p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_file())
+            if rel not in read]
 
 
 def require_alerts(root: Path, settings: Settings, runbooks: Sequence[Runbook]) -> tuple[AlertIndex, list[Diagnostic]]:

@@ -400,6 +400,13 @@ def test_declare_from_alertmanager(site: Path) -> None:
     assert "INCIDENT DECLARED - SEV2" in result.output and "Summary: Card payments failing" in result.output
 
 
+def test_payload_text_is_put_on_one_line(site: Path) -> None:
+    with_alerts(site)
+    result = declare_from(site, "alertmanager", am_payload(am_alert(
+        "X", {"service": "api", "severity": "warning"}, summary="Card payments\n  failing\tat acquirer-b\n")))
+    assert declared(site, result)["title"] == "Card payments failing at acquirer-b"
+
+
 def test_declare_options_override_the_alert(site: Path) -> None:
     with_alerts(site)
     result = declare_from(site, "alertmanager", am_payload(am_alert("X", {"service": "payments", "team": "money"})),

@@ -239,18 +239,24 @@ def declare_from_alert(root: Path, fired: Fired, settings: AlertsSettings, *, ti
         if summary is None:
             raise UsageError(f"{option}: alert '{first.name}' has no summary annotation to title the incident; "
                              "add one to its rule, or give the TITLE")
-        title = clean_text(summary, f"{option}: the alert's summary", multiline=False)
+        title = clean_text(_one_line(summary), f"{option}: the alert's summary", multiline=False)
     level = severity or severity_of(fired, settings)
     state = S(policy.ALERT_COMPONENT_STATE[level])
     matched = {id_: state for id_ in matching_components(fired, components.all)}
     started = not_in_future(first.starts_at, f"{option}: the alert's start", at)
-    names = tuple(dict.fromkeys(clean_text(a.name, f"{option}: an alert's name", multiline=False)
+    names = tuple(dict.fromkeys(clean_text(_one_line(a.name), f"{option}: an alert's name", multiline=False)
                                 for a in fired.alerts))
-    assignee = clean_text(fired.assignee, f"{option}: the assignee", multiline=False) if fired.assignee else None
+    assignee = clean_text(_one_line(fired.assignee), f"{option}: the assignee", multiline=False) \
+        if fired.assignee else None
     declaration = Declaration(title=title, severity=level, components={**matched, **states}, at=at, message=message,
                               started=started, detected=started, commander=commander or assignee,
                               tech_lead=tech_lead, channel=channel, alerts=names)
     return declare(root, declaration, components)
+
+
+def _one_line(text: str) -> str:
+    """Payload text on one line: a template's line breaks and tabs become spaces; other controls stay, to be refused."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def maintenance_text(title: str, components: dict[str, S], start: dt.datetime, end: dt.datetime,

@@ -30,6 +30,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.alerts.check import check_alerts, runbook_id
 from generator.alerts.rules import read_rule_file
@@ -257,6 +259,33 @@ def test_rule_files_as_promtool_judges_them(promtool: Path, tmp_path: Path, name
         assert f"{problems[0].line}:{problems[0].column}" == where, problems
     if ours_ok:
         assert [r.name for r in rules] == re.findall(r"- alert: (\S+)", text)
+
+
+#: Expressions promtool parses; statusgen checks only their brackets and quotes.
+VALID_EXPRS = ["up == 0", "sum by (job) (rate(x_total{a=\"(\"}[5m])) > 1", "absent(up{job=\"api\"})"]
+#: Expressions promtool refuses for what statusgen does not parse (PromQL proper): never the reverse.
+PROMQL_EXPRS = ["nosuchfunc(up)", "up ==", "sum(up) by"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(duration=st.from_regex(r"[0-9]{0,21}(ms|[ywdhms])?([0-9]{1,3}[a-z]{1,2})?", fullmatch=True),
+       label=st.from_regex(r"[a-zA-Z0-9_.:-]{0,5}", fullmatch=True),
+       template=st.sampled_from(["{{ $value }}", "{{ if $value }}x{{ else }}y{{ end }}", "{{ end }}", "{{ else }}",
+                                 "{{ $labels.x", "a } b", "{{- $value -}}"]),
+       expr=st.sampled_from(VALID_EXPRS + PROMQL_EXPRS + ["sum(up", "up)", "up{a=\"b}", "rate(x[5m)"]))
+def test_what_statusgen_accepts_promtool_accepts(promtool: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                 duration: str, label: str, template: str, expr: str) -> None:
+    """Random durations, label names, templates and expressions: accepted by statusgen ⇒ accepted by promtool,
+    and where statusgen models the rule (all but PromQL) the two agree both ways."""
+    text = (GROUP + f"      - alert: X\n        expr: {json.dumps(expr)}\n        for: {json.dumps(duration)}\n"
+            f"        labels: {{{json.dumps(label)}: v}}\n        annotations: {{summary: {json.dumps(template)}}}\n")
+    path = tmp_path_factory.mktemp("property") / "rules.yml"
+    path.write_text(text, encoding="utf-8")
+    theirs = promtool_accepts(promtool, path)
+    ours = not read_rule_file(path, "rules.yml")[1]
+    assert not ours or theirs, text
+    if expr not in PROMQL_EXPRS:
+        assert ours == theirs, text
 
 
 def test_example_rules_pass_promtool_and_validate(promtool: Path) -> None:

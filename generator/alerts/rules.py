@@ -3,12 +3,12 @@
 The structure is Prometheus' ``rulefmt`` (2.42, Debian's): ``groups`` of ``name``, ``interval``,
 ``limit`` and ``rules``; each rule exactly one of ``alert`` or ``record``, an ``expr``, and for
 alerts ``for``, ``keep_firing_for``, ``labels`` and ``annotations``. Unknown keys, invalid
-durations, label and annotation names, repeated group names, unclosed template actions and
-unbalanced brackets in ``expr`` are refused, as promtool refuses them. PromQL itself is not
-parsed here: an unknown function passes this check and fails promtool's (tests/test_alerts.py
-keeps the two in step on a table of files; what we accept, promtool accepts, less PromQL).
-We are stricter in a few places, on purpose: an empty file, a second YAML document, and
-labels or expressions written as numbers are refused.
+durations, label and annotation names, repeated group names, template actions left open or
+ended outside a block, and unbalanced brackets in ``expr`` are refused, as promtool refuses them.
+PromQL itself and the names of template functions are not checked: an unknown function passes
+here and fails promtool. tests/test_alerts.py keeps the two in step (a table of files, and random
+ones): what statusgen accepts, promtool accepts, but for PromQL. We are stricter in a few places,
+on purpose: an empty file, a second YAML document, and label values written as numbers.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ DURATION = re.compile(r"0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?")
 GROUP_KEYS = ("name", "interval", "limit", "rules")
 RULE_KEYS = ("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations")
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 7 * 86_400_000,
+            "y": 365 * 86_400_000}
+#: Prometheus holds a duration in nanoseconds in a signed 64-bit integer.
+MAX_DURATION_MS = (2**63 - 1) // 1_000_000
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,12 @@ def _names(out: _File, rule: dict[str, Any], where: tuple[str | int, ...], key: 
 def _duration(out: _File, value: Any, where: tuple[str | int, ...], key: str) -> None:
     if not isinstance(value, str) or not value or not DURATION.fullmatch(value):
         out.error(where, "rules-duration", f"'{key}': {value!r} is not a Prometheus duration, like 5m or 1h30m")
+    elif _milliseconds(value) > MAX_DURATION_MS:
+        out.error(where, "rules-duration", f"'{key}': {value!r} is longer than Prometheus can hold (about 292 years)")
+
+
+def _milliseconds(value: str) -> int:
+    return sum(int(number) * _UNIT_MS[unit] for number, unit in re.findall(r"(\d+)(ms|[ywdhms])", value))
 
 
 def _template(text: str) -> str | None:
@@ -205,10 +215,10 @@ def _template(text: str) -> str | None:
         word = action.split(" ", 1)[0]
         if word in ("if", "range", "with", "define", "block"):
             depth += 1
+        elif word in ("end", "else", "break", "continue") and depth == 0:
+            return f"a template has '{{{{ {word} }}}}' outside '{{{{ if }}}}', '{{{{ range }}}}' or '{{{{ with }}}}'"
         elif word == "end":
             depth -= 1
-            if depth < 0:
-                return "a template has '{{ end }}' without an opening '{{ if }}', '{{ range }}' or '{{ with }}'"
     return "a template action is opened but never ended with '{{ end }}'" if depth else None
 
 

@@ -8,7 +8,8 @@ ended outside a block, and unbalanced brackets in ``expr`` are refused, as promt
 PromQL itself and the names of template functions are not checked: an unknown function passes
 here and fails promtool. tests/test_alerts.py keeps the two in step (a table of files, and random
 ones): what statusgen accepts, promtool accepts, but for PromQL. We are stricter in a few places,
-on purpose: an empty file, a second YAML document, and label values written as numbers.
+on purpose: an empty file, a second YAML document, and label values or expressions written
+as numbers.
 """
 
 from __future__ import annotations

@@ -740,3 +740,17 @@ def test_alert_workflow_steps_write_the_draft(pagerduty_site: Path, tmp_path: Pa
     bad = run_step(workflow, "Write the alert payload", pagerduty_site, {**env, "SOURCE": "$(touch pwned)",
                                                                          "PAYLOAD": "{}"})
     assert bad.returncode == 1 and not (pagerduty_site / "pwned").exists()
+
+
+def test_declared_alert_names_stay_internal(site: Path, tmp_path: Path) -> None:
+    with_alerts(site)
+    result = declare_from(site, "alertmanager", am_payload(am_alert("AlertNameCanary7731", {
+        "service": "api", "severity": "warning", "secret": "LabelCanary7731"})))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    built = run(site, "build", "--now", DECLARE_AT, "--out", str(out))
+    assert built.exit_code == 0, built.output
+    assert any(b"AlertNameCanary7731" in p.read_bytes() for p in (out / "internal").rglob("*.html"))
+    for path in (out / "public").rglob("*"):
+        if path.is_file():
+            assert b"Canary7731" not in path.read_bytes(), path

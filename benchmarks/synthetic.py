@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,10 @@ def write_site(root: Path, incidents: int, end: dt.datetime, seed: int = 7) -> P
         shutil.rmtree(root)
     (root / "content" / "incidents").mkdir(parents=True)
     shutil.copytree(REPO / "content" / "templates", root / "content" / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml") if (REPO / "mkdocs.yml").exists() else None
+    if (REPO / "mkdocs.yml").exists():
+        # Without the example's alert rules (alerts.rules names content/alerts/, which this site does not have).
+        settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+        (root / "mkdocs.yml").write_text(re.sub(r"(?m)^    alerts:\n(?:      .*\n)*", "", settings), encoding="utf-8")
     (root / "content" / "components.yml").write_text(COMPONENTS_YML)
     # Spread the history over about one incident every two days, newest just before `end`.
     for index in range(incidents):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from generator.alerts.check import AlertIndex, require_alerts
 from generator.content.loader import require_content
 from generator.errors import Diagnostic
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
@@ -76,11 +77,11 @@ def public_site(settings: Settings, snap: Snapshot) -> Site:
         search=False, stylesheets=["assets/statusgen.css"], scripts=["assets/statusgen.js"])
 
 
-def internal_site(settings: Settings, snap: Snapshot) -> Site:
+def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None = None) -> Site:
     """The engineers' site: search, and no page indexed by search engines."""
     assert settings.site_url is not None  # load_settings() refuses settings without it
     pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
-    pages = internal_pages(snap, settings.site_url, pattern)
+    pages = internal_pages(snap, settings.site_url, pattern, alerts=alerts)
     nav = [NavItem("Overview", "index.md"), NavItem("Incidents", "incidents/index.md"),
            NavItem("Runbooks", "runbooks/index.md"), NavItem("Postmortems", "postmortems/index.md"),
            NavItem("Action items", "action-items/index.md"), NavItem("Metrics", "metrics/index.md")]
@@ -101,6 +102,8 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     progress.stage(f"validating content in {root / 'content'}")
     settings = load_settings(root)  # refuses settings without site_url, as validate does
     content, diagnostics = require_content(root, now.date())
+    alerts, alert_warnings = require_alerts(root, settings, content.runbooks)
+    diagnostics = sorted(diagnostics + alert_warnings)
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
     snap = build_snapshot(content, settings, now)
@@ -109,13 +112,13 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.collect()
     gc.freeze()
     try:
-        return _render(root, out, now, settings, snap, strict, progress,
+        return _render(root, out, now, settings, snap, alerts, strict, progress,
                        [d for d in diagnostics if d.severity == "warning"])
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
-def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot,
+def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot, alerts: AlertIndex,
             strict: bool, progress: Progress, warnings: list[Diagnostic]) -> BuildResult:
     epoch = int(now.timestamp())
     with out_lock(out, progress.stage), temporary_folder(out) as work:
@@ -130,7 +133,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
         write_files(staging / "public", files)
         progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
         progress.stage("rendering the internal site")
-        internal = internal_site(settings, snap)
+        internal = internal_site(settings, snap, alerts)
         render_warnings += render(internal, root, settings.raw, staging / "internal", work=work, strict=strict,
                                   epoch=epoch)
         internal_count = len(internal.pages)

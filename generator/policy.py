@@ -49,3 +49,8 @@ def update_overdue(severity: str | None, since_last_update: dt.timedelta) -> boo
     """Whether an open incident of ``severity`` has gone too long without a public update."""
     limit = UPDATE_AT_LEAST_EVERY.get(str(severity)) if severity else None
     return limit is not None and since_last_update > limit
+
+#: The state an incident declared from an alert gives the components the alert matched, by severity
+#: (``statusgen declare --from-alertmanager``); ``--component ID=STATE`` overrides it.
+ALERT_COMPONENT_STATE = {"SEV1": "major_outage", "SEV2": "partial_outage", "SEV3": "degraded_performance",
+                         "SEV4": "degraded_performance"}

@@ -14,6 +14,7 @@ the parts statusgen does not read.
         internal: {site_name: "Acme Internal", site_url: "https://internal.example.com/"}
         maintenance: {in_progress_message: "…", completed_message: "…", cancelled_note: "…"}
         notify: {channels: [{type: slack, url_env: SLACK_WEBHOOK_URL}, …], timeout: 10, attempts: 3}
+        alerts: {rules: ["content/alerts/*.yml"], severity_label: severity, severities: {critical: SEV1}}
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.content.models import AlertLabel
+from generator.content.models import Severity as IncidentSeverity
 from generator.content.rules import Reporter, apply_schema
 from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
 from generator.errors import ContentError, Diagnostic, Severity
@@ -281,6 +284,27 @@ class NotifySettings(_Closed):
                                           "'name' of its own", {"name": channel.key})
             seen.add(channel.key)
         return self
+#: What an alert's ``severity`` label means, as Prometheus rule files commonly write it.
+DEFAULT_ALERT_SEVERITIES = {"critical": IncidentSeverity.SEV1, "error": IncidentSeverity.SEV2,
+                            "warning": IncidentSeverity.SEV3, "info": IncidentSeverity.SEV4}
+#: What a PagerDuty incident's priority (P1-P5) or, without one, its urgency means.
+DEFAULT_PAGERDUTY_SEVERITIES = {"P1": IncidentSeverity.SEV1, "P2": IncidentSeverity.SEV2,
+                                "P3": IncidentSeverity.SEV3, "P4": IncidentSeverity.SEV4,
+                                "P5": IncidentSeverity.SEV4, "high": IncidentSeverity.SEV2,
+                                "low": IncidentSeverity.SEV3}
+
+
+class AlertsSettings(_Closed):
+    """``extra.statusgen.alerts``: the Prometheus rules checked against the runbooks, and alert → severity."""
+
+    rules: list[Text] = Field([], description=(
+        "Globs of Prometheus rule files, relative to the repository (like content/alerts/*.yml)"))
+    severity_label: Annotated[AlertLabel, Strict()] = Field("severity", description=(
+        "The alert label whose value gives a declared incident's severity"))
+    severities: dict[Text, IncidentSeverity] = Field(DEFAULT_ALERT_SEVERITIES, description=(
+        "severity_label value -> SEV1..SEV4"))
+    pagerduty_severities: dict[Text, IncidentSeverity] = Field(DEFAULT_PAGERDUTY_SEVERITIES, description=(
+        "PagerDuty priority (P1..P5) or, without one, urgency (high, low) -> SEV1..SEV4"))
 
 
 class StatusgenSettings(_Closed):
@@ -291,6 +315,7 @@ class StatusgenSettings(_Closed):
     internal: InternalSettings | None = None
     maintenance: MaintenanceSettings | None = None
     notify: NotifySettings | None = None
+    alerts: AlertsSettings | None = None
 
 
 class _Open(BaseModel):
@@ -344,6 +369,9 @@ class Settings:
     maintenance: MaintenanceSettings = field(default_factory=MaintenanceSettings)
     #: where ``statusgen notify`` delivers events
     notify: NotifySettings = field(default_factory=NotifySettings)
+    #: the alert settings, and the rule files their globs name (paths relative to the repository, sorted)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    alert_rule_files: tuple[str, ...] = ()
     #: the whole mkdocs.yml as statusgen read it (INHERIT merged, !ENV resolved, other tags opaque); the
     #: renderer looks only at its theme, and has MkDocs read the file itself
     raw: dict[str, Any] = field(default_factory=dict)
@@ -537,16 +565,50 @@ def check_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
                    "absolute links (set it to the address the public site is published at)")
     if model.theme:
         _check_theme(model.theme, root, report)
-    if not report.ok:
-        return None, sorted(report.items)
     ours = (model.extra.statusgen if model.extra else None) or StatusgenSettings()
     uptime, internal = ours.uptime or UptimeSettings(), ours.internal or InternalSettings()
+    alerts = ours.alerts or AlertsSettings()
+    rule_files = _rule_files(root, alerts, internal, report)
+    if not report.ok:
+        return None, sorted(report.items)
     return Settings(
         site_name=model.site_name, site_url=model.site_url, site_description=model.site_description,
         uptime_days=uptime.days, weights=Weights(major=uptime.major_weight, partial=uptime.partial_weight),
         history_page_size=ours.history_page_size, internal_name=internal.site_name, internal_url=internal.site_url,
         maintenance=ours.maintenance or MaintenanceSettings(), notify=ours.notify or NotifySettings(),
-        raw=config.data), report.items
+        alerts=alerts, alert_rule_files=rule_files, raw=config.data), report.items
+
+
+def _rule_files(root: Path, alerts: AlertsSettings, internal: InternalSettings, report: Reporter) -> tuple[str, ...]:
+    """The rule files ``alerts.rules`` names: each glob inside the repository and matching a file.
+
+    A glob that matches nothing is an error, not an empty list: a typo (or a monitoring checkout
+    that is missing) would otherwise switch every alert check off without a word.
+    """
+    found: set[str] = set()
+    where = ("extra", "statusgen", "alerts", "rules")
+    if alerts.rules and internal.site_url is None:
+        report.key(where, "alerts-need-internal-url", "alerts.rules needs extra.statusgen.internal.site_url: "
+                   "every alert's runbook_url must point at a runbook page of the internal site")
+    base = root.resolve()
+    for index, pattern in enumerate(alerts.rules):
+        if pattern.startswith("/") or ".." in Path(pattern).parts or "\\" in pattern:
+            report.key(where + (index,), "rules-outside", f"alerts.rules: {pattern!r} must be a path relative to "
+                       "the repository, inside it (like content/alerts/*.yml)")
+            continue
+        try:
+            matches = sorted(path for path in base.glob(pattern) if path.is_file())
+        except (ValueError, OSError) as exc:
+            report.key(where + (index,), "rules-glob", f"alerts.rules: {pattern!r} is not a valid glob: {exc}")
+            continue
+        inside = [path for path in matches if path.resolve().is_relative_to(base)]
+        if len(inside) != len(matches):
+            report.key(where + (index,), "rules-outside", f"alerts.rules: {pattern!r} reaches outside the "
+                       "repository through a symbolic link")
+        elif not matches:
+            report.key(where + (index,), "rules-no-match", f"alerts.rules: no file matches {pattern!r}")
+        found.update(path.relative_to(base).as_posix() for path in inside)
+    return tuple(sorted(found))
 
 
 def load_settings(root: Path) -> Settings:

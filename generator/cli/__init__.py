@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from generator import clock
+from generator.alerts.check import check_alerts
 from generator.content.loader import load_content
 from generator.content.models import SCHEMAS, json_schema
 from generator.errors import Diagnostic, StatusgenError
@@ -66,9 +67,11 @@ def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     """Check every content file against its template and the rules."""
     now = clock.build_time(now_text)
     # mkdocs.yml too: the pre-commit hook runs validate when it changes, and build refuses what this reports.
-    diagnostics = check_settings(root)[1]
+    settings, diagnostics = check_settings(root)
     content, found = load_content(root, now.date())
     diagnostics += found
+    if settings is not None:  # the Prometheus rule files mkdocs.yml names, with the runbooks
+        diagnostics += check_alerts(root, settings, content.runbooks if content else None)[1]
     print_diagnostics(diagnostics, fmt)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors

@@ -36,6 +36,8 @@ from generator.errors import ContentError, Diagnostic, UsageError
 
 CONTENT_DIR = "content"
 KIND_DIRS = ("incidents", "postmortems", "runbooks")
+#: Prometheus rule files of the example content; not content files themselves (see generator.alerts).
+ALERTS_DIR = "alerts"
 TEMPLATE_NAMES = ("incident", "maintenance", "postmortem", "runbook")
 IGNORED_NAMES = frozenset({".gitkeep", "README.md"})
 #: Temporary files of the authoring commands start so: one left by a killed command must not stop every build.
@@ -91,10 +93,12 @@ def scan(root: Path) -> Inventory:
             inventory.reference = path
         elif entry.name in KIND_DIRS + ("templates",) and entry.is_dir(follow_symlinks=False):
             _scan_kind(root, path, entry.name, inventory, problem, entries)
+        elif entry.name == ALERTS_DIR and entry.is_dir(follow_symlinks=False):
+            pass  # Prometheus rule files: read by generator.alerts when mkdocs.yml names them (alerts.rules)
         else:
             problem(path, "unexpected-file",
                     f"unexpected {'folder' if entry.is_dir() else 'file'} '{entry.name}' in content/: it may hold "
-                    "only components.yml, reference.yml, incidents/, postmortems/, runbooks/ and templates/")
+                    "only components.yml, reference.yml, incidents/, postmortems/, runbooks/, templates/ and alerts/")
     if inventory.components is None:
         inventory.problems.append(Diagnostic(f"{CONTENT_DIR}/components.yml", 1, 1, "error", "missing-file",
                                              "content/components.yml is missing: it lists the components"))

@@ -28,6 +28,18 @@ from pydantic_core import PydanticCustomError
 # --- The rules for single values: ids, text, times ---------------------------------------
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+def _label_name(value: str) -> str:
+    if not _LABEL_NAME.fullmatch(value) or value == "__name__":
+        raise PydanticCustomError("label_name", "'{value}' is not a Prometheus label name (letters, digits and '_', "
+                                  "not starting with a digit)", {"value": value[:60]})
+    return value
+
+
+#: A Prometheus label name, as alert label matchers and the severity label name it.
+AlertLabel = Annotated[str, AfterValidator(_label_name)]
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Ids that name a page or file statusgen generates itself: ``<folder>/index`` is each folder's
 #: listing page, ``badges/status.svg`` the whole-site badge beside the per-component ones.
@@ -191,6 +203,9 @@ class Component(_Strict):
     group: Slug | None = Field(None, description="Id of a group in `groups`.")
     description: OptionalText | None = None
     start_date: Date | None = Field(None, description="Uptime before this date counts as no data.")
+    alerts: dict[AlertLabel, Line] = Field(
+        {}, description="Alert label matchers (all must match), like {service: payments}: an alert with these "
+                        "labels affects this component when `statusgen declare --from-alertmanager` reads it.")
 
 
 class ComponentsFile(_Strict):

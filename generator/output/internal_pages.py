@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import policy
+from generator.alerts.check import AlertIndex
 from generator.content.markdown import to_text
 from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
@@ -89,7 +90,8 @@ class ActionSummary:
         return sorted(((p, a) for p, a in self.open if a.due and a.due < today), key=lambda pa: (pa[1].due, pa[0].id))
 
 
-def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) -> dict[str, Page]:
+def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str,
+                   alerts: AlertIndex | None = None) -> dict[str, Page]:
     now = snap.now
     today = now.date()
     # Everything as of ``now`` (no later update, resolve or postmortem): the snapshot's own cut, as on the public site.
@@ -138,7 +140,8 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
     for runbook in content.runbooks:
         age = (today - runbook.meta.last_reviewed).days
         pages[f"runbooks/{runbook.id}.md"] = render("runbook.md", runbook.meta.title, runbook.path, runbook=runbook, stale=runbook in stale, age=age,
-                                                    review_days=policy.RUNBOOK_REVIEW_DAYS)
+                                                    review_days=policy.RUNBOOK_REVIEW_DAYS,
+                                                    linked_alerts=alerts.by_runbook.get(runbook.id, ()) if alerts else ())
 
     titles = {i.id: i.title for i in content.incidents}
     severities = {p.id: ", ".join(str(by_incident[i].incident.meta.severity) for i in p.meta.incident_ids

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -27,6 +28,7 @@ from generator.content.markdown import to_text
 from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
 from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
+from generator.output.oncall_pages import oncall_pages
 from generator.output.markup import md_code, md_text, to_page_markdown, utc
 from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
@@ -90,7 +92,8 @@ class ActionSummary:
         return sorted(((p, a) for p, a in self.open if a.due and a.due < today), key=lambda pa: (pa[1].due, pa[0].id))
 
 
-def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) -> dict[str, Page]:
+def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str, known_alerts: Iterable[str] = ()
+                   ) -> dict[str, Page]:
     now = snap.now
     today = now.date()
     # Everything as of ``now``: a build for a past moment shows no update posted after it (and so no
@@ -168,6 +171,7 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
     pages["metrics/index.md"] = _metrics_page(render, responses, content, now)
     if content.reference is not None:
         pages["reference/index.md"] = render("reference.md", "Reference", "content/reference.yml", reference=content.reference)
+    pages.update(oncall_pages(snap, render, known_alerts))  # on-call and alert review: oncall_pages.py
     return pages
 
 

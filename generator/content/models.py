@@ -305,9 +305,9 @@ class ReferenceFile(_Strict):
 # --- content/oncall.yml: on-call rotations, in the spirit of PagerDuty schedules ------------
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_NAMES = {name: index for index, name in enumerate(WEEKDAYS)} | {
-    full: index for index, full in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                              "sunday"))}
+    full.lower(): index for index, full in enumerate(DAY_NAMES)}
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -320,8 +320,8 @@ def _time_zone(value: Any) -> Any:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise PydanticCustomError("time_zone", "unknown time zone {value!r}; use an IANA name like Europe/Berlin "
-                                  "or UTC", {"value": value}) from None
+        raise PydanticCustomError("time_zone", "unknown time zone {value}; use an IANA name like Europe/Berlin "
+                                  "or UTC", {"value": repr(value)}) from None
     return value
 
 
@@ -331,16 +331,16 @@ def _clock(value: Any) -> Any:
         raise PydanticCustomError("clock", "write the time in quotes, like \"17:00\" (unquoted YAML reads it as "
                                   "a number)")
     if not isinstance(value, str) or not _CLOCK.fullmatch(value):
-        raise PydanticCustomError("clock", "invalid time {value!r}; write it like \"09:00\" (24-hour HH:MM)",
-                                  {"value": value})
+        raise PydanticCustomError("clock", "invalid time {value}; write it like \"09:00\" (24-hour HH:MM)",
+                                  {"value": repr(value)})
     return dt.time(int(value[:2]), int(value[3:]))
 
 
 def _weekday(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lower() in _WEEKDAY_NAMES:
         return WEEKDAYS[_WEEKDAY_NAMES[value.strip().lower()]]
-    raise PydanticCustomError("weekday", "invalid day {value!r}; write a weekday like monday or mon",
-                              {"value": value})
+    raise PydanticCustomError("weekday", "invalid day {value}; write a weekday like monday or mon",
+                              {"value": repr(value)})
 
 
 def _weekdays(value: Any) -> Any:
@@ -351,8 +351,8 @@ def _weekdays(value: Any) -> Any:
         text = part.strip().lower() if isinstance(part, str) else ""
         first, _, last = text.partition("-")
         if first not in _WEEKDAY_NAMES or (last and last not in _WEEKDAY_NAMES):
-            raise PydanticCustomError("weekday", "invalid days {value!r}; write them like mon-fri or mon,wed,fri",
-                                      {"value": value})
+            raise PydanticCustomError("weekday", "invalid days {value}; write them like mon-fri or mon,wed,fri",
+                                      {"value": repr(value)})
         start, end = _WEEKDAY_NAMES[first], _WEEKDAY_NAMES[last or first]
         days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
     return tuple(sorted(days))

@@ -543,12 +543,14 @@ def _check_layer(layer: m.Layer, where: tuple[str | int, ...], report: Reporter)
                    f"turns of {days} days: rotations of one to two weeks are easiest to sustain", severity="warning")
     if layer.handoff.day is not None:
         weekday = m.WEEKDAYS[layer.start.weekday()]
+        names = dict(zip(m.WEEKDAYS, m.DAY_NAMES))
         if days % 7:
             report.key(where + ("handoff", "day"), "handoff-day",
                        f"a hand-off weekday needs turns of whole weeks, not {days} days; remove 'day'")
         elif weekday != layer.handoff.day:
             report.key(where + ("start",), "handoff-day",
-                       f"start {layer.start} is a {weekday}, but hand-offs are on {layer.handoff.day}")
+                       f"start {layer.start} is a {names[weekday]}, but hand-offs are on {names[layer.handoff.day]}: "
+                       "the first turn begins on 'start'")
     names: dict[str, int] = {}
     for index, person in enumerate(layer.members):
         if person.name.casefold() in names:
@@ -579,8 +581,8 @@ def _check_escalation(rotation: m.Rotation, where: tuple[str | int, ...], report
             report.key(at + ("notify",), "escalation-repeat", f"'{step.notify}' is already a step of the escalation")
         seen.add(step.notify)
         if step.after_minutes <= previous:
-            report.key(at + ("after_minutes",), "escalation-order",
-                       f"each step comes later than the one before ({step.after_minutes} <= {previous} minutes)")
+            report.key(at + ("after_minutes",) if "after_minutes" in step.model_fields_set else at, "escalation-order",
+                       f"this step must come later than the one before: set 'after_minutes' above {previous}")
         previous = step.after_minutes
     if steps[-1].notify != "manager":
         report.key(where + ("escalation", len(steps) - 1, "notify"), "escalation-no-manager",

@@ -403,3 +403,22 @@ def test_nothing_of_on_call_reaches_the_public_site(built: Path) -> None:
         assert canary in internal
         assert canary.lower() not in public.lower(), canary
     assert not list((built / "site/public").rglob("oncall*")) and not list((built / "site/public").rglob("alert-review"))
+
+
+def test_oncall_command_shows_who_is_on_call(tmp_path: Path) -> None:
+    site = oncall_site(tmp_path / "repo")
+    night = run(site, "oncall", "--at", "2026-11-26T22:00:00Z", "--next", "1", "--format", "json")
+    assert night.exit_code == 0, night.output
+    assert json.loads(night.stdout) == [{
+        "id": "payments", "name": "Payments CANARY-ROTATION-1a2b", "at": "2026-11-26T22:00:00Z", "primary": None,
+        "secondary": "dev", "manager": "CANARY-MANAGER-3c4d", "first": "dev",
+        "next_handoffs": [{"at": "2026-11-30T08:00:00Z", "layer": "primary", "person": "chen"},
+                          {"at": "2026-11-30T08:00:00Z", "layer": "secondary", "person": "CANARY-PERSON-5e6f"}]}]
+    text = run(site, "oncall", "--at", "2026-11-26T22:00:00Z").stdout
+    assert "  primary    — (off hours; ben holds the turn)\n  secondary  dev\n" in text
+    assert "a page reaches first: dev" in text
+    (site / "content/oncall.yml").unlink()
+    missing = CliRunner().invoke(cli, ["--root", str(site), "oncall"])
+    assert missing.exit_code == 2
+    assert missing.stderr == "statusgen: error: no content/oncall.yml: it lists the on-call rotations (see README, " \
+                             "'On-call')\n"

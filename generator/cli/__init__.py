@@ -151,6 +151,7 @@ def schema_of(kind: str) -> dict[str, Any]:
 from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
+from generator.cli import oncall as _oncall  # noqa: E402,F401 - registers 'statusgen oncall'
 
 
 def main() -> None:

@@ -151,7 +151,8 @@ def schema_of(kind: str) -> dict[str, Any]:
 from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
-from generator.cli import oncall as _oncall  # noqa: E402,F401 - registers 'statusgen oncall'
+from generator.cli.oncall import oncall  # noqa: E402
+cli.add_command(oncall)
 
 
 def main() -> None:

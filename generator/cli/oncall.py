@@ -13,13 +13,12 @@ from pathlib import Path
 import click
 
 from generator import clock
-from generator.cli import cli
 from generator.content.loader import require_content
 from generator.errors import UsageError
 from generator.status.oncall import next_handoffs, on_call_now
 
 
-@cli.command()
+@click.command()
 @click.option("--at", "at_text", metavar="TIME", help="Another moment: ISO 8601, -2h, +3d or 14:32 (UTC).")
 @click.option("--next", "count", type=click.IntRange(0, 50), default=2, show_default=True,
               help="Hand-offs to show per layer.")

@@ -365,11 +365,11 @@ def test_internal_on_call_page(built: Path) -> None:
     assert "Payments CANARY-ROTATION-1a2b ben dev CANARY-MANAGER-3c4d ben" in text  # on call now, first paged
     assert "Nov 30, 2026 08:00 UTC Mon Nov 30, 09:00 CET primary ben chen" in text
     assert "Mon–Fri 09:00–17:00 Europe/Berlin" in text
-    assert "CANARY-PERSON-5e6f payments 1 2 1 1 2 1 1 2 1" in text  # burden over 30, 90, 365 days
+    assert "CANARY-PERSON-5e6f payments 1 / 1 / 1 2 / 2 / 2 1 / 1 / 1" in text  # burden over 30, 90, 365 days
     nav = visible_text(built / "site/internal/index.html")
     assert "On-call" in nav and "Alert review" in nav
     review = visible_text(built / "site/internal/alert-review/index.html", article=True)
-    assert "CanaryPaymentsErrorRate9a8b 1 1 2 Nov 21, 2026 03:10 UTC none ⚠" in review
+    assert "CanaryPaymentsErrorRate9a8b 1 / 1 / 2 Nov 21, 2026 03:10 UTC none ⚠" in review
     assert "Dashboard charts empty SEV4" in review
     assert "DatabaseHighCPU high-database-cpu" in review
 

@@ -364,7 +364,7 @@ def test_internal_on_call_page(built: Path) -> None:
     text = visible_text(built / "site/internal/oncall/index.html", article=True)
     assert "Payments CANARY-ROTATION-1a2b ben dev CANARY-MANAGER-3c4d ben" in text  # on call now, first paged
     assert "Nov 30, 2026 08:00 UTC Mon Nov 30, 09:00 CET primary ben chen" in text
-    assert "Mon–Fri 09:00–17:00 Europe/Berlin" in text
+    assert "primary ana, ben, chen (America/New_York) 1 week Monday 09:00 Europe/Berlin Mon–Fri 09:00–17:00 Europe/Berlin" in text
     assert "CANARY-PERSON-5e6f payments 1 / 1 / 1 2 / 2 / 2 1 / 1 / 1" in text  # burden over 30, 90, 365 days
     nav = visible_text(built / "site/internal/index.html")
     assert "On-call" in nav and "Alert review" in nav

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from generator.content.models import Layer, Rotation
+from generator.content.models import DAY_NAMES, WEEKDAYS, Layer, Rotation
 from generator.content.rotation import zone
 from generator.output.page import Page
 from generator.status.alert_review import alert_review
@@ -70,7 +70,7 @@ def oncall_pages(snap: Snapshot, render: Render, known_alerts: Iterable[str] = (
             current=[on_call_now(r, now) for r in rotations],
             handoffs={r.id: next_handoffs(r, now) for r in rotations}, next_count=NEXT_HANDOFFS,
             layers=layers, burden=burden(content, now), windows=WINDOWS, local=local, hours_text=hours_text,
-            turn_text=turn_text, horizon_weeks=HORIZON.days // 7)
+            turn_text=turn_text, horizon_weeks=HORIZON.days // 7, day_names=dict(zip(WEEKDAYS, DAY_NAMES)))
     pages[ALERTS_PAGE] = render("alert-review.md", "Alert review", review=alert_review(content, now, known_alerts),
                                 windows=WINDOWS)
     return pages

@@ -28,7 +28,9 @@ from generator.status.alert_review import alert_review
 from generator.status.oncall import burden, next_handoffs, on_call_now, pages
 from generator.status.snapshot import build_snapshot
 
+from .browser import serve
 from .conftest import INCIDENT, NOW, REPO, make_site, write
+from .test_consumers import node
 from .test_internal import visible_text
 
 UTC = dt.timezone.utc
@@ -393,6 +395,19 @@ def test_a_calendar_per_rotation(built: Path) -> None:
     shared = set(first) & set(again)
     assert "oncall-payments-primary-47@internal.statusgen.invalid" in shared and len(shared) == 2 * 12
     assert all(first[uid].decoded("DTSTART") == again[uid].decoded("DTSTART") for uid in shared)
+
+
+def test_ical_js_reads_the_rotation_calendar(built: Path) -> None:
+    """Mozilla's parser (npm ical.js, as a calendar client would) reads the file the internal site serves."""
+    with serve(built / "site/internal") as base:
+        calendar = node("ical.mjs", base + "oncall/payments.ics", package="ical.js")
+    assert calendar["prodid"].startswith("-//statusgen//")
+    events = {event["uid"]: event for event in calendar["events"]}
+    assert len(events) == 26
+    turn = events["oncall-payments-secondary-47@internal.statusgen.invalid"]
+    assert (turn["start"], turn["end"]) == ("2026-11-30T08:00:00.000Z", "2026-12-07T08:00:00.000Z")
+    assert turn["summary"] == "CANARY-PERSON-5e6f: secondary on call (Payments CANARY-ROTATION-1a2b)"
+    assert "Escalation: primary → secondary → manager (CANARY-MANAGER-3c4d)" in turn["description"]
 
 
 def test_nothing_of_on_call_reaches_the_public_site(built: Path) -> None:

@@ -309,6 +309,21 @@ def test_the_overlap_check_agrees_with_walking_the_whole_cycle(primary: Layer, s
     assert set(shared_turns(primary, secondary)) == walked
 
 
+@settings(max_examples=200, deadline=None)
+@given(moments)
+def test_someone_is_on_call_at_every_instant_and_business_hours_hold(moment: dt.datetime) -> None:
+    """The guide's point of a 24/7 secondary: with a business-hours primary, a page still reaches someone."""
+    rotation = OncallFile.model_validate(parse_yaml(ONCALL, "oncall.yml")[0].data).rotations[0]  # type: ignore[union-attr]
+    if moment < dt.datetime(2026, 1, 5, 8, tzinfo=UTC):
+        return  # before the first turn
+    now = on_call_now(rotation, moment)
+    local = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    in_hours = local.weekday() < 5 and 9 <= local.hour < 17
+    assert (now.people["primary"] is not None) == in_hours
+    assert now.people["secondary"] is not None
+    assert now.first == (now.people["primary"] if in_hours else now.people["secondary"])
+
+
 # --- Burden and alert review ----------------------------------------------------------------------
 
 

@@ -383,8 +383,9 @@ def test_internal_on_call_page(built: Path) -> None:
     assert "Nov 30, 2026 08:00 UTC Mon Nov 30, 09:00 CET primary ben chen" in text
     assert "primary ana, ben, chen (America/New_York) 1 week Monday 09:00 Europe/Berlin Mon–Fri 09:00–17:00 Europe/Berlin" in text
     assert "CANARY-PERSON-5e6f payments 1 / 1 / 1 2 / 2 / 2 1 / 1 / 1" in text  # burden over 30, 90, 365 days
-    nav = visible_text(built / "site/internal/index.html")
-    assert "On-call" in nav and "Alert review" in nav
+    overview = visible_text(built / "site/internal/index.html")
+    assert "On-call" in overview and "Alert review" in overview  # navigation
+    assert "All Systems Operational. On call: Payments CANARY-ROTATION-1a2b: ben (" in overview
     review = visible_text(built / "site/internal/alert-review/index.html", article=True)
     assert "CanaryPaymentsErrorRate9a8b 1 / 1 / 2 Nov 21, 2026 03:10 UTC none ⚠" in review
     assert "Dashboard charts empty SEV4" in review

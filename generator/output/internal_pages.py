@@ -41,6 +41,7 @@ from generator.status.metrics import (
     response,
     targets,
 )
+from generator.status.oncall import on_call_now
 from generator.status.snapshot import Snapshot
 
 SEVERITIES = tuple(s.value for s in Severity)
@@ -122,7 +123,8 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str, kn
                            open=[r for r in responses if r.time_to_resolve is None],
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
-                           review_days=policy.RUNBOOK_REVIEW_DAYS),
+                           review_days=policy.RUNBOOK_REVIEW_DAYS,
+                           oncall=[on_call_now(r, now) for r in content.oncall.rotations] if content.oncall else []),
         # The table is wide: the page gives it the whole width (no side navigation or contents).
         "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True, hide=["navigation", "toc"]),
                                      responses=responses, targets=targets(),

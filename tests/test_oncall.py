@@ -20,7 +20,7 @@ from generator.build import build
 from generator.cli import cli
 from generator.content.loader import load_content
 from generator.content.models import Layer, OncallFile
-from generator.content.rotation import handoff, holder, on_call, shared_turns, turn_at
+from generator.content.rotation import handoff, holder, shared_turns, turn_at
 from generator.content.source import parse_yaml
 from generator.output.oncall_pages import oncall_files
 from generator.settings import load_settings

@@ -391,6 +391,10 @@ def test_internal_on_call_page(built: Path) -> None:
     assert "CanaryPaymentsErrorRate9a8b 1 / 1 / 2 Nov 21, 2026 03:10 UTC none ⚠" in review
     assert "Dashboard charts empty SEV4" in review
     assert "DatabaseHighCPU high-database-cpu" in review
+    # a row per incident of the year: kept out of the search index; the on-call page is found by search
+    index = json.loads((built / "site/internal/search/search_index.json").read_text())
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "oncall/" in locations and "alert-review/" not in locations
 
 
 def test_a_calendar_per_rotation(built: Path) -> None:

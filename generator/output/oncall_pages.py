@@ -17,6 +17,7 @@ from icalendar import Calendar, Event
 from generator.content.models import DAY_NAMES, WEEKDAYS, Layer, Rotation
 from generator.content.rotation import zone
 from generator.output.page import Page
+from generator.output.public_pages import meta
 from generator.status.alert_review import alert_review
 from generator.status.oncall import (
     NEXT_HANDOFFS,
@@ -71,8 +72,10 @@ def oncall_pages(snap: Snapshot, render: Render, known_alerts: Iterable[str] = (
             handoffs={r.id: next_handoffs(r, now) for r in rotations}, next_count=NEXT_HANDOFFS,
             layers=layers, burden=burden(content, now), windows=WINDOWS, local=local, hours_text=hours_text,
             turn_text=turn_text, horizon_weeks=HORIZON.days // 7, day_names=dict(zip(WEEKDAYS, DAY_NAMES)))
-    pages[ALERTS_PAGE] = render("alert-review.md", "Alert review", review=alert_review(content, now, known_alerts),
-                                windows=WINDOWS)
+    # A row per alert and per incident of the last year: a generated listing that grows with the history,
+    # kept out of the search index (which a reader downloads whole) like the incidents and metrics pages.
+    pages[ALERTS_PAGE] = render("alert-review.md", meta("Alert review", search={"exclude": True}),
+                                review=alert_review(content, now, known_alerts), windows=WINDOWS)
     return pages
 
 

@@ -23,6 +23,7 @@ from generator.content.loader import require_content
 from generator.errors import Diagnostic
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
+from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
 from generator.output.public_pages import ASSETS, asset, public_pages
 from generator.output.site import NavItem, Site
 from generator.output.subscriber_files import subscriber_files
@@ -85,11 +86,15 @@ def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None 
     nav = [NavItem("Overview", "index.md"), NavItem("Incidents", "incidents/index.md"),
            NavItem("Runbooks", "runbooks/index.md"), NavItem("Postmortems", "postmortems/index.md"),
            NavItem("Action items", "action-items/index.md"), NavItem("Metrics", "metrics/index.md")]
+    if ONCALL_PAGE in pages:
+        nav.append(NavItem("On-call", ONCALL_PAGE))
+    nav.append(NavItem("Alert review", ALERTS_PAGE))
     if "reference/index.md" in pages:
         nav.append(NavItem("Reference", "reference/index.md"))
     return Site(
         audience="internal", name=internal_name(snap), url=settings.internal_url, pages=pages,
-        assets={**shared_assets(), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav, search=True,
+        assets={**shared_assets(), **oncall_files(snap), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav,
+        search=True,
         noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
 
 

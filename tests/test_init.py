@@ -58,7 +58,7 @@ EXPECTED = {
     "content/templates/runbook.md",
     "content/incidents/.gitkeep", "content/postmortems/.gitkeep", "content/runbooks/.gitkeep",
     "schemas/components.schema.json", "schemas/incident.schema.json", "schemas/postmortem.schema.json",
-    "schemas/reference.schema.json", "schemas/runbook.schema.json",
+    "schemas/oncall.schema.json", "schemas/reference.schema.json", "schemas/runbook.schema.json",
 }
 
 

@@ -156,8 +156,9 @@ register(cli)
 from generator.cli.importing import group as import_group  # noqa: E402 - statusgen import statuspage|cstate
 from generator.cli.init import init as init_command  # noqa: E402 - statusgen init DIR
 from generator.cli.notify import notify as notify_command  # noqa: E402 - statusgen notify
+from generator.cli.oncall import oncall as oncall_command  # noqa: E402 - statusgen oncall
 
-for command in (init_command, import_group, notify_command):
+for command in (init_command, import_group, notify_command, oncall_command):
     cli.add_command(command)
 
 

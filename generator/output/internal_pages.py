@@ -27,6 +27,7 @@ from generator.content.markdown import to_text
 from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
 from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
+from generator.output.oncall_pages import oncall_pages
 from generator.output.markup import md_code, md_text, to_page_markdown, utc
 from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
@@ -39,6 +40,7 @@ from generator.status.metrics import (
     response,
     targets,
 )
+from generator.status.oncall import on_call_now
 from generator.status.snapshot import Snapshot
 
 SEVERITIES = tuple(s.value for s in Severity)
@@ -117,7 +119,8 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str,
                            open=[r for r in responses if r.time_to_resolve is None],
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
-                           review_days=policy.RUNBOOK_REVIEW_DAYS),
+                           review_days=policy.RUNBOOK_REVIEW_DAYS,
+                           oncall=[on_call_now(r, now) for r in content.oncall.rotations] if content.oncall else []),
         # The table is wide: the page gives it the whole width (no side navigation or contents). Like the other
         # generated listings (action items, metrics) it stays out of the search index, which a reader downloads
         # whole on first use of search: a row per incident would make it grow with the history.
@@ -171,6 +174,7 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str,
     pages["metrics/index.md"] = _metrics_page(render, responses, content, now)
     if content.reference is not None:
         pages["reference/index.md"] = render("reference.md", "Reference", "content/reference.yml", reference=content.reference)
+    pages.update(oncall_pages(snap, render, alerts.names if alerts else ()))  # on-call and alert review: oncall_pages.py
     return pages
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from benchmarks.synthetic import copy_settings
 
 # In CI the property-based tests draw the same examples on every run, so a run is reproducible;
 # on a laptop they explore new ones each time.
@@ -153,11 +154,7 @@ def make_site(root: Path) -> Path:
     write(root, "content/incidents/2026-04-02-database-upgrade.md", MAINTENANCE)
     write(root, "content/postmortems/2026-03-30-payment-outage.md", POSTMORTEM)
     write(root, "content/runbooks/high-database-cpu.md", RUNBOOK)
-    if (REPO / "mkdocs.yml").exists():
-        # The example's alert rules (alerts.rules) name content/alerts/ and its runbooks, which this small
-        # site does not have: tests of alerts write their own (tests/test_alerts.py).
-        settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        (root / "mkdocs.yml").write_text(re.sub(r"(?m)^    alerts:\n(?:      .*\n)*", "", settings), encoding="utf-8")
+    copy_settings(root)  # tests of alerts write their own rules (tests/test_alerts.py)
     return root
 
 

@@ -20,7 +20,7 @@ from generator.cli import cli
 from generator.content.markdown import to_text
 from generator.importers.records import markdown_text
 
-from .conftest import NOW, REPO, make_site, write
+from .conftest import NOW, REPO, copy_settings, make_site, write
 
 AT = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -34,7 +34,7 @@ def run(root: Path, *args: str) -> tuple[int, str, str]:
 def empty_site(root: Path) -> Path:
     """A site with nothing imported yet: settings, templates and a placeholder component."""
     shutil.copytree(REPO / "content" / "templates", root / "content" / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_settings(root)
     write(root, "content/components.yml", "components:\n  - id: placeholder\n    name: Placeholder\n")
     return root
 

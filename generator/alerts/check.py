@@ -3,7 +3,9 @@
 - every alerting rule's ``runbook_url`` annotation is a runbook page of the internal site,
   ``<internal site_url>runbooks/<id>/`` (a ``#section`` may follow), of a runbook that exists;
 - an alert without ``runbook_url`` is a warning: every alert should be actionable;
-- every alert a runbook lists in ``alerts:`` is an alert of the rule files (error at its line).
+- every alert a runbook lists in ``alerts:`` is an alert of the rule files (error at its line);
+- the PromQL of every rule file whose structure is valid, by ``promtool check rules`` when it is
+  installed (:mod:`generator.alerts.promtool`); without it, one warning says PromQL was not checked.
 
 ``validate`` reports these; ``build`` refuses what is an error and gives the runbook pages
 the alerts that link to them (:class:`AlertIndex`).
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.alerts.promtool import NOT_INSTALLED, check_promql, promtool_path
 from generator.alerts.rules import AlertRule, read_rule_file
 from generator.content.loader import ALERTS_DIR, CONTENT_DIR
 from generator.content.models import Runbook, is_slug
@@ -64,11 +67,19 @@ def check_alerts(root: Path, settings: Settings, runbooks: Sequence[Runbook] | N
         ids = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
     diagnostics: list[Diagnostic] = []
     rules: list[AlertRule] = []
+    well_formed: list[str] = []  # promtool sees only these: its messages would repeat ours
     for rel in settings.alert_rule_files:
         found, problems = read_rule_file(root / rel, rel)
         rules += found
         diagnostics += problems
+        if not any(d.severity == "error" for d in problems):
+            well_formed.append(rel)
     complete = not any(d.severity == "error" for d in diagnostics)  # every rule read: the names are all known
+    tool = promtool_path()
+    if tool is None:  # once per run, at the first file: every file's PromQL is unchecked
+        diagnostics.append(Diagnostic(settings.alert_rule_files[0], 1, 1, "warning", "promql-not-checked",
+                                      NOT_INSTALLED))
+    diagnostics += check_promql(root, well_formed, tool)
     by_runbook: dict[str, list[AlertRule]] = {}
     for rule in rules:
         target = _runbook_of(rule, settings.internal_url, ids, diagnostics)

@@ -30,10 +30,11 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.alerts.check import check_alerts, runbook_id
+from generator.alerts.promtool import NOT_INSTALLED, check_promql
 from generator.alerts.rules import read_rule_file
 from generator.cli import cli
 from generator.settings import check_settings
@@ -95,14 +96,16 @@ def with_alerts(site: Path, rules: str | None = GOOD_RULES, globs: str = f"[{RUL
 
 
 def diagnostics(site: Path) -> list[str]:
+    """What validate reports (but the notice that promtool is missing: tests of the rest run without it too)."""
     result = run(site, "validate", "--now", NOW)
-    return [line for line in result.output.splitlines() if ": error: " in line or ": warning: " in line]
+    return [line for line in result.output.splitlines()
+            if (": error: " in line or ": warning: " in line) and NOT_INSTALLED not in line]
 
 
 # --- Alerts ↔ runbooks: validate ---------------------------------------------------------------
 
 
-def test_site_with_rules_is_valid(site: Path) -> None:
+def test_site_with_rules_is_valid(site: Path, promtool: Path) -> None:
     with_alerts(site)
     result = run(site, "validate", "--now", NOW, "--strict")
     assert result.exit_code == 0, result.output
@@ -261,31 +264,35 @@ def test_rule_files_as_promtool_judges_them(promtool: Path, tmp_path: Path, name
         assert [r.name for r in rules] == re.findall(r"- alert: (\S+)", text)
 
 
-#: Expressions promtool parses; statusgen checks only their brackets and quotes.
+#: Expressions promtool parses.
 VALID_EXPRS = ["up == 0", "sum by (job) (rate(x_total{a=\"(\"}[5m])) > 1", "absent(up{job=\"api\"})"]
-#: Expressions promtool refuses for what statusgen does not parse (PromQL proper): never the reverse.
+#: Expressions promtool refuses for PromQL proper, which statusgen leaves to promtool itself.
 PROMQL_EXPRS = ["nosuchfunc(up)", "up ==", "sum(up) by"]
 
 
+def statusgen_accepts(promtool: Path, path: Path) -> bool:
+    """statusgen's verdict on one rule file: its own structural check, then promtool's as validate runs it."""
+    _, problems = read_rule_file(path, path.name)
+    return not problems and not check_promql(path.parent, [path.name], str(promtool))
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(duration="5m", label="a", template="{{ $value }}", expr="nosuchfunc(up)")
+@example(duration="5m", label="a", template="{{ nosuchfunc }}", expr="up")
 @given(duration=st.from_regex(r"[0-9]{0,21}(ms|[ywdhms])?([0-9]{1,3}[a-z]{1,2})?", fullmatch=True),
        label=st.from_regex(r"[a-zA-Z0-9_.:-]{0,5}", fullmatch=True),
        template=st.sampled_from(["{{ $value }}", "{{ if $value }}x{{ else }}y{{ end }}", "{{ end }}", "{{ else }}",
-                                 "{{ $labels.x", "a } b", "{{- $value -}}"]),
+                                 "{{ $labels.x", "a } b", "{{- $value -}}", "{{ nosuchfunc }}"]),
        expr=st.sampled_from(VALID_EXPRS + PROMQL_EXPRS + ["sum(up", "up)", "up{a=\"b}", "rate(x[5m)"]))
 def test_what_statusgen_accepts_promtool_accepts(promtool: Path, tmp_path_factory: pytest.TempPathFactory,
                                                  duration: str, label: str, template: str, expr: str) -> None:
-    """Random durations, label names, templates and expressions: accepted by statusgen ⇒ accepted by promtool,
-    and where statusgen models the rule (all but PromQL) the two agree both ways."""
+    """Random durations, label names, templates and expressions: statusgen and promtool agree both ways,
+    PromQL and template functions included (statusgen runs promtool on what its own check passes)."""
     text = (GROUP + f"      - alert: X\n        expr: {json.dumps(expr)}\n        for: {json.dumps(duration)}\n"
             f"        labels: {{{json.dumps(label)}: v}}\n        annotations: {{summary: {json.dumps(template)}}}\n")
     path = tmp_path_factory.mktemp("property") / "rules.yml"
     path.write_text(text, encoding="utf-8")
-    theirs = promtool_accepts(promtool, path)
-    ours = not read_rule_file(path, "rules.yml")[1]
-    assert not ours or theirs, text
-    if expr not in PROMQL_EXPRS:
-        assert ours == theirs, text
+    assert statusgen_accepts(promtool, path) == promtool_accepts(promtool, path), text
 
 
 def test_example_rules_pass_promtool_and_validate(promtool: Path) -> None:
@@ -331,6 +338,101 @@ def test_build_refuses_an_invalid_rule_file(site: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{RULES}:6:9: error: 'for': 'ten minutes' is not a Prometheus duration" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# --- PromQL, by promtool ------------------------------------------------------------------------
+
+EXPR = 'avg(rate(node_cpu_seconds_total{mode!="idle"}[5m])) > 0.8'
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("nosuchfunc(up) > 0.8", 'could not parse expression: 1:1: parse error: unknown function with name "nosuchfunc"'),
+    ("avg(rate(node_cpu_seconds_total[5m])) >", "could not parse expression: 1:40: parse error: unexpected end of "
+                                                  "input"),
+])
+def test_promql_errors_are_reported_at_the_expression(site: Path, tmp_path: Path, promtool: Path, expr: str,
+                                                      message: str) -> None:
+    """promtool's error, at the rule's expr as our reader locates it; build refuses it the same."""
+    with_alerts(site, GOOD_RULES.replace(EXPR, expr))
+    expected = f"{RULES}:5:9: error: alert 'DatabaseHighCPU': promtool: {message}"
+    assert diagnostics(site) == [expected]
+    assert run(site, "validate", "--now", NOW).exit_code == 1
+    built = run(site, "build", "--now", NOW, "--out", str(tmp_path / "out"))
+    assert built.exit_code == 1 and expected in built.output and "Traceback" not in built.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_promtool_errors_in_templates_and_recording_rules_are_located(site: Path, promtool: Path) -> None:
+    rules = GOOD_RULES.replace("summary: Database CPU above 80%", "summary: '{{ nosuchfunc }}'").replace(
+        "sum by (job) (up)", "sum by (job) (up) +")
+    with_alerts(site, rules)
+    assert diagnostics(site) == [
+        f"{RULES}:9:11: error: alert 'DatabaseHighCPU': promtool: annotation \"summary\": template: "
+        "__alert_DatabaseHighCPU:1: function \"nosuchfunc\" not defined",
+        f"{RULES}:12:9: error: recording rule 'job:up:sum': promtool: could not parse expression: 1:20: parse error: "
+        "unexpected end of input"]
+
+
+def test_promtool_sees_only_files_our_check_passed(site: Path, promtool: Path) -> None:
+    """A structural error and a PromQL error in one file: ours only, promtool's would repeat or confuse it."""
+    with_alerts(site, GOOD_RULES.replace(EXPR, "nosuchfunc(up)").replace("for: 10m", "for: ten minutes"))
+    [found] = diagnostics(site)
+    assert found.startswith(f"{RULES}:6:9: error: 'for': 'ten minutes' is not a Prometheus duration"), found
+
+
+def fake_promtool(folder: Path, script: str) -> Path:
+    """A ``promtool`` that runs ``script`` (sh), alone on a PATH of its own."""
+    folder.mkdir()
+    tool = folder / "promtool"
+    tool.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    tool.chmod(0o755)
+    return folder
+
+
+@pytest.mark.parametrize("script, message", [
+    ("echo 'Checking monitoring/rules.yml'; echo 'something new went wrong' >&2; exit 1",
+     "error: promtool: something new went wrong"),
+    ("exit 2", "error: promtool check rules failed (exit status 2): no output"),
+    ("echo 'monitoring/rules.yml: group \"other\", rule 1, \"X\": bad' >&2; exit 1",
+     'error: promtool: group "other", rule 1, "X": bad'),
+])
+def test_promtool_failures_we_cannot_place_are_errors_at_the_file(site: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  script: str, message: str) -> None:
+    """Fail closed: a promtool error that names no rule of ours, or a non-zero exit with nothing to read."""
+    with_alerts(site)
+    monkeypatch.setenv("PATH", str(fake_promtool(tmp_path / "bin", script)))
+    assert diagnostics(site) == [f"{RULES}:1:1: {message}"]
+    assert run(site, "validate", "--now", NOW).exit_code == 1
+
+
+def test_promtool_is_given_only_file_paths(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_alerts(site, globs=f"[{RULES}, 'monitoring/-*.yml']")
+    write(site, "monitoring/-x.yml", "groups: []\n")
+    bin_ = fake_promtool(tmp_path / "bin", f'printf "%s\\n" "$@" > {tmp_path / "args"}; pwd >> {tmp_path / "args"}')
+    monkeypatch.setenv("PATH", str(bin_))
+    assert diagnostics(site) == []
+    args = (tmp_path / "args").read_text().splitlines()
+    assert args == ["check", "rules", "--lint=none", "--", "monitoring/-x.yml", RULES, str(site.resolve())]
+
+
+def test_without_promtool_validate_says_promql_is_not_checked(site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """One warning per run, whatever the number of files: shown, failing only --strict (build never)."""
+    with_alerts(site, GOOD_RULES.replace(EXPR, "nosuchfunc(up)"), globs=f"[{RULES}, 'monitoring/more.yml']")
+    write(site, "monitoring/more.yml", "groups: []\n")
+    empty = tmp_path / "no-tools"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = run(site, "validate", "--now", NOW)
+    assert result.exit_code == 0, result.output
+    notice = f"monitoring/more.yml:1:1: warning: {NOT_INSTALLED}"
+    assert [line for line in result.output.splitlines() if ": warning: " in line or ": error: " in line] == [notice]
+    assert NOT_INSTALLED == "PromQL not checked: promtool is not installed (apt-get install prometheus)"
+    assert run(site, "validate", "--now", NOW, "--strict").exit_code == 1
+    built = run(site, "build", "--now", NOW, "--out", str(tmp_path / "out"), "-q")
+    assert built.exit_code == 0, built.output
+    assert built.output.count(NOT_INSTALLED) == 1
 
 
 # --- Alert → incident draft ----------------------------------------------------------------------

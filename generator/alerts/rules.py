@@ -5,9 +5,10 @@ The structure is Prometheus' ``rulefmt`` (2.42, Debian's): ``groups`` of ``name`
 alerts ``for``, ``keep_firing_for``, ``labels`` and ``annotations``. Unknown keys, invalid
 durations, label and annotation names, repeated group names, template actions left open or
 ended outside a block, and unbalanced brackets in ``expr`` are refused, as promtool refuses them.
-PromQL itself and the names of template functions are not checked: an unknown function passes
-here and fails promtool. tests/test_alerts.py keeps the two in step (a table of files, and random
-ones): what statusgen accepts, promtool accepts, but for PromQL. We are stricter in a few places,
+PromQL itself and the names of template functions are not checked here: ``promtool`` (the
+:mod:`generator.alerts.promtool` step, when it is installed) checks those in the files that pass
+this. tests/test_alerts.py keeps the two in step (a table of files, and random ones): what
+statusgen accepts, promtool accepts. We are stricter in a few places,
 on purpose: an empty file, a second YAML document, and label values or expressions written
 as numbers.
 """

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.content.loader import require_content
+from generator.content.loader import ReadCache, require_content
 from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
 from generator.output.public_pages import ASSETS, asset, public_pages
-from generator.output.site import NavItem, Site
+from generator.output.site import Audience, NavItem, Site
 from generator.output.subscriber_files import subscriber_files
 from generator.render import render
 from generator.settings import Settings, load_settings
@@ -100,15 +100,20 @@ def internal_site(settings: Settings, snap: Snapshot) -> Site:
         noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
 
 
-def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None
-          ) -> BuildResult:
+#: The sites a build makes: both, unless a preview asks for the one it serves.
+BOTH: tuple[Audience, ...] = ("public", "internal")
+
+
+def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None,
+          sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None) -> BuildResult:
+    """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve)."""
     progress = progress or Progress(quiet=True)
     root = root.resolve()
     out = (out if out.is_absolute() else Path.cwd() / out).resolve()
     check_out(root, out)  # before anything else: a wrong --out is refused at once, not after rendering
     progress.stage(f"validating content in {root / 'content'}")
     settings = load_settings(root)  # refuses settings without site_url, as validate does
-    content, diagnostics = require_content(root, now.date())
+    content, diagnostics = require_content(root, now.date(), cache)
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
     snap = build_snapshot(content, settings, now)
@@ -118,13 +123,14 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.freeze()
     try:
         return _render(root, out, now, settings, snap, strict, progress,
-                       [d for d in diagnostics if d.severity == "warning"])
+                       [d for d in diagnostics if d.severity == "warning"], sites)
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot,
-            strict: bool, progress: Progress, warnings: list[Diagnostic]) -> BuildResult:
+            strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH
+            ) -> BuildResult:
     epoch = int(now.timestamp())
     with out_lock(out, progress.stage), temporary_folder(out) as work:
         staging = work / "site"
@@ -134,27 +140,30 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
             found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch)
             return len(internal.pages), found
 
-        background = Background(render_internal) if parallel() else None
+        background = Background(render_internal) if parallel() and set(sites) == set(BOTH) else None
+        pages, render_warnings, internal_count = 0, [], 0
         with contextlib.ExitStack() as stack:
             if background is not None:
                 stack.callback(background.stop)  # the public site failed: end the internal one, then clean up
                 progress.stage("rendering the internal site (in a second process)")
-            progress.stage("rendering the public site")
-            public = public_site(settings, snap)
-            render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
-                                     epoch=epoch)
-            pages = len(public.pages)
-            progress.stage(f"public site: {pages} pages")
-            files = subscriber_files(snap)
-            write_files(staging / "public", files)
-            progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
-            if background is None:
-                progress.stage("rendering the internal site")
-                internal_count, internal_warnings = render_internal()
-            else:
-                internal_count, internal_warnings = background.result()
-        render_warnings += internal_warnings
-        progress.stage(f"internal site: {internal_count} pages")
+            if "public" in sites:
+                progress.stage("rendering the public site")
+                public = public_site(settings, snap)
+                render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
+                                         epoch=epoch)
+                pages = len(public.pages)
+                progress.stage(f"public site: {pages} pages")
+                files = subscriber_files(snap)
+                write_files(staging / "public", files)
+                progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
+            if "internal" in sites:
+                if background is None:
+                    progress.stage("rendering the internal site")
+                    internal_count, internal_warnings = render_internal()
+                else:
+                    internal_count, internal_warnings = background.result()
+                render_warnings += internal_warnings
+                progress.stage(f"internal site: {internal_count} pages")
         swap(root, staging, out, work)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, warnings, render_warnings, pages + internal_count)

@@ -105,8 +105,13 @@ BOTH: tuple[Audience, ...] = ("public", "internal")
 
 
 def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None,
-          sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None) -> BuildResult:
-    """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve)."""
+          sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None,
+          swapped: Callable[[], None] | None = None) -> BuildResult:
+    """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve).
+
+    ``swapped`` is called once the new site is in place, before the old one is deleted (which takes a
+    while on a long history): statusgen serve reloads the browser then.
+    """
     progress = progress or Progress(quiet=True)
     root = root.resolve()
     out = (out if out.is_absolute() else Path.cwd() / out).resolve()
@@ -123,14 +128,14 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.freeze()
     try:
         return _render(root, out, now, settings, snap, strict, progress,
-                       [d for d in diagnostics if d.severity == "warning"], sites)
+                       [d for d in diagnostics if d.severity == "warning"], sites, swapped)
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot,
-            strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH
-            ) -> BuildResult:
+            strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH,
+            swapped: Callable[[], None] | None = None) -> BuildResult:
     epoch = int(now.timestamp())
     with out_lock(out, progress.stage), temporary_folder(out) as work:
         staging = work / "site"
@@ -164,7 +169,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
                     internal_count, internal_warnings = background.result()
                 render_warnings += internal_warnings
                 progress.stage(f"internal site: {internal_count} pages")
-        swap(root, staging, out, work)
+        swap(root, staging, out, work, removing=swapped)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, warnings, render_warnings, pages + internal_count)
 

@@ -134,15 +134,14 @@ def _rebuild(root: Path, out: Path, state: State, audience: Audience, cache: Rea
              now: dt.datetime | None = None) -> None:
     """Build the served site alone, reading again only the files that changed since the last build."""
     try:
-        build(root, out, now or clock.utc_now(), progress=Progress(), sites=(audience,), cache=cache)
+        build(root, out, now or clock.utc_now(), progress=Progress(), sites=(audience,), cache=cache,
+              swapped=state.built)
     except StatusgenError as exc:
         lines = exc.lines()
         for line in lines:
             click.echo(line, err=True)
         click.echo("statusgen: build failed; still serving the last good build", err=True)
         state.failed(lines)
-    else:
-        state.built()
 
 
 def inject(html: bytes, build_id: str) -> bytes:

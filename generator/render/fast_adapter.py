@@ -136,7 +136,7 @@ def _alternates(page: Page) -> list[dict[str, str]] | None:
 def eligible(site: Site, path: str, page: Page, listed: set[str]) -> bool:
     """Pages of a many-of-a-kind sort: HTML bodies outside the nav and the search index, not a folder's index."""
     folder, _, name = path.rpartition("/")
-    return (bool(folder) and name.endswith(".md") and name != "index.md" and path not in listed
+    return (bool(folder) and name.endswith(".md") and name != "index.md" and path not in listed and MARK not in path
             and page.meta.get("statusgen_html") is True and isinstance(page.meta.get("title"), str)
             and (not site.search or page.meta.get("search") == {"exclude": True})
             and _alternates(page) is not None and _strings(page.meta) and MARK not in page.body)
@@ -158,7 +158,7 @@ def _probe(kind_index: int, folder: str, page: Page) -> Kind:
         else:
             meta[key] = value
     body = ("<h1>" if "<h1" in page.body else "") + f"{MARK}body"
-    path = f"{folder}/{MARK}url{kind_index:04d}x.md"
+    path = f"{folder}/{MARK}_url{kind_index:04d}.md"  # "_" is in no content id: never a real page's path
     return Kind(folder, path, Page(meta, body, page.source), body)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -50,6 +51,14 @@ def maintenance(index: int, start: dt.datetime) -> tuple[str, str]:
     return f"{start:%Y-%m-%d}-maintenance-{index:05d}", "\n".join(lines)
 
 
+def copy_settings(root: Path) -> None:
+    """The example's mkdocs.yml without its alert rules (``alerts.rules`` names content/alerts/ and the example's
+    runbooks, which a generated site does not have: a glob that matches nothing is an error)."""
+    if (REPO / "mkdocs.yml").exists():
+        settings = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+        (root / "mkdocs.yml").write_text(re.sub(r"(?m)^    alerts:\n(?:      .*\n)*", "", settings), encoding="utf-8")
+
+
 def write_site(root: Path, incidents: int, end: dt.datetime, seed: int = 7) -> Path:
     """A site repository with ``incidents`` incidents (1 in 20 a maintenance) ending before ``end``."""
     rng = random.Random(seed)
@@ -57,7 +66,7 @@ def write_site(root: Path, incidents: int, end: dt.datetime, seed: int = 7) -> P
         shutil.rmtree(root)
     (root / "content" / "incidents").mkdir(parents=True)
     shutil.copytree(REPO / "content" / "templates", root / "content" / "templates")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml") if (REPO / "mkdocs.yml").exists() else None
+    copy_settings(root)
     (root / "content" / "components.yml").write_text(COMPONENTS_YML)
     # Spread the history over about one incident every two days, newest just before `end`.
     for index in range(incidents):

@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from generator.alerts.check import AlertIndex, require_alerts
 from generator.content.loader import ReadCache, require_content
 from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
+from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
 from generator.output.public_pages import ASSETS, asset, public_pages
 from generator.output.site import Audience, NavItem, Site
 from generator.output.subscriber_files import subscriber_files
@@ -84,19 +86,23 @@ def public_site(settings: Settings, snap: Snapshot) -> Site:
         search=False, stylesheets=["assets/statusgen.css"], scripts=["assets/statusgen.js"])
 
 
-def internal_site(settings: Settings, snap: Snapshot) -> Site:
+def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None = None) -> Site:
     """The engineers' site: search, and no page indexed by search engines."""
     assert settings.site_url is not None  # load_settings() refuses settings without it
     pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
-    pages = internal_pages(snap, settings.site_url, pattern)
+    pages = internal_pages(snap, settings.site_url, pattern, alerts=alerts)
     nav = [NavItem("Overview", "index.md"), NavItem("Incidents", "incidents/index.md"),
            NavItem("Runbooks", "runbooks/index.md"), NavItem("Postmortems", "postmortems/index.md"),
            NavItem("Action items", "action-items/index.md"), NavItem("Metrics", "metrics/index.md")]
+    if ONCALL_PAGE in pages:
+        nav.append(NavItem("On-call", ONCALL_PAGE))
+    nav.append(NavItem("Alert review", ALERTS_PAGE))
     if "reference/index.md" in pages:
         nav.append(NavItem("Reference", "reference/index.md"))
     return Site(
         audience="internal", name=internal_name(snap), url=settings.internal_url, pages=pages,
-        assets={**shared_assets(), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav, search=True,
+        assets={**shared_assets(), **oncall_files(snap), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav,
+        search=True,
         noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
 
 
@@ -119,6 +125,8 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     progress.stage(f"validating content in {root / 'content'}")
     settings = load_settings(root)  # refuses settings without site_url, as validate does
     content, diagnostics = require_content(root, now.date(), cache)
+    alerts, alert_warnings = require_alerts(root, settings, content.runbooks)
+    diagnostics = sorted(diagnostics + alert_warnings)
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
     snap = build_snapshot(content, settings, now)
@@ -127,13 +135,13 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.collect()
     gc.freeze()
     try:
-        return _render(root, out, now, settings, snap, strict, progress,
+        return _render(root, out, now, settings, snap, alerts, strict, progress,
                        [d for d in diagnostics if d.severity == "warning"], sites, swapped)
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
-def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot,
+def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot, alerts: AlertIndex,
             strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH,
             swapped: Callable[[], None] | None = None) -> BuildResult:
     epoch = int(now.timestamp())
@@ -141,7 +149,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
         staging = work / "site"
 
         def render_internal() -> tuple[int, list[str]]:
-            internal = internal_site(settings, snap)
+            internal = internal_site(settings, snap, alerts)
             found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch)
             return len(internal.pages), found
 

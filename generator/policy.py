@@ -26,6 +26,9 @@ NEEDS_POSTMORTEM = frozenset({"SEV1", "SEV2"})
 #: A runbook not reviewed for this many days gets a warning.
 RUNBOOK_REVIEW_DAYS = 180
 
+#: An imported incident's severity from its impact (Statuspage's ``impact``; cState's severity through its state).
+SEVERITY_OF_IMPACT = {"critical": "SEV1", "major": "SEV2", "minor": "SEV3", "none": "SEV4"}
+
 #: Statuses that end an incident (resolved) or a maintenance (completed, cancelled).
 FINISHED = frozenset({"resolved", "completed", "cancelled"})
 #: Statuses of a maintenance under way.
@@ -46,3 +49,8 @@ def update_overdue(severity: str | None, since_last_update: dt.timedelta) -> boo
     """Whether an open incident of ``severity`` has gone too long without a public update."""
     limit = UPDATE_AT_LEAST_EVERY.get(str(severity)) if severity else None
     return limit is not None and since_last_update > limit
+
+#: The state an incident declared from an alert gives the components the alert matched, by severity
+#: (``statusgen declare --from-alertmanager``); ``--component ID=STATE`` overrides it.
+ALERT_COMPONENT_STATE = {"SEV1": "major_outage", "SEV2": "partial_outage", "SEV3": "degraded_performance",
+                         "SEV4": "degraded_performance"}

@@ -13,6 +13,8 @@ the parts statusgen does not read.
         history_page_size: 30
         internal: {site_name: "Acme Internal", site_url: "https://internal.example.com/"}
         maintenance: {in_progress_message: "…", completed_message: "…", cancelled_note: "…"}
+        notify: {channels: [{type: slack, url_env: SLACK_WEBHOOK_URL}, …], timeout: 10, attempts: 3}
+        alerts: {rules: ["content/alerts/*.yml"], severity_label: severity, severities: {critical: SEV1}}
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Union
 
 import yaml
 from pydantic import (
@@ -33,9 +35,12 @@ from pydantic import (
     Field,
     Strict,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from generator.content.models import AlertLabel
+from generator.content.models import Severity as IncidentSeverity
 from generator.content.rules import Reporter, apply_schema
 from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
 from generator.errors import ContentError, Diagnostic, Severity
@@ -124,6 +129,184 @@ class MaintenanceSettings(_Closed):
         "Put before a cancellation's message in the JSON API, where a cancelled maintenance is 'completed'"))
 
 
+# --- Notifications (statusgen notify) ---------------------------------------------------------
+
+#: An environment variable's name, as a shell and GitHub Actions' ``env:`` write it.
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: A channel's name: it keys the ledger of what was delivered, so it must stay stable.
+_CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: A mail address as a configuration may hold one: no spaces, no line breaks, one '@'.
+_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+def _env_name(value: str) -> str:
+    """The name of an environment variable; a value that looks like the secret itself is refused."""
+    if "://" in value or not _ENV_NAME.fullmatch(value):
+        raise PydanticCustomError("env_name", "'{value}' is not the name of an environment variable (like "
+                                  "SLACK_WEBHOOK_URL); put the URL or secret in that variable, never in this "
+                                  "file", {"value": value[:12] + ("…" if len(value) > 12 else "")})
+    return value
+
+
+def _no_literal(key: str) -> Any:
+    def refuse(value: Any) -> Any:
+        raise PydanticCustomError("literal_secret", "URLs and secrets are never written in mkdocs.yml (it is "
+                                  "published with the repository): set an environment variable and name it with "
+                                  "'{key}_env'", {"key": key})
+    return AfterValidator(refuse)
+
+
+def _channel_name(value: str) -> str:
+    if not _CHANNEL_NAME.fullmatch(value):
+        raise PydanticCustomError("channel_name", "'{value}' is not a channel name: lowercase letters, digits, "
+                                  "'-' and '_'", {"value": value[:40]})
+    return value
+
+
+def _address(value: str) -> str:
+    if not _ADDRESS.fullmatch(value):
+        raise PydanticCustomError("address", "'{value}' is not a mail address like status@example.com",
+                                  {"value": value[:80]})
+    return value
+
+
+EnvName = Annotated[str, Strict(), AfterValidator(_env_name)]
+ChannelName = Annotated[str, Strict(), AfterValidator(_channel_name)]
+Address = Annotated[str, Strict(), AfterValidator(_address)]
+Seconds = Annotated[Union[Annotated[int, Strict()], Annotated[float, Strict()]], Field(gt=0, le=120)]
+
+
+class _Channel(_Closed):
+    """What every channel has: a name in the ledger, the events it hears, its own timeout."""
+
+    name: ChannelName | None = Field(None, description="Its key in api/notifications.json (default: its type); "
+                                                       "unique among the channels")
+    events: list[Literal["incident", "maintenance", "postmortem", "component"]] | None = Field(
+        None, description="What it is told (default: incident, maintenance, postmortem; webhooks also component)")
+    timeout: Seconds | None = Field(None, description="Seconds per attempt (default: notify.timeout)")
+    url: Annotated[Any, _no_literal("url")] = None
+    secret: Annotated[Any, _no_literal("secret")] = None
+    password: Annotated[Any, _no_literal("password")] = None
+
+    @property
+    def key(self) -> str:
+        return self.name or self.type  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def hears(self) -> frozenset[str]:
+        """Component changes go to webhooks (Statuspage's ``component_update``); people hear of them in updates."""
+        webhook = self.type == "webhook"  # type: ignore[attr-defined]
+        default = ["incident", "maintenance", "postmortem"] + (["component"] if webhook else [])
+        return frozenset(self.events if self.events is not None else default)
+
+
+class SlackChannel(_Channel):
+    """A Slack incoming webhook: Block Kit message."""
+
+    type: Literal["slack"]
+    url_env: EnvName
+
+
+class TeamsChannel(_Channel):
+    """A Microsoft Teams workflow webhook ("Post to a channel when a webhook request is received"): Adaptive Card."""
+
+    type: Literal["teams"]
+    url_env: EnvName
+
+
+class DiscordChannel(_Channel):
+    """A Discord channel webhook: one embed."""
+
+    type: Literal["discord"]
+    url_env: EnvName
+
+
+class WebhookChannel(_Channel):
+    """Any HTTPS endpoint: Statuspage's webhook payload, signed with HMAC-SHA256."""
+
+    type: Literal["webhook"]
+    url_env: EnvName
+    secret_env: EnvName
+
+
+class EmailChannel(_Channel):
+    """Mail over SMTP: text and HTML parts, List-Unsubscribe pointing at the subscribe page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    type: Literal["email"]
+    host: Text
+    port: Annotated[int, Strict(), Field(ge=1, le=65535)] | None = Field(
+        None, description="Default: 465 for tls, 587 for starttls, 25 for none")
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="STARTTLS on the submission port, implicit TLS, or none (a local relay only)")
+    username: Text | None = None
+    password_env: EnvName | None = None
+    sender: Address = Field(alias="from", description="The From: address")
+    sender_name: Text | None = Field(None, alias="from_name", description="Default: the site's name")
+    to: Annotated[list[Address], Field(min_length=1)] = Field(
+        description="Recipients of one message: addresses, or a mailing list's address")
+
+    @model_validator(mode="after")
+    def _encrypted_password(self) -> EmailChannel:
+        if self.security == "none" and self.password_env:
+            raise PydanticCustomError("plain_password", "security: none would send the password unencrypted; "
+                                      "use starttls or tls")
+        if bool(self.username) != bool(self.password_env):
+            raise PydanticCustomError("half_login", "give both username and password_env, or neither")
+        return self
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or {"tls": 465, "starttls": 587, "none": 25}[self.security]
+
+
+Channel = Annotated[Union[SlackChannel, TeamsChannel, DiscordChannel, WebhookChannel, EmailChannel],
+                    Field(discriminator="type")]
+
+
+class NotifySettings(_Closed):
+    """``extra.statusgen.notify``: where ``statusgen notify`` delivers events, and how hard it tries."""
+
+    channels: list[Channel] = Field(default_factory=list)
+    timeout: Seconds = Field(10, description="Seconds per attempt, per channel")
+    attempts: Annotated[int, Strict(), Field(ge=1, le=10)] = Field(3, description="Tries per event and channel")
+    backoff: Seconds = Field(1, description="Seconds before the second try; doubled for each one after")
+    retry_hours: Annotated[int, Strict(), Field(ge=0, le=24 * 14)] = Field(
+        24, description="A failed event is tried again by later runs for this many hours, then given up")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> NotifySettings:
+        seen: set[str] = set()
+        for channel in self.channels:
+            if channel.key in seen:
+                raise PydanticCustomError("duplicate_channel", "two channels are called '{name}': give one a "
+                                          "'name' of its own", {"name": channel.key})
+            seen.add(channel.key)
+        return self
+#: What an alert's ``severity`` label means, as Prometheus rule files commonly write it.
+DEFAULT_ALERT_SEVERITIES = {"critical": IncidentSeverity.SEV1, "error": IncidentSeverity.SEV2,
+                            "warning": IncidentSeverity.SEV3, "info": IncidentSeverity.SEV4}
+#: What a PagerDuty incident's priority (P1-P5) or, without one, its urgency means.
+DEFAULT_PAGERDUTY_SEVERITIES = {"P1": IncidentSeverity.SEV1, "P2": IncidentSeverity.SEV2,
+                                "P3": IncidentSeverity.SEV3, "P4": IncidentSeverity.SEV4,
+                                "P5": IncidentSeverity.SEV4, "high": IncidentSeverity.SEV2,
+                                "low": IncidentSeverity.SEV3}
+
+
+class AlertsSettings(_Closed):
+    """``extra.statusgen.alerts``: the Prometheus rules checked against the runbooks, and alert → severity."""
+
+    rules: list[Text] = Field([], description=(
+        "Globs of Prometheus rule files, relative to the repository (like content/alerts/*.yml)"))
+    severity_label: Annotated[AlertLabel, Strict()] = Field("severity", description=(
+        "The alert label whose value gives a declared incident's severity"))
+    severities: dict[Text, IncidentSeverity] = Field(DEFAULT_ALERT_SEVERITIES, description=(
+        "severity_label value -> SEV1..SEV4"))
+    pagerduty_severities: dict[Text, IncidentSeverity] = Field(DEFAULT_PAGERDUTY_SEVERITIES, description=(
+        "PagerDuty priority (P1..P5) or, without one, urgency (high, low) -> SEV1..SEV4"))
+
+
 class StatusgenSettings(_Closed):
     """``extra.statusgen``: closed, so a typo is an error at its line instead of a silent default."""
 
@@ -131,6 +314,8 @@ class StatusgenSettings(_Closed):
     history_page_size: Annotated[int, Strict(), Field(ge=1, le=MAX_HISTORY_PAGE_SIZE)] = 30
     internal: InternalSettings | None = None
     maintenance: MaintenanceSettings | None = None
+    notify: NotifySettings | None = None
+    alerts: AlertsSettings | None = None
 
 
 class _Open(BaseModel):
@@ -182,6 +367,11 @@ class Settings:
     internal_url: str | None = None
     #: the wording of the automatic maintenance updates
     maintenance: MaintenanceSettings = field(default_factory=MaintenanceSettings)
+    #: where ``statusgen notify`` delivers events
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    #: the alert settings, and the rule files their globs name (paths relative to the repository, sorted)
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    alert_rule_files: tuple[str, ...] = ()
     #: the whole mkdocs.yml as statusgen read it (INHERIT merged, !ENV resolved, other tags opaque); the
     #: renderer looks only at its theme, and has MkDocs read the file itself
     raw: dict[str, Any] = field(default_factory=dict)
@@ -312,6 +502,9 @@ class _FileReporter(Reporter):
 
     def key(self, path: tuple[str | int, ...], code: str, message: str, severity: Severity = "error") -> None:
         path = tuple(path)
+        if path not in self.positions:  # a tagged union (notify channels) puts the tag into the error's path
+            untagged = [path[:i] + path[i + 1:] for i in range(len(path)) if isinstance(path[i], str)]
+            path = next((p for p in untagged if p in self.positions), path)
         while path and path not in self.positions:
             path = path[:-1]
         file, line, column = self.positions[path]
@@ -372,15 +565,50 @@ def check_settings(root: Path) -> tuple[Settings | None, list[Diagnostic]]:
                    "absolute links (set it to the address the public site is published at)")
     if model.theme:
         _check_theme(model.theme, root, report)
-    if not report.ok:
-        return None, sorted(report.items)
     ours = (model.extra.statusgen if model.extra else None) or StatusgenSettings()
     uptime, internal = ours.uptime or UptimeSettings(), ours.internal or InternalSettings()
+    alerts = ours.alerts or AlertsSettings()
+    rule_files = _rule_files(root, alerts, internal, report)
+    if not report.ok:
+        return None, sorted(report.items)
     return Settings(
         site_name=model.site_name, site_url=model.site_url, site_description=model.site_description,
         uptime_days=uptime.days, weights=Weights(major=uptime.major_weight, partial=uptime.partial_weight),
         history_page_size=ours.history_page_size, internal_name=internal.site_name, internal_url=internal.site_url,
-        maintenance=ours.maintenance or MaintenanceSettings(), raw=config.data), report.items
+        maintenance=ours.maintenance or MaintenanceSettings(), notify=ours.notify or NotifySettings(),
+        alerts=alerts, alert_rule_files=rule_files, raw=config.data), report.items
+
+
+def _rule_files(root: Path, alerts: AlertsSettings, internal: InternalSettings, report: Reporter) -> tuple[str, ...]:
+    """The rule files ``alerts.rules`` names: each glob inside the repository and matching a file.
+
+    A glob that matches nothing is an error, not an empty list: a typo (or a monitoring checkout
+    that is missing) would otherwise switch every alert check off without a word.
+    """
+    found: set[str] = set()
+    where = ("extra", "statusgen", "alerts", "rules")
+    if alerts.rules and internal.site_url is None:
+        report.key(where, "alerts-need-internal-url", "alerts.rules needs extra.statusgen.internal.site_url: "
+                   "every alert's runbook_url must point at a runbook page of the internal site")
+    base = root.resolve()
+    for index, pattern in enumerate(alerts.rules):
+        if pattern.startswith("/") or ".." in Path(pattern).parts or "\\" in pattern:
+            report.key(where + (index,), "rules-outside", f"alerts.rules: {pattern!r} must be a path relative to "
+                       "the repository, inside it (like content/alerts/*.yml)")
+            continue
+        try:
+            matches = sorted(path for path in base.glob(pattern) if path.is_file())
+        except (ValueError, OSError) as exc:
+            report.key(where + (index,), "rules-glob", f"alerts.rules: {pattern!r} is not a valid glob: {exc}")
+            continue
+        inside = [path for path in matches if path.resolve().is_relative_to(base)]
+        if len(inside) != len(matches):
+            report.key(where + (index,), "rules-outside", f"alerts.rules: {pattern!r} reaches outside the "
+                       "repository through a symbolic link")
+        elif not matches:
+            report.key(where + (index,), "rules-no-match", f"alerts.rules: no file matches {pattern!r}")
+        found.update(path.relative_to(base).as_posix() for path in inside)
+    return tuple(sorted(found))
 
 
 def load_settings(root: Path) -> Settings:

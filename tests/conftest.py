@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from benchmarks.synthetic import copy_settings
+
 # In CI the property-based tests draw the same examples on every run, so a run is reproducible;
 # on a laptop they explore new ones each time.
 settings.register_profile("ci", derandomize=True)
@@ -152,7 +154,7 @@ def make_site(root: Path) -> Path:
     write(root, "content/incidents/2026-04-02-database-upgrade.md", MAINTENANCE)
     write(root, "content/postmortems/2026-03-30-payment-outage.md", POSTMORTEM)
     write(root, "content/runbooks/high-database-cpu.md", RUNBOOK)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml") if (REPO / "mkdocs.yml").exists() else None
+    copy_settings(root)  # tests of alerts write their own rules (tests/test_alerts.py)
     return root
 
 

@@ -15,7 +15,7 @@ from generator.content.models import ComponentState
 from generator.output.public_pages import bar_level
 from generator.status.uptime import Day
 
-from .conftest import write
+from .conftest import make_site, write
 from .scenario import NOW, make_scenario
 
 #: An upcoming maintenance next to the scenario's (in progress at NOW).
@@ -188,18 +188,19 @@ def test_durations_do_not_break(site: Path) -> None:
     assert ".sg-duration, time.sg-t, .sg-local { white-space: nowrap; }" in css
 
 
-# --- item 6: feeds still discoverable, but not as Material's [rel=alternate] -------------------------
+# --- item 6: feeds discoverable, and never taken by Material for language versions -------------------
 
 
 def test_feed_links_are_discoverable_but_not_fetched_by_the_theme(site: Path) -> None:
     for rel in ("index.html", "components/api/index.html"):
         head = next(parse(site, rel).iter("head"))
-        feeds = [link for link in head.iter("link") if "alternate" in (link.get("rel") or "").split()]
+        feeds = [link for link in head.iter("link") if link.get("rel") == "alternate"]
         assert [(link.get("type"), link.get("href")) for link in feeds] == [
             ("application/atom+xml", "history.atom"), ("application/rss+xml", "history.rss")]
-        # Material's JS takes every link[rel=alternate] (exact value) for a language version and fetches
-        # sitemap.xml beside it: a 404 under components/<id>/.
-        assert not [link for link in head.iter("link") if link.get("rel") == "alternate"]
+    # Material's JS takes every link[rel=alternate] (exact value) for a language version and fetches
+    # sitemap.xml beside it (a 404 under components/<id>/): the published bundle only takes those with hreflang.
+    bundle = next((site / "assets/javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    assert '"link[rel=alternate][hreflang]"' in bundle and '"link[rel=alternate]"' not in bundle
 
 
 # --- item 7: the Subscribe page works on any host ----------------------------------------------------
@@ -235,3 +236,18 @@ def test_each_maintenance_has_its_own_calendar_file(site: Path) -> None:
     home = parse(site, "index.html")
     assert f"maintenance/{RUNNING_ID}.ics" in links(home) and f"maintenance/{UPCOMING_ID}.ics" in links(home)
     assert not (site / "maintenance/2026-11-20-api-errors.ics").exists()  # incidents have none
+
+
+@pytest.mark.parametrize("day, shown", [(dt.date(2026, 3, 31), True), (dt.date(2026, 3, 30), False)])
+def test_a_postmortem_dated_after_the_build_time_is_on_neither_site(tmp_path: Path, day: dt.date, shown: bool) -> None:
+    """As of ``--now`` is one rule: a postmortem written later is not yet there, publicly or internally."""
+    site = make_site(tmp_path)
+    path = site / "content/postmortems/2026-03-30-payment-outage.md"
+    path.write_text(path.read_text().replace("visibility: internal", "visibility: public"))
+    now = dt.datetime.combine(day, dt.time(23, 0), tzinfo=dt.timezone.utc)
+    build(site, site / "site", now)
+    for audience in ("public", "internal"):
+        page = site / "site" / audience / "postmortems/2026-03-30-payment-outage/index.html"
+        assert page.exists() is shown, audience
+        incident = (site / "site" / audience / "incidents/2026-03-30-payment-outage/index.html").read_text()
+        assert ("postmortems/2026-03-30-payment-outage/" in incident) is shown, audience

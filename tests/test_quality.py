@@ -26,7 +26,8 @@ NODE_MODULES = REPO / "node_modules"
 PAGES = ["public/index.html", "public/incidents/2026-03-30-payment-outage/index.html", "public/history/index.html",
          "public/components/payments/index.html", "public/postmortems/2026-09-17-api-rate-limit-errors/index.html",
          "public/subscribe/index.html", "public/embed/index.html", "internal/runbooks/high-database-cpu/index.html", "internal/index.html",
-         "internal/postmortems/2026-03-30-payment-outage/index.html", "internal/metrics/index.html"]
+         "internal/postmortems/2026-03-30-payment-outage/index.html", "internal/metrics/index.html",
+         "internal/oncall/index.html", "internal/alert-review/index.html"]
 
 
 def need(path: Path | None, what: str, install: str = "run `npm install --ignore-scripts`") -> Path:

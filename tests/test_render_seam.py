@@ -174,7 +174,7 @@ def test_a_sites_own_custom_dir_is_combined_with_statusgens_overrides(tmp_path: 
     home = (site / "public/index.html").read_text(encoding="utf-8")
     head = home.split("</head>")[0]
     assert '<meta name="x-own" content="[]">' in head  # their block kept; extra.statusgen never reaches a template
-    assert 'rel="alternate feed" type="application/atom+xml"' in head  # and statusgen's still added
+    assert '<link rel="alternate" type="application/atom+xml"' in head  # and statusgen's still added
     assert "Own footer" in (site / "public/subscribe/index.html").read_text(encoding="utf-8")
     for page in ("internal/index.html", "internal/404.html"):
         head = (site / page).read_text(encoding="utf-8").split("</head>")[0]
@@ -207,7 +207,7 @@ def test_overrides_mend_materials_markup(example_build: Path) -> None:
 
 def test_feeds_and_robots_come_from_the_theme(example_build: Path) -> None:
     head = (example_build / "public/index.html").read_text(encoding="utf-8").split("</head>")[0]
-    assert head.count('<link rel="alternate feed"') == 2 and 'name="robots"' not in head
+    assert head.count('<link rel="alternate" type="application/') == 2 and 'name="robots"' not in head
     assert 'name="robots"' not in (example_build / "public/404.html").read_text(encoding="utf-8")
 
 

@@ -499,17 +499,24 @@ def copy_ignored(folder: str, names: list[str]) -> set[str]:
 
 def fresh_checkout(tmp_path: Path) -> Runner:
     """A copy of the working tree (what actions/checkout would give a pull request: the tracked
-    files and the new ones), a fresh venv, and shims that fail any sudo/apt-get.
-
-    The fresh venv is empty but for a .pth file that lends it the test environment's installed
-    dependencies (without statusgen itself and without pip/setuptools), so that the workflows'
-    own `pip install -e …` finds them satisfied and installs only statusgen from the copy,
-    instead of downloading every dependency again.
+    files and the new ones), a fresh venv (:func:`fresh_venv`), and shims that fail any sudo/apt-get.
     """
     workspace = tmp_path / "work" / "repo"
     shutil.copytree(REPO, workspace, ignore=copy_ignored, symlinks=True)
     assert (workspace / ".github" / "workflows" / "pr.yml").is_file()
+    return Runner(workspace=workspace, venv=fresh_venv(tmp_path), shims=failing_shims(tmp_path))
 
+
+def fresh_venv(tmp_path: Path) -> Path:
+    """A new venv at ``tmp_path/venv`` without statusgen.
+
+    It is empty but for a .pth file that lends it the test environment's installed
+    dependencies (without statusgen itself and without pip/setuptools), so that installing
+    statusgen into it (`pip install -e …` from a copy, or a wheel) finds them satisfied and
+    installs only statusgen, instead of downloading every dependency again. A path named in a
+    .pth file is not a site directory, so the test environment's own editable-install hook
+    does not run there.
+    """
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
     lent = tmp_path / "lent-site-packages"
@@ -525,14 +532,18 @@ def fresh_checkout(tmp_path: Path) -> Runner:
                                    "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                   check=True, capture_output=True, text=True).stdout.strip()
     (Path(venv_purelib) / "zz-lent-test-deps.pth").write_text(f"{lent}\n", encoding="utf-8")
+    return venv
 
+
+def failing_shims(tmp_path: Path) -> Path:
+    """A folder of `sudo`/`apt-get`/`apt` that fail if called, for the front of a runner's PATH."""
     shims = tmp_path / "shims"
     shims.mkdir()
     for tool in ("sudo", "apt-get", "apt"):
         shim = shims / tool
         shim.write_text(f"#!/bin/sh\necho \"test_workflows: '{tool} $*' is not run here\" >&2\nexit 97\n")
         shim.chmod(0o755)
-    return Runner(workspace=workspace, venv=venv, shims=shims)
+    return shims
 
 
 def assert_statusgen_from_copy(runner: Runner) -> None:

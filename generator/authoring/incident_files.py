@@ -24,7 +24,8 @@ from pathlib import Path
 import yaml
 
 from generator import policy
-from generator.authoring.files import find_incident, replace_file, write_new
+from generator.alerts.payloads import Fired, matching_components, severity_of
+from generator.authoring.files import clean_text, find_incident, replace_file, write_new
 from generator.authoring.new import new_id
 from generator.clock import iso
 from generator.content import models as m
@@ -46,6 +47,7 @@ from generator.content.source import (
     yaml_quote,
 )
 from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
+from generator.settings import AlertsSettings
 
 S = m.ComponentState
 U = m.UpdateStatus
@@ -85,6 +87,8 @@ class Components:
 
     names: dict[str, str]
     line: int
+    #: the components themselves (their ``alerts:`` matchers pick those an alert affects)
+    all: tuple[m.Component, ...] = ()
 
     def check(self, ids: list[str]) -> None:
         """Refuse ids that are not components, pointing at the list that names them."""
@@ -108,7 +112,8 @@ def load_components(root: Path) -> Components:
     if spec is None:
         raise ContentError(problems + report.items)
     assert located is not None
-    return Components({c.id: c.name for c in spec.components}, located.position(("components",))[0])
+    return Components({c.id: c.name for c in spec.components}, located.position(("components",))[0],
+                      tuple(spec.components))
 
 
 def parse_states(values: tuple[str, ...], default: S | None = None) -> dict[str, S]:
@@ -170,6 +175,8 @@ class Declaration:
     commander: str | None = None
     tech_lead: str | None = None
     channel: str | None = None
+    #: names of the alerts that fired (``internal.alerts``)
+    alerts: tuple[str, ...] = ()
 
 
 def not_in_future(moment: dt.datetime, option: str, now: dt.datetime) -> dt.datetime:
@@ -188,12 +195,14 @@ def incident_text(d: Declaration, id_: str, first: NewUpdate) -> str:
     lines += ["updates:", *first.lines("  - ", "    ", 2), "internal:"]
     internal = {"commander": d.commander, "tech_lead": d.tech_lead, "channel": d.channel or f"#incident-{id_}"}
     lines += [f"  {key}: {yaml_scalar(value)}" for key, value in internal.items() if value]
+    if d.alerts:
+        lines += ["  alerts:", *(f"    - {yaml_scalar(name)}" for name in d.alerts)]
     return "\n".join(lines + ["---", ""])
 
 
-def declare(root: Path, d: Declaration) -> Path:
+def declare(root: Path, d: Declaration, components: Components | None = None) -> Path:
     """Write a new incident file, named after the day impact began."""
-    components = load_components(root)
+    components = components or load_components(root)
     components.check(list(d.components))
     if d.severity in policy.NEEDS_COMMANDER and not d.commander:
         raise UsageError(f"{d.severity} needs an incident commander: add --commander NAME")
@@ -209,6 +218,45 @@ def declare(root: Path, d: Declaration) -> Path:
     first = NewUpdate(d.at, U.INVESTIGATING, d.message or f"We are investigating an issue affecting {names}.")
     id_ = new_id("incident", d.title, d.started.date())
     return _create(root, id_, incident_text(d, id_, first), components)
+
+
+def declare_from_alert(root: Path, fired: Fired, settings: AlertsSettings, *, title: str | None,
+                       severity: m.Severity | None, states: dict[str, S], at: dt.datetime, message: str | None,
+                       commander: str | None, tech_lead: str | None, channel: str | None) -> Path:
+    """Write the incident an alert payload declares, through :func:`declare` (one way of writing an incident).
+
+    Title from the first alert's summary (PagerDuty: the incident's title), impact and detection
+    from when the first alert began firing, components from their ``alerts:`` label matchers
+    (every alert in the payload adds the components it matches: one incident, not one per alert),
+    the most severe of the alerts' mapped severities, the alert names in ``internal.alerts``, and
+    PagerDuty's assignee as commander. Explicit options win over each of these.
+    """
+    option = f"--from-{fired.source}"
+    components = load_components(root)
+    first = fired.alerts[0]
+    if title is None:
+        summary = next((a.summary for a in fired.alerts if a.summary), None)
+        if summary is None:
+            raise UsageError(f"{option}: alert '{first.name}' has no summary annotation to title the incident; "
+                             "add one to its rule, or give the TITLE")
+        title = clean_text(_one_line(summary), f"{option}: the alert's summary", multiline=False)
+    level = severity or severity_of(fired, settings)
+    state = S(policy.ALERT_COMPONENT_STATE[level])
+    matched = {id_: state for id_ in matching_components(fired, components.all)}
+    started = not_in_future(first.starts_at, f"{option}: the alert's start", at)
+    names = tuple(dict.fromkeys(clean_text(_one_line(a.name), f"{option}: an alert's name", multiline=False)
+                                for a in fired.alerts))
+    assignee = clean_text(_one_line(fired.assignee), f"{option}: the assignee", multiline=False) \
+        if fired.assignee else None
+    declaration = Declaration(title=title, severity=level, components={**matched, **states}, at=at, message=message,
+                              started=started, detected=started, commander=commander or assignee,
+                              tech_lead=tech_lead, channel=channel, alerts=names)
+    return declare(root, declaration, components)
+
+
+def _one_line(text: str) -> str:
+    """Payload text on one line: a template's line breaks and tabs become spaces; other controls stay, to be refused."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def maintenance_text(title: str, components: dict[str, S], start: dt.datetime, end: dt.datetime,

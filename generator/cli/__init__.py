@@ -14,8 +14,9 @@ from typing import Any, Literal
 import click
 
 from generator import clock
+from generator.alerts.check import check_alerts
 from generator.content.loader import load_content
-from generator.content.models import SCHEMAS
+from generator.content.models import SCHEMAS, json_schema
 from generator.errors import Diagnostic, StatusgenError
 from generator.settings import check_settings
 
@@ -66,9 +67,11 @@ def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     """Check every content file against its template and the rules."""
     now = clock.build_time(now_text)
     # mkdocs.yml too: the pre-commit hook runs validate when it changes, and build refuses what this reports.
-    diagnostics = check_settings(root)[1]
+    settings, diagnostics = check_settings(root)
     content, found = load_content(root, now.date())
     diagnostics += found
+    if settings is not None:  # the Prometheus rule files mkdocs.yml names, with the runbooks
+        diagnostics += check_alerts(root, settings, content.runbooks if content else None)[1]
     print_diagnostics(diagnostics, fmt)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
@@ -143,16 +146,22 @@ def schema(kind: str | None) -> None:
 
 
 def schema_of(kind: str) -> dict[str, Any]:
-    schema = SCHEMAS[kind].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://statusgen.dev/schemas/{kind}.schema.json"
-    return schema
+    return json_schema(kind)
 
 
 # Running an incident: declare, update, resolve, maintenance, list, comms.
 from generator.cli.incidents import register  # noqa: E402 - registers on `cli`, defined above
 
 register(cli)
+
+# Commands in modules of their own, which import nothing from here (no cycle).
+from generator.cli.importing import group as import_group  # noqa: E402 - statusgen import statuspage|cstate
+from generator.cli.init import init as init_command  # noqa: E402 - statusgen init DIR
+from generator.cli.notify import notify as notify_command  # noqa: E402 - statusgen notify
+from generator.cli.oncall import oncall as oncall_command  # noqa: E402 - statusgen oncall
+
+for command in (init_command, import_group, notify_command, oncall_command):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from generator import clock, policy
+from generator.alerts.payloads import read_payload
 from generator.authoring import comms
 from generator.authoring import incident_files as ed
 from generator.authoring.files import clean_text, find_incident
@@ -24,6 +25,7 @@ from generator.content import models as m
 from generator.content.loader import require_content
 from generator.content.source import read_markdown_file
 from generator.errors import UsageError
+from generator.settings import load_settings
 from generator.status import timeline as tl
 
 now_option = click.option("--now", "now_text", metavar="TIMESTAMP", hidden=True,
@@ -53,9 +55,16 @@ def _echo_message(path: Path, message: str) -> None:
 
 
 @click.command()
-@click.argument("title")
-@click.option("--severity", required=True, metavar="SEV1|SEV2|SEV3|SEV4",
-              type=click.Choice([s.value for s in m.Severity], case_sensitive=False))
+@click.argument("title", required=False)
+@click.option("--severity", metavar="SEV1|SEV2|SEV3|SEV4",
+              type=click.Choice([s.value for s in m.Severity], case_sensitive=False),
+              help="Required, unless an alert payload gives it (--from-alertmanager, --from-pagerduty).")
+@click.option("--from-alertmanager", "alertmanager", metavar="PAYLOAD.json",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Declare from Alertmanager's webhook payload (version 4): title, start, components, severity "
+                   "and alert names from its firing alerts; options given override them.")
+@click.option("--from-pagerduty", "pagerduty", metavar="PAYLOAD.json", type=click.Path(dir_okay=False, path_type=Path),
+              help="Declare from a PagerDuty v3 webhook payload (incident.triggered), likewise.")
 @component_option
 @click.option("--message", help="The first public update (default: a short 'investigating' message).")
 @click.option("--commander", metavar="NAME", help="Incident commander (required for SEV1 and SEV2).")
@@ -66,10 +75,26 @@ def _echo_message(path: Path, message: str) -> None:
 @click.option("--at", "at_text", metavar="TIME", help="Time of the first update (default: now).")
 @now_option
 @click.pass_obj
-def declare(root: Path, title: str, severity: str, components: tuple[str, ...], message: str | None,
-            commander: str | None, tech_lead: str | None, channel: str | None, started: str | None,
-            detected: str | None, at_text: str | None, now_text: str | None) -> None:
+def declare(root: Path, title: str | None, severity: str | None, alertmanager: Path | None, pagerduty: Path | None,
+            components: tuple[str, ...], message: str | None, commander: str | None, tech_lead: str | None,
+            channel: str | None, started: str | None, detected: str | None, at_text: str | None,
+            now_text: str | None) -> None:
     """Declare an incident: write its file and print the message to post in chat."""
+    if alertmanager or pagerduty:
+        if alertmanager and pagerduty:
+            raise UsageError("give one of --from-alertmanager and --from-pagerduty")
+        if started or detected:
+            raise UsageError("--started and --detected come from the alert payload: when its first alert began firing")
+        now = _now(now_text)
+        path = _declare_from_alert(root, alertmanager or pagerduty, "alertmanager" if alertmanager else "pagerduty",
+                                   title, severity, components, message, commander, tech_lead, channel,
+                                   _time(at_text, "--at", now))
+        _echo_message(path, comms.message(root, path.stem, "declaration"))
+        return
+    if title is None:
+        raise UsageError("give the incident's TITLE (or an alert payload: --from-alertmanager, --from-pagerduty)")
+    if severity is None:
+        raise UsageError("give --severity SEV1|SEV2|SEV3|SEV4")
     if not components:
         raise UsageError("give at least one --component ID=STATE, like --component payments=major_outage")
     now = _now(now_text)
@@ -84,6 +109,20 @@ def declare(root: Path, title: str, severity: str, components: tuple[str, ...], 
         channel=_optional(channel, "--channel"))
     path = ed.declare(root, declaration)
     _echo_message(path, comms.message(root, path.stem, "declaration"))
+
+
+def _declare_from_alert(root: Path, payload: Path, source: str, title: str | None, severity: str | None,
+                        components: tuple[str, ...], message: str | None, commander: str | None,
+                        tech_lead: str | None, channel: str | None, at: dt.datetime) -> Path:
+    """``declare --from-alertmanager/--from-pagerduty``: the payload read, then written as ``declare`` writes."""
+    settings = load_settings(root)
+    fired = read_payload(payload, source)
+    return ed.declare_from_alert(
+        root, fired, settings.alerts, title=clean_text(title, "TITLE", multiline=False) if title is not None else None,
+        severity=m.Severity(severity.upper()) if severity else None, states=ed.parse_states(components), at=at,
+        message=clean_text(message, "--message") if message is not None else None,
+        commander=_optional(commander, "--commander"), tech_lead=_optional(tech_lead, "--tech-lead"),
+        channel=_optional(channel, "--channel"))
 
 
 def _optional(value: str | None, option: str) -> str | None:

@@ -1,6 +1,6 @@
 """Walking ``content/`` and loading every file into a :class:`~generator.content.models.Content`.
 
-The layout is fixed: ``components.yml``, an optional ``reference.yml``, and ``<id>.md`` files in ``incidents/``,
+The layout is fixed: ``components.yml``, an optional ``reference.yml`` and ``oncall.yml``, and ``<id>.md`` files in ``incidents/``,
 ``postmortems/``, ``runbooks/``, plus the templates. Anything else inside
 ``content/`` (a symlink, a stray file, a nested folder) is an error, so a typo
 in a file name never silently drops an incident.
@@ -21,6 +21,7 @@ from generator.content.rules import (
     apply_schema,
     check_components,
     check_incident,
+    check_oncall,
     check_postmortem,
     check_rendering,
     check_runbook,
@@ -36,6 +37,8 @@ from generator.errors import ContentError, Diagnostic, UsageError
 
 CONTENT_DIR = "content"
 KIND_DIRS = ("incidents", "postmortems", "runbooks")
+#: Prometheus rule files of the example content; not content files themselves (see generator.alerts).
+ALERTS_DIR = "alerts"
 TEMPLATE_NAMES = ("incident", "maintenance", "postmortem", "runbook")
 IGNORED_NAMES = frozenset({".gitkeep", "README.md"})
 #: Temporary files of the authoring commands start so: one left by a killed command must not stop every build.
@@ -54,6 +57,7 @@ class Inventory:
 
     components: Path | None = None
     reference: Path | None = None
+    oncall: Path | None = None
     files: dict[str, list[tuple[str, Path]]] = field(default_factory=lambda: {k: [] for k in KIND_DIRS})
     templates: dict[str, Path] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
@@ -89,12 +93,17 @@ def scan(root: Path) -> Inventory:
             inventory.components = path
         elif entry.name == "reference.yml" and entry.is_file(follow_symlinks=False):
             inventory.reference = path
+        elif entry.name == "oncall.yml" and entry.is_file(follow_symlinks=False):
+            inventory.oncall = path
         elif entry.name in KIND_DIRS + ("templates",) and entry.is_dir(follow_symlinks=False):
             _scan_kind(root, path, entry.name, inventory, problem, entries)
+        elif entry.name == ALERTS_DIR and entry.is_dir(follow_symlinks=False):
+            pass  # Prometheus rule files: read by generator.alerts when mkdocs.yml names them (alerts.rules)
         else:
             problem(path, "unexpected-file",
                     f"unexpected {'folder' if entry.is_dir() else 'file'} '{entry.name}' in content/: it may hold "
-                    "only components.yml, reference.yml, incidents/, postmortems/, runbooks/ and templates/")
+                    "only components.yml, reference.yml, oncall.yml, incidents/, postmortems/, runbooks/, templates/ "
+                    "and alerts/")
     if inventory.components is None:
         inventory.problems.append(Diagnostic(f"{CONTENT_DIR}/components.yml", 1, 1, "error", "missing-file",
                                              "content/components.yml is missing: it lists the components"))
@@ -180,6 +189,8 @@ def load_content(root: Path, today: dt.date, cache: ReadCache | None = None
     reference = _yaml_document(root, inventory.reference,
                                lambda located, report: apply_schema(m.ReferenceFile, located, report), diagnostics,
                                cache)
+    oncall = _yaml_document(root, inventory.oncall,
+                            lambda located, report: check_oncall(located, component_ids, report), diagnostics, cache)
 
     templates: dict[str, tuple[list[m.TemplateSection] | None, str]] = {}
     for name in ("postmortem", "runbook"):
@@ -225,7 +236,7 @@ def load_content(root: Path, today: dt.date, cache: ReadCache | None = None
     diagnostics.sort()
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
-    content = m.Content(groups, components, tuple(incidents), tuple(postmortems), tuple(runbooks), reference)
+    content = m.Content(groups, components, tuple(incidents), tuple(postmortems), tuple(runbooks), reference, oncall)
     return content, diagnostics
 
 

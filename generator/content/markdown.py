@@ -102,7 +102,9 @@ def to_text(markdown: str) -> str:
     parts: list[str] = []
     for token in tokens(markdown):
         if token.type == "inline" and token.children:
-            parts.append("".join(child.content for child in token.children
+            # a line break inside a paragraph separates words (markdown-it gives its token no content)
+            parts.append("".join(" " if child.type in ("softbreak", "hardbreak") else child.content
+                                 for child in token.children
                                  if child.type in ("text", "code_inline", "softbreak", "hardbreak")
                                  ).replace("\n", " "))
         elif token.type in ("fence", "code_block"):

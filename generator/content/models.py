@@ -22,12 +22,25 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
 # --- The rules for single values: ids, text, times ---------------------------------------
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+def _label_name(value: str) -> str:
+    if not _LABEL_NAME.fullmatch(value) or value == "__name__":
+        raise PydanticCustomError("label_name", "'{value}' is not a Prometheus label name (letters, digits and '_', "
+                                  "not starting with a digit)", {"value": value[:60]})
+    return value
+
+
+#: A Prometheus label name, as alert label matchers and the severity label name it.
+AlertLabel = Annotated[str, AfterValidator(_label_name)]
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: Ids that name a page or file statusgen generates itself: ``<folder>/index`` is each folder's
 #: listing page, ``badges/status.svg`` the whole-site badge beside the per-component ones.
@@ -191,6 +204,9 @@ class Component(_Strict):
     group: Slug | None = Field(None, description="Id of a group in `groups`.")
     description: OptionalText | None = None
     start_date: Date | None = Field(None, description="Uptime before this date counts as no data.")
+    alerts: dict[AlertLabel, Line] = Field(
+        {}, description="Alert label matchers (all must match), like {service: payments}: an alert with these "
+                        "labels affects this component when `statusgen declare --from-alertmanager` reads it.")
 
 
 class ComponentsFile(_Strict):
@@ -234,6 +250,8 @@ class IncidentMeta(_Strict):
     scheduled_until: UtcDatetime | None = Field(None, description="Maintenance: window end.")
     updates: list[Update] = Field(min_length=1)
     internal: Internal | None = None
+    source: OptionalLine | None = Field(None, description=(
+        "Where an imported incident came from (`statuspage:<id>`, `cstate:<file>`): a re-import finds its file by it."))
 
 
 class PostmortemStatus(StrEnum):
@@ -301,13 +319,169 @@ class ReferenceFile(_Strict):
     templates: list[MessageTemplate] = []
 
 
+# --- content/oncall.yml: on-call rotations, in the spirit of PagerDuty schedules ------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_NAMES = {name: index for index, name in enumerate(WEEKDAYS)} | {
+    full.lower(): index for index, full in enumerate(DAY_NAMES)}
+_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+def _time_zone(value: Any) -> Any:
+    """An IANA time zone name that this machine's zoneinfo knows (``Europe/Berlin``, ``UTC``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not isinstance(value, str):
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError("time_zone", "unknown time zone {value}; use an IANA name like Europe/Berlin "
+                                  "or UTC", {"value": repr(value)}) from None
+    return value
+
+
+def _clock(value: Any) -> Any:
+    """``"HH:MM"`` as text: unquoted, YAML reads ``17:00`` as the number 1020."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError("clock", "write the time in quotes, like \"17:00\" (unquoted YAML reads it as "
+                                  "a number)")
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value):
+        raise PydanticCustomError("clock", "invalid time {value}; write it like \"09:00\" (24-hour HH:MM)",
+                                  {"value": repr(value)})
+    return dt.time(int(value[:2]), int(value[3:]))
+
+
+def _weekday(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in _WEEKDAY_NAMES:
+        return WEEKDAYS[_WEEKDAY_NAMES[value.strip().lower()]]
+    raise PydanticCustomError("weekday", "invalid day {value}; write a weekday like monday or mon",
+                              {"value": repr(value)})
+
+
+def _weekdays(value: Any) -> Any:
+    """``mon-fri``, ``mon,wed,fri`` or a list of days: the weekdays as numbers 0 (Monday) .. 6."""
+    parts = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else None
+    days: set[int] = set()
+    for part in parts or [None]:
+        text = part.strip().lower() if isinstance(part, str) else ""
+        first, _, last = text.partition("-")
+        if first not in _WEEKDAY_NAMES or (last and last not in _WEEKDAY_NAMES):
+            raise PydanticCustomError("weekday", "invalid days {value}; write them like mon-fri or mon,wed,fri",
+                                      {"value": repr(value)})
+        start, end = _WEEKDAY_NAMES[first], _WEEKDAY_NAMES[last or first]
+        days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
+    return tuple(sorted(days))
+
+
+TimeZoneName = Annotated[str, BeforeValidator(_time_zone), Field(description="An IANA time zone, like Europe/Berlin.")]
+Clock = Annotated[dt.time, BeforeValidator(_clock),
+                  WithJsonSchema({"type": "string", "pattern": f"^{_CLOCK.pattern}$", "description": "\"HH:MM\""})]
+Weekday = Annotated[str, BeforeValidator(_weekday), Field(description="A weekday: monday or mon.")]
+Weekdays = Annotated[tuple[int, ...], BeforeValidator(_weekdays), WithJsonSchema({
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+    "description": "Days like mon-fri, mon,wed,fri or a list of days."})]
+
+
+class Member(_Strict):
+    name: Line
+    time_zone: TimeZoneName | None = Field(None, description="Where the person lives; their business hours "
+                                                             "(for the on-call burden) are in it.")
+
+
+def _member(value: Any) -> Any:
+    """A member is written as a name, or as ``{name, time_zone}``."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _name_or_member(schema: dict[str, Any]) -> None:
+    schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
+
+
+class Length(_Strict):
+    """How long one turn lasts: whole days or weeks (one of the two)."""
+
+    days: Annotated[int, Field(ge=1, le=366)] | None = None
+    weeks: Annotated[int, Field(ge=1, le=52)] | None = None
+
+
+class Handoff(_Strict):
+    """When a turn passes to the next member: a local time (and, for turns of whole weeks, a weekday)."""
+
+    day: Weekday | None = Field(None, description="The hand-off weekday; it must be the weekday of 'start'.")
+    time: Clock = Field(description="Local time of the hand-off, \"HH:MM\".")
+    time_zone: TimeZoneName
+
+
+class BusinessHours(_Strict):
+    days: Weekdays = Field(description="Days like mon-fri.")
+    from_: Clock = Field(alias="from", description="\"09:00\"")
+    to: Clock = Field(description="\"17:00\"; after 'from'.")
+    time_zone: TimeZoneName
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Layer(_Strict):
+    """One layer of a rotation (primary or secondary): its members take turns."""
+
+    members: list[Annotated[Member, BeforeValidator(_member)]] = Field(
+        min_length=1, description="Names in turn order, or {name, time_zone}.", json_schema_extra=_name_or_member)
+    length: Length = Field(description="One turn: {weeks: 1} or {days: 7}.")
+    start: Date = Field(description="The local date the first member's turn begins, at the hand-off time.")
+    handoff: Handoff
+    hours: Literal["always", "business"] = Field("always", description="'business': on call only in business_hours.")
+    business_hours: BusinessHours | None = None
+
+    @property
+    def turn_days(self) -> int:
+        return self.length.days if self.length.days is not None else 7 * (self.length.weeks or 0)
+
+
+class Layers(_Strict):
+    primary: Layer
+    secondary: Layer | None = None
+
+
+class EscalationStep(_Strict):
+    notify: Literal["primary", "secondary", "manager"]
+    after_minutes: Annotated[int, Field(ge=0, le=1440)] = Field(
+        0, description="Minutes after the page that this step is notified if nobody acknowledged.")
+
+
+class Rotation(_Strict):
+    id: Slug
+    name: Line
+    manager: Line = Field(description="Who the escalation path ends at.")
+    components: list[Slug] = Field([], description="Incidents affecting these components page this rotation; "
+                                                   "none listed: every incident.")
+    layers: Layers
+    escalation: list[EscalationStep] = Field(min_length=1, description="primary -> secondary -> manager.")
+
+
+class OncallFile(_Strict):
+    """``content/oncall.yml``: the on-call rotations the internal site shows."""
+
+    rotations: list[Rotation] = Field(min_length=1)
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "incident": IncidentMeta,
     "postmortem": PostmortemMeta,
     "runbook": RunbookMeta,
     "components": ComponentsFile,
     "reference": ReferenceFile,
+    "oncall": OncallFile,
 }
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of a file kind, as ``statusgen schema`` prints it and ``schemas/`` and new sites hold it."""
+    schema = SCHEMAS[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://statusgen.dev/schemas/{kind}.schema.json"
+    return schema
 
 
 # --- Loaded documents: the model plus where it came from -----------------------------
@@ -411,3 +585,4 @@ class Content:
     postmortems: tuple[Postmortem, ...]
     runbooks: tuple[Runbook, ...]
     reference: ReferenceFile | None = None
+    oncall: OncallFile | None = None

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from generator import policy
 from generator.content import models as m
 from generator.content.markdown import rendered_size, size_bound, table_cells
+from generator.content.rotation import shared_turns
 from generator.content.sections import RawSection, Table, normalize_title, read_sections
 from generator.content.source import (
     MAX_RENDERED_BYTES,
@@ -490,3 +491,100 @@ def _texts(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _texts(value, path + (index,))
+
+
+# --- oncall.yml ----------------------------------------------------------------------------
+
+#: The guide's rotation length: one to two weeks (a warning outside).
+ROTATION_DAYS = (7, 14)
+
+
+def check_oncall(located: Located, component_ids: set[str] | None, report: Reporter) -> m.OncallFile | None:
+    """The on-call rules of the guide, each at its line: see README, "On-call"."""
+    spec = apply_schema(m.OncallFile, located, report)
+    if spec is None:
+        return None
+    seen: set[str] = set()
+    for index, rotation in enumerate(spec.rotations):
+        where: tuple[str | int, ...] = ("rotations", index)
+        if rotation.id in seen:
+            report.key(where + ("id",), "duplicate-id", f"duplicate rotation id '{rotation.id}'")
+        seen.add(rotation.id)
+        for number, component in enumerate(rotation.components):
+            if component_ids is not None and component not in component_ids:
+                report.key(where + ("components", number), "unknown-component",
+                           f"unknown component '{component}'{did_you_mean(component, component_ids)}")
+        layers = rotation.layers
+        for name, layer in (("primary", layers.primary), ("secondary", layers.secondary)):
+            if layer is not None:
+                _check_layer(layer, where + ("layers", name), report)
+        primary, secondary = layers.primary, layers.secondary
+        if primary.hours == "business" and (secondary is None or secondary.hours != "always"):
+            report.key(where + ("layers", "secondary", "hours") if secondary else where + ("layers", "primary", "hours"),
+                       "no-24x7-secondary", "the primary is on call in business hours only: add a 'secondary' layer "
+                       "with 'hours: always' so someone is on call around the clock")
+        _check_escalation(rotation, where, report)
+        if secondary is not None and report.ok:
+            for person in shared_turns(primary, secondary):
+                number = next(i for i, p in enumerate(secondary.members) if p.name.casefold() == person.casefold())
+                report.key(where + ("layers", "secondary", "members", number), "primary-and-secondary",
+                           f"{person} would be primary and secondary at the same time in rotation '{rotation.id}'; "
+                           "change the order, the start or the length of a layer")
+    return spec if report.ok else None
+
+
+def _check_layer(layer: m.Layer, where: tuple[str | int, ...], report: Reporter) -> None:
+    if (layer.length.days is None) == (layer.length.weeks is None):
+        report.key(where + ("length",), "rotation-length", "set the turn length as either 'days' or 'weeks'")
+        return
+    days = layer.turn_days
+    if not ROTATION_DAYS[0] <= days <= ROTATION_DAYS[1]:
+        report.key(where + ("length",), "rotation-length",
+                   f"turns of {days} days: rotations of one to two weeks are easiest to sustain", severity="warning")
+    if layer.handoff.day is not None:
+        weekday = m.WEEKDAYS[layer.start.weekday()]
+        names = dict(zip(m.WEEKDAYS, m.DAY_NAMES))
+        if days % 7:
+            report.key(where + ("handoff", "day"), "handoff-day",
+                       f"a hand-off weekday needs turns of whole weeks, not {days} days; remove 'day'")
+        elif weekday != layer.handoff.day:
+            report.key(where + ("start",), "handoff-day",
+                       f"start {layer.start} is a {names[weekday]}, but hand-offs are on {names[layer.handoff.day]}: "
+                       "the first turn begins on 'start'")
+    names: dict[str, int] = {}
+    for index, person in enumerate(layer.members):
+        if person.name.casefold() in names:
+            report.key(where + ("members", index), "duplicate-member",
+                       f"{person.name} is listed twice in this layer (first as member {names[person.name.casefold()] + 1})")
+        names.setdefault(person.name.casefold(), index)
+    if layer.hours == "business" and layer.business_hours is None:
+        report.key(where + ("hours",), "no-business-hours", "'hours: business' needs 'business_hours' "
+                   "(like {days: mon-fri, from: \"09:00\", to: \"17:00\", time_zone: Europe/Berlin})")
+    if layer.hours == "always" and layer.business_hours is not None:
+        report.key(where + ("business_hours",), "business-hours-unused",
+                   "'business_hours' applies only with 'hours: business'")
+    hours = layer.business_hours
+    if hours is not None and hours.to <= hours.from_:
+        report.key(where + ("business_hours", "to"), "business-hours-order",
+                   f"business hours end ({hours.to:%H:%M}) must be after they begin ({hours.from_:%H:%M})")
+
+
+def _check_escalation(rotation: m.Rotation, where: tuple[str | int, ...], report: Reporter) -> None:
+    steps = rotation.escalation
+    seen: set[str] = set()
+    previous = -1
+    for index, step in enumerate(steps):
+        at = where + ("escalation", index)
+        if step.notify == "secondary" and rotation.layers.secondary is None:
+            report.key(at + ("notify",), "unknown-layer", "the rotation has no 'secondary' layer to escalate to")
+        if step.notify in seen:
+            report.key(at + ("notify",), "escalation-repeat", f"'{step.notify}' is already a step of the escalation")
+        seen.add(step.notify)
+        if step.after_minutes <= previous:
+            report.key(at + ("after_minutes",) if "after_minutes" in step.model_fields_set else at, "escalation-order",
+                       f"this step must come later than the one before: set 'after_minutes' above {previous}")
+        previous = step.after_minutes
+    if steps[-1].notify != "manager":
+        report.key(where + ("escalation", len(steps) - 1, "notify"), "escalation-no-manager",
+                   f"the escalation path must end at the manager ({rotation.manager}); add a last step "
+                   "'- {notify: manager, after_minutes: …}'")

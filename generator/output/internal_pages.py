@@ -12,7 +12,6 @@ and so unbounded in number, are HTML like the public pages, with messages render
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,10 +22,12 @@ import jinja2
 from markupsafe import Markup
 
 from generator import policy
+from generator.alerts.check import AlertIndex
 from generator.content.markdown import to_text
 from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
 from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
+from generator.output.oncall_pages import oncall_pages
 from generator.output.markup import md_code, md_text, to_page_markdown, utc
 from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
@@ -39,6 +40,7 @@ from generator.status.metrics import (
     response,
     targets,
 )
+from generator.status.oncall import on_call_now
 from generator.status.snapshot import Snapshot
 
 SEVERITIES = tuple(s.value for s in Severity)
@@ -90,14 +92,12 @@ class ActionSummary:
         return sorted(((p, a) for p, a in self.open if a.due and a.due < today), key=lambda pa: (pa[1].due, pa[0].id))
 
 
-def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) -> dict[str, Page]:
+def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str,
+                   alerts: AlertIndex | None = None) -> dict[str, Page]:
     now = snap.now
     today = now.date()
-    # Everything as of ``now``: a build for a past moment shows no update posted after it (and so no
-    # later resolve): the snapshot's own cut, as on the public site...
+    # Everything as of ``now`` (no later update, resolve or postmortem): the snapshot's own cut, as on the public site.
     content = snap.content
-    # ... and no postmortem dated after it (its action items, its links from incidents)
-    content = dataclasses.replace(content, postmortems=tuple(p for p in content.postmortems if p.meta.date <= today))
 
     def render(name: str, page_meta: Meta | str, source: str = "mkdocs.yml", **values: object) -> Page:
         env = environment(markdown=name not in HTML_TEMPLATES)
@@ -119,9 +119,13 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
                            open=[r for r in responses if r.time_to_resolve is None],
                            open_actions=actions.open, overdue_actions=overdue,
                            flagged=sum(1 for r in responses if r.flags), stale=stale,
-                           review_days=policy.RUNBOOK_REVIEW_DAYS),
-        # The table is wide: the page gives it the whole width (no side navigation or contents).
-        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True, hide=["navigation", "toc"]),
+                           review_days=policy.RUNBOOK_REVIEW_DAYS,
+                           oncall=[on_call_now(r, now) for r in content.oncall.rotations] if content.oncall else []),
+        # The table is wide: the page gives it the whole width (no side navigation or contents). Like the other
+        # generated listings (action items, metrics) it stays out of the search index, which a reader downloads
+        # whole on first use of search: a row per incident would make it grow with the history.
+        "incidents/index.md": render("incidents.md", meta("Incidents", statusgen_html=True, hide=["navigation", "toc"],
+                                                          search={"exclude": True}),
                                      responses=responses, targets=targets(),
                                      maintenance=[v for v in snap.incidents if v.is_maintenance]),
     }
@@ -139,7 +143,8 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
     for runbook in content.runbooks:
         age = (today - runbook.meta.last_reviewed).days
         pages[f"runbooks/{runbook.id}.md"] = render("runbook.md", runbook.meta.title, runbook.path, runbook=runbook, stale=runbook in stale, age=age,
-                                                    review_days=policy.RUNBOOK_REVIEW_DAYS)
+                                                    review_days=policy.RUNBOOK_REVIEW_DAYS,
+                                                    linked_alerts=alerts.by_runbook.get(runbook.id, ()) if alerts else ())
 
     titles = {i.id: i.title for i in content.incidents}
     severities = {p.id: ", ".join(str(by_incident[i].incident.meta.severity) for i in p.meta.incident_ids
@@ -159,7 +164,8 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
     for rows in by_owner.values():
         rows.sort(key=lambda pa: (pa[1].due is None, pa[1].due or today, pa[0].id))
     pages["action-items/index.md"] = render(
-        "action-items.md", "Action items", items=actions.items, open=actions.open, overdue=overdue, done=actions.done,
+        "action-items.md", meta("Action items", search={"exclude": True}), items=actions.items, open=actions.open,
+        overdue=overdue, done=actions.done,
         postmortem_count=len(content.postmortems),
         by_owner=sorted(by_owner.items(), key=lambda kv: (-sum(1 for _, a in kv[1] if a.due and a.due < today),
                                                          kv[0].casefold())),
@@ -168,6 +174,7 @@ def internal_pages(snap: Snapshot, public_url: str, runbook_url_pattern: str) ->
     pages["metrics/index.md"] = _metrics_page(render, responses, content, now)
     if content.reference is not None:
         pages["reference/index.md"] = render("reference.md", "Reference", "content/reference.yml", reference=content.reference)
+    pages.update(oncall_pages(snap, render, alerts.names if alerts else ()))  # on-call and alert review: oncall_pages.py
     return pages
 
 
@@ -197,7 +204,7 @@ def _metrics_page(render, responses: list[Response], content: Content, now: dt.d
     major = [sum(v[0] for v in outages.get(m, {}).values()) for m in months]
     partial = [sum(v[1] for v in outages.get(m, {}).values()) for m in months]
     return render(
-        "metrics.md", "Metrics", rows=rows, outage_rows=outage_rows,
+        "metrics.md", meta("Metrics", search={"exclude": True}), rows=rows, outage_rows=outage_rows,
         count_chart=stacked_bars("Incidents per month by severity", months, counts, axis="Incidents"),
         mttr_chart=stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
                                 unit=" min", axis="Minutes"),

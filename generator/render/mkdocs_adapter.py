@@ -42,6 +42,13 @@ USER_MAIN = "user-main.html"
 #: is not allowed on a checkbox (Nu HTML Checker), so the base template is mended once, as installed.
 _BASE_MENDS = {'type="checkbox" id="__drawer" autocomplete="off"': 'type="checkbox" id="__drawer"',
                'type="checkbox" id="__search" autocomplete="off"': 'type="checkbox" id="__search"'}
+#: Material's JavaScript (``setupAlternate``, its language selector) takes every ``<link rel="alternate">``
+#: for a language version of the site and fetches ``sitemap.xml`` beside its ``href`` (``new URL("sitemap.xml",
+#: href)``) on every page view: the feed links would make each first visit download the whole sitemap, which
+#: grows with the history (a 404 under ``components/<id>/``). Language versions carry ``hreflang``, feeds do
+#: not: the bundle's selector is narrowed once per build, and feed links stay the plain ``rel="alternate"``
+#: every autodiscovery client finds.
+_BUNDLE_MEND = ('"link[rel=alternate]"', '"link[rel=alternate][hreflang]"')
 #: Where Material's header gets the public site's navigation (partials/statusgen-header-nav.html).
 _HEADER_ANCHOR = "{% if config.theme.palette %}"
 #: The only ``extra`` keys templates see: statusgen's own (the user's ``extra`` holds ``extra.statusgen``, and
@@ -184,6 +191,7 @@ def prepare_theme(folder: Path, root: Path, user_config: dict[str, Any]) -> Path
             text = text.replace(_HEADER_ANCHOR, '{% include "partials/statusgen-header-nav.html" %}\n'
                                 + _HEADER_ANCHOR, 1)
             (folder / "partials" / "header.html").write_text(text, encoding="utf-8")
+    mend_bundle(Path(_theme_dir(str(theme.get("name") or "material"))), folder)
     if theme.get("custom_dir"):
         own = (root / str(theme["custom_dir"])).resolve()
         for path in sorted(own.rglob("*")):
@@ -195,6 +203,25 @@ def prepare_theme(folder: Path, root: Path, user_config: dict[str, Any]) -> Path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, target)
     return folder
+
+
+def mend_bundle(theme_dir: Path, folder: Path) -> None:
+    """Write Material's JavaScript bundle into ``folder`` with feed links no longer taken for language versions.
+
+    The copy has the installed bundle's path, so it replaces it (a ``custom_dir`` wins). A bundle whose
+    selector is not there exactly once is not one statusgen knows: the build stops rather than publish pages
+    that download the sitemap on every visit.
+    """
+    old, new = _BUNDLE_MEND
+    for bundle in sorted((theme_dir / "assets" / "javascripts").glob("bundle.*.min.js")):
+        text = bundle.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise StatusgenError(f"the theme's {bundle.name} has {text.count(old)} {old} selectors, not 1: "
+                                 "statusgen cannot keep its feed links from fetching sitemap.xml; "
+                                 "use a Material version statusgen supports")
+        target = folder / "assets" / "javascripts" / bundle.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _theme_dir(name: str) -> str:

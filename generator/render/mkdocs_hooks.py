@@ -3,7 +3,10 @@
 Events used:
 - ``on_config``: loads the metadata statusgen wrote for every page (``extra.statusgen_pages``), and
   keeps only statusgen's own keys in ``extra``: the user's ``extra`` (``extra.statusgen`` above all),
-  merged in from their ``mkdocs.yml`` through ``INHERIT``, reaches no template.
+  merged in from their ``mkdocs.yml`` through ``INHERIT``, reaches no template. The site name
+  becomes escaped ``Markup``: Material inserts ``config.site_name`` raw in some places (``<title>``,
+  the header, ``aria-label``) and with ``| e`` in others, and escaped Markup reads as text in both
+  (``| e`` leaves Markup as it is), so ``site_name: 'A "<b>"'`` shows as typed and nothing is live.
 - ``on_page_markdown``: first, the page's metadata as MkDocs read it must be exactly what statusgen
   wrote (MkDocs silently drops front matter its YAML reader rejects and would then render the page
   as raw Markdown); any difference fails the build (``page.check``). Then a page whose
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from generator.output.page import check
 from generator.render.mkdocs_adapter import OWN_EXTRA, load_expected
 
@@ -33,6 +38,7 @@ def on_config(config: Any) -> Any:
         del extra[key]
     _EXPECTED.clear()
     _EXPECTED.update(load_expected(config["extra"].get("statusgen_pages")))
+    config["site_name"] = Markup.escape(config["site_name"])
     return config
 
 

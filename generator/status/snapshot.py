@@ -123,7 +123,7 @@ def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Sn
     spans = tl.all_spans(public.incidents)
     names = {c.id: c for c in content.components}
     postmortems: dict[str, Postmortem] = {}
-    for postmortem in content.postmortems:
+    for postmortem in public.postmortems:
         if postmortem.is_public:
             for incident_id in postmortem.meta.incident_ids:
                 postmortems.setdefault(incident_id, postmortem)

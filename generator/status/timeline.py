@@ -48,7 +48,8 @@ def worst(states: Iterable[ComponentState]) -> ComponentState:
 
 
 def as_of(content: Content, now: dt.datetime) -> Content:
-    """The content as it was public at ``now``: later updates dropped, unannounced incidents left out."""
+    """The content as it was at ``now``: later updates dropped, unannounced incidents and postmortems dated
+    after ``now`` left out (a build for a past moment shows neither, on either site)."""
     incidents = []
     for incident in content.incidents:
         updates = [u for u in incident.meta.updates if u.at <= now]
@@ -58,7 +59,8 @@ def as_of(content: Content, now: dt.datetime) -> Content:
             meta = incident.meta.model_copy(update={"updates": updates})
             incident = dataclasses.replace(incident, meta=meta)
         incidents.append(incident)
-    return dataclasses.replace(content, incidents=tuple(incidents))
+    postmortems = tuple(p for p in content.postmortems if p.meta.date <= now.date())
+    return dataclasses.replace(content, incidents=tuple(incidents), postmortems=postmortems)
 
 
 def window(incident: Incident) -> tuple[dt.datetime, dt.datetime | None]:

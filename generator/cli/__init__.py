@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -124,12 +124,14 @@ def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool
 @cli.command()
 @click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--now", "now_text", metavar="TIMESTAMP",
+              help="Preview the site as of this time (default: the clock at each rebuild).")
 @click.pass_obj
-def serve(root: Path, audience: str, port: int) -> None:
+def serve(root: Path, audience: Literal["public", "internal"], port: int, now_text: str | None) -> None:
     """Preview a site on http://127.0.0.1:PORT/, rebuilding when content changes."""
     from generator.serve import serve as run_serve
 
-    run_serve(root, audience, port)
+    run_serve(root, audience, port, clock.parse_time(now_text, option="--now") if now_text else None)
 
 
 @cli.command()

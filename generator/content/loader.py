@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from generator.content import models as m
 from generator.content.rules import (
@@ -143,8 +143,38 @@ def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, proble
         inventory.files[kind].append((id_, path))
 
 
-def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Diagnostic]]:
-    """Load and validate everything; the content is returned only when it has no errors."""
+#: What a :class:`ReadCache` keeps per file: the file's identity when read, and what reading it gave.
+ReadCache = dict[str, tuple[tuple[int, ...], Any]]
+
+
+def _cached(path: Path, rel: str, cache: ReadCache | None, read: Callable[[Path, str], T]) -> T:
+    """``read(path, rel)``, or what it gave for this file before while the file is unchanged (statusgen serve).
+
+    The file is identified by inode, size and modification and change times, taken before reading, so a file
+    replaced while it is read is read again next time. Only reading is cached: every rule runs every time.
+    """
+    if cache is None:
+        return read(path, rel)
+    try:
+        info = path.stat()
+    except OSError:
+        return read(path, rel)  # reading reports the problem
+    key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    found = cache.get(rel)
+    if found is not None and found[0] == key:
+        result: T = found[1]
+        return result
+    result = read(path, rel)
+    cache[rel] = (key, result)
+    return result
+
+
+def load_content(root: Path, today: dt.date, cache: ReadCache | None = None
+                 ) -> tuple[m.Content | None, list[Diagnostic]]:
+    """Load and validate everything; the content is returned only when it has no errors.
+
+    ``cache`` (statusgen serve) keeps what each file read as, so that only changed files are read again.
+    """
     root = root.resolve()
     inventory = scan(root)
     diagnostics = list(inventory.problems)
@@ -152,14 +182,15 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
     groups: tuple[m.Group, ...] = ()
     components: tuple[m.Component, ...] = ()
     component_ids: set[str] | None = None
-    spec = _yaml_document(root, inventory.components, check_components, diagnostics)
+    spec = _yaml_document(root, inventory.components, check_components, diagnostics, cache)
     if spec is not None:
         groups, components = tuple(spec.groups), tuple(spec.components)
         component_ids = {c.id for c in spec.components}
     reference = _yaml_document(root, inventory.reference,
-                               lambda located, report: apply_schema(m.ReferenceFile, located, report), diagnostics)
+                               lambda located, report: apply_schema(m.ReferenceFile, located, report), diagnostics,
+                               cache)
     oncall = _yaml_document(root, inventory.oncall,
-                            lambda located, report: check_oncall(located, component_ids, report), diagnostics)
+                            lambda located, report: check_oncall(located, component_ids, report), diagnostics, cache)
 
     templates: dict[str, tuple[list[m.TemplateSection] | None, str]] = {}
     for name in ("postmortem", "runbook"):
@@ -170,7 +201,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
                                           f"template {rel} is missing: it defines the sections of every {name}"))
             templates[name] = (None, rel)
             continue
-        doc, problems = read_markdown_file(path, rel, parse=False)
+        doc, problems = _cached(path, rel, cache, lambda p, r: read_markdown_file(p, r, parse=False))
         diagnostics += problems
         report = Reporter(rel)
         if doc is not None and not check_rendering(None, doc.body, doc.body_line, report):
@@ -179,7 +210,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
         templates[name] = (template_sections(doc) if doc is not None else None, rel)
 
     incidents: list[m.Incident] = []
-    for id_, doc, report in _documents(root, inventory.files["incidents"], diagnostics):
+    for id_, doc, report in _documents(root, inventory.files["incidents"], diagnostics, cache):
         incident = check_incident(doc, id_, component_ids, report)
         diagnostics += report.items
         if incident is not None:
@@ -187,7 +218,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
 
     incident_ids = {id_ for id_, _ in inventory.files["incidents"]}
     postmortems: list[m.Postmortem] = []
-    for id_, doc, report in _documents(root, inventory.files["postmortems"], diagnostics):
+    for id_, doc, report in _documents(root, inventory.files["postmortems"], diagnostics, cache):
         sections, template_rel = templates["postmortem"]
         postmortem = check_postmortem(doc, id_, incident_ids, sections, template_rel, today, report)
         diagnostics += report.items
@@ -195,7 +226,7 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
             postmortems.append(postmortem)
 
     runbooks: list[m.Runbook] = []
-    for id_, doc, report in _documents(root, inventory.files["runbooks"], diagnostics):
+    for id_, doc, report in _documents(root, inventory.files["runbooks"], diagnostics, cache):
         sections, template_rel = templates["runbook"]
         runbook = check_runbook(doc, id_, sections, template_rel, today, report)
         diagnostics += report.items
@@ -210,12 +241,12 @@ def load_content(root: Path, today: dt.date) -> tuple[m.Content | None, list[Dia
 
 
 def _yaml_document(root: Path, path: Path | None, check: Callable[[Located, Reporter], T | None],
-                   diagnostics: list[Diagnostic]) -> T | None:
+                   diagnostics: list[Diagnostic], cache: ReadCache | None = None) -> T | None:
     """Read and check one YAML file of content (components.yml, reference.yml), if it exists."""
     if path is None:
         return None
     rel = _rel(root, path)
-    located, problems = read_yaml_file(path, rel)
+    located, problems = _cached(path, rel, cache, read_yaml_file)
     diagnostics += problems
     if located is None:
         return None
@@ -225,12 +256,12 @@ def _yaml_document(root: Path, path: Path | None, check: Callable[[Located, Repo
     return result
 
 
-def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic]
-               ) -> Iterator[tuple[str, SourceFile, Reporter]]:
+def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic],
+               cache: ReadCache | None = None) -> Iterator[tuple[str, SourceFile, Reporter]]:
     """Each readable Markdown file with its front matter, and a reporter for its problems."""
     for id_, path in files:
         rel = _rel(root, path)
-        doc, problems = read_markdown_file(path, rel)
+        doc, problems = _cached(path, rel, cache, read_markdown_file)
         diagnostics += problems
         if doc is None or doc.front is None:
             continue
@@ -241,9 +272,10 @@ def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diag
         yield id_, doc, report
 
 
-def require_content(root: Path, today: dt.date) -> tuple[m.Content, list[Diagnostic]]:
+def require_content(root: Path, today: dt.date, cache: ReadCache | None = None
+                    ) -> tuple[m.Content, list[Diagnostic]]:
     """Load content or raise :class:`ContentError`; returns the warnings too."""
-    content, diagnostics = load_content(root, today)
+    content, diagnostics = load_content(root, today, cache)
     if content is None:
         raise ContentError([d for d in diagnostics if d.severity == "error"] or diagnostics)
     return content, diagnostics

@@ -1,8 +1,9 @@
 """The HTML renderer: MkDocs + Material behind one function, :func:`render`.
 
 The core hands over a :class:`~generator.output.site.Site` (pages as data, assets,
-navigation, switches); everything MkDocs-specific happens here. The pages are written
-into a docs folder, and a derived ``mkdocs.yml`` that ``INHERIT``\\ s the user's own file,
+navigation, switches); everything MkDocs-specific happens here. The pages are handed to
+MkDocs in memory (``mkdocs_files.py``, an ``on_files`` hook), with a derived ``mkdocs.yml`` that
+``INHERIT``\\ s the user's own file,
 so MkDocs reads that file itself (``!ENV``, ``!!python/name:`` and nested ``INHERIT``
 work as in any MkDocs site), and overrides only what statusgen controls
 (:func:`derive_config`). MkDocs merges ``INHERIT`` key by key: mappings merge deeply,
@@ -76,10 +77,13 @@ def render(site: Site, root: Path, user_config: dict[str, Any], out: Path, *, wo
     scratch folder for the docs folder, theme and derived configuration.
     """
     docs = work / f"{site.audience}-docs"
-    write_docs(docs, site)
+    stage_docs(docs, site)
     theme_dir = prepare_theme(work / f"{site.audience}-theme", root, user_config)
     config = derive_config(site, root, user_config, docs, out, theme_dir)
-    return run_mkdocs(config, work / f"{site.audience}-mkdocs.yml", strict=strict, epoch=epoch)
+    try:
+        return run_mkdocs(config, work / f"{site.audience}-mkdocs.yml", strict=strict, epoch=epoch)
+    finally:
+        _STAGED.pop(str(docs), None)  # a failed render leaves nothing staged behind (statusgen serve)
 
 
 # --- The docs folder -------------------------------------------------------------------------
@@ -90,15 +94,56 @@ def expected_path(docs: Path) -> Path:
     return docs.with_name(docs.name + ".pages.json")
 
 
-def write_docs(docs: Path, site: Site) -> None:
-    """Pages (Markdown with front matter), assets, and the metadata the hooks must read back."""
-    files: dict[str, bytes] = {rel: str(page).encode() for rel, page in site.pages.items()}
+#: docs folder -> the files MkDocs is to see in it (src path -> text or bytes), handed over in memory
+_STAGED: dict[str, dict[str, str | bytes]] = {}
+
+
+def stage_docs(docs: Path, site: Site, pages: dict[str, Page] | None = None) -> None:
+    """Pages (Markdown with front matter) and assets, kept in memory for :func:`generated_files`.
+
+    ``docs`` itself stays an empty folder (MkDocs requires one); writing thousands of files
+    only for MkDocs to read them back cost seconds of system time on a long history. Only the
+    metadata the hooks must read back is written, beside it. ``pages`` (default: all) are the
+    pages MkDocs renders; the assets always go with them.
+    """
+    pages = site.pages if pages is None else pages
+    docs.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str | bytes] = {rel: _as_read(str(page)) for rel, page in pages.items()}
     files.update(site.assets)
-    for rel, data in files.items():
-        path = docs / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    write_expected(docs, site.pages)
+    _STAGED[str(docs)] = files
+    write_expected(docs, pages)
+
+
+def _as_read(text: str) -> str:
+    """A page's text as MkDocs reads a file of it: universal newlines, as ``open()`` in text mode."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _walk_key(src: str) -> tuple[tuple[str, ...], bool, str]:
+    """The order in which MkDocs walks a docs folder: a folder's files (``index`` first), then its sub-folders."""
+    parts = tuple(src.split("/"))
+    name = parts[-1]
+    return parts[:-1], os.path.splitext(name)[0] not in ("index", "README"), name
+
+
+def generated_files(files: Any, config: Any) -> Any:
+    """The ``on_files`` event: the staged pages and assets as MkDocs files, in the order of a folder walk.
+
+    As with files on disk, the docs win over a theme file at the same path. Anything already in
+    the empty docs folder is a statusgen bug: stop rather than publish it.
+    """
+    from mkdocs.structure.files import File, Files
+
+    staged = _STAGED.pop(str(config["docs_dir"]), None)
+    if staged is None:
+        raise StatusgenError("rendering failed: the pages statusgen staged are missing; nothing was published")
+    theme_dirs = [os.path.realpath(folder) for folder in config["theme"].dirs]
+    stray = [f.src_uri for f in files if f.abs_src_path is None or not any(
+        os.path.realpath(f.abs_src_path).startswith(folder + os.sep) for folder in theme_dirs)]
+    if stray:
+        raise StatusgenError(f"rendering failed: unexpected files in the docs folder: {stray[:3]}")
+    ours = [File.generated(config, src, content=staged[src]) for src in sorted(staged, key=_walk_key)]
+    return Files(ours + [f for f in files if f.src_uri not in staged])
 
 
 def write_expected(docs: Path, pages: dict[str, Page]) -> None:
@@ -222,7 +267,7 @@ def derive_config(site: Site, root: Path, user_config: dict[str, Any], docs: Pat
         "use_directory_urls": True, "strict": False,
         "extra_css": list(site.stylesheets), "extra_javascript": list(site.scripts),
         "theme": theme, "plugins": ["search"] if site.search else [],
-        "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
+        "hooks": [str(Path(__file__).with_name(name)) for name in ("mkdocs_files.py", "mkdocs_hooks.py")],
         "extra": dict(zip(OWN_EXTRA, (False, site.noindex, str(expected_path(docs))), strict=True)),
     }
     if markdown_extensions is not None:

@@ -1,0 +1,101 @@
+"""A full ``statusgen build`` against a minimal Hugo site of as many pages, measured in one run.
+
+Target (issue 15 §2): a full build of 2,000 incidents (both sites) takes at most 2x the wall time
+of Debian's ``hugo`` building a minimal site of as many plain pages (Hugo uses both cores; so does
+statusgen, which renders its two sites in two processes). Also reported: user CPU of both, and
+statusgen's peak RSS (largest process, from ``getrusage(RUSAGE_CHILDREN)``), target <= 300 MB at
+5,000 incidents.
+
+Each figure is the best of ``--runs`` runs, statusgen and Hugo alternating, so both see the same
+load on a shared machine.
+
+    python benchmarks/hugo_ratio.py [--sizes 2000] [--runs 3] [--hugo /usr/bin/hugo]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import REPO, write_site  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
+PARAGRAPH = ("Customers may have seen elevated error rates while we investigated. " * 6).strip()
+LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><main>{{ .Content }}</main></body></html>
+"""
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, user+system CPU seconds of the command and its children, and its peak RSS in KB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, after.ru_maxrss
+
+
+def hugo_site(folder: Path, pages: int) -> Path:
+    """A minimal Hugo site: ``pages`` plain Markdown pages, one layout, no taxonomies, RSS or sitemap."""
+    (folder / "content").mkdir(parents=True)
+    (folder / "layouts" / "_default").mkdir(parents=True)
+    (folder / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Minimal"\n'
+                                      'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    for name in ("single.html", "list.html"):
+        (folder / "layouts" / "_default" / name).write_text(LAYOUT)
+    (folder / "content" / "_index.md").write_text("---\ntitle: Home\n---\n" + PARAGRAPH + "\n")
+    for index in range(1, pages):
+        (folder / "content" / f"page-{index:05d}.md").write_text(
+            f"---\ntitle: Page {index}\n---\n\n{PARAGRAPH}\n\n## Updates\n\n- Investigating: {PARAGRAPH}\n"
+            "- Resolved: done.\n")
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hugo", default=shutil.which("hugo") or "/usr/bin/hugo")
+    args = parser.parse_args()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            root = write_site(Path(tmp) / f"site-{size}", size, NOW)
+            out = Path(tmp) / f"out-{size}"
+            build = [sys.executable, "-m", "generator.cli", "--root", str(root), "build", "-q", "--out", str(out),
+                     "--now", NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+            ours = [measured(build, env)]
+            pages = len(list(out.rglob("index.html")))
+            hugo_root = hugo_site(Path(tmp) / f"hugo-{size}", pages)
+            hugo_cmd = [args.hugo, "--quiet", "--source", str(hugo_root), "--destination", str(Path(tmp) / "hugo-out")]
+            theirs = [measured(hugo_cmd)]
+            for _ in range(args.runs - 1):
+                ours.append(measured(build, env))
+                theirs.append(measured(hugo_cmd))
+            hugo_pages = len(list((Path(tmp) / "hugo-out").rglob("index.html")))
+            wall, cpu = min(run[0] for run in ours), min(run[1] for run in ours)
+            hugo_wall, hugo_cpu = min(run[0] for run in theirs), min(run[1] for run in theirs)
+            # ru_maxrss of children is the largest any child reached; Hugo ran after the first build
+            rss_mb = ours[0][2] / 1024
+            ratio = wall / hugo_wall
+            print(f"{size} incidents: {pages} pages (Hugo {hugo_pages}); statusgen build {wall:.2f} s wall, "
+                  f"{cpu:.2f} s CPU; hugo {hugo_wall:.2f} s wall, {hugo_cpu:.2f} s CPU; wall ratio {ratio:.2f} "
+                  f"(limit 2.00), CPU ratio {cpu / hugo_cpu:.2f}; peak RSS {rss_mb:.0f} MB (limit 300)")
+            ok &= ratio <= 2.0 and rss_mb <= 300
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

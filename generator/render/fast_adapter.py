@@ -1,0 +1,284 @@
+"""The fast renderer: MkDocs + Material render one *shell* per page kind; statusgen fills it for the rest.
+
+A long history is thousands of generated pages of a few kinds (incident, component and history pages,
+public postmortems, internal incident pages), each an HTML body in the same Material page. Rendering
+Material's page template for every one of them was most of a build. Here MkDocs still sees every page
+(navigation, links between pages, the sitemap and the search index are MkDocs' own), but renders only:
+
+- every page that is not of a many-of-a-kind sort (the hand-written and index pages, Markdown pages,
+  pages in the search index), exactly as :mod:`.mkdocs_adapter` does;
+- per kind, a *probe*: a page of that kind whose title, links and body are markers, which becomes
+  the kind's shell (literal text with slots);
+- per kind, one real page (the *witness*), which must equal its filled shell byte for byte.
+
+Every other page of the kind is its shell filled with its own values. A kind is the page's folder,
+the shape of its metadata (everything but the title and the alternate links' values) and whether its
+body has an ``<h1>`` (Material adds one when it has not). Fail closed: a shell whose body marker is
+missing or occurs twice, a marker in a form statusgen does not know (a template filter it cannot
+repeat), or a witness that differs from its filled shell stops the build; nothing is published.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markupsafe
+
+from generator.errors import StatusgenError
+from generator.output.page import Page
+from generator.output.site import Site
+from generator.render.mkdocs_adapter import _STAGED, _as_read, _walk_key, derive_config, prepare_theme, \
+    run_mkdocs, stage_docs
+
+#: Every marker starts with this; no page value may contain it (such a page is rendered by MkDocs instead).
+MARK = "sgshell"
+#: Ends every value marker: characters that each template filter changes its own way, so the form a
+#: marker takes in the shell tells which filter the theme applied.
+TAIL = "<&>end"
+#: The filters a theme applies to a value, as statusgen repeats them; most specific first.
+FORMS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("escape", lambda value: str(markupsafe.escape(value))),
+    ("striptags", lambda value: markupsafe.Markup(value).striptags()),
+    ("raw", lambda value: value),
+)
+
+Slot = tuple[str, Callable[[str], str]]
+
+
+class ShellError(StatusgenError):
+    """A shell that cannot be filled exactly: the build stops rather than publish half a shell."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"rendering failed: {message}; nothing was published")
+
+
+def marker(name: str) -> str:
+    return f"{MARK}{name}{TAIL}"
+
+
+@dataclass
+class Kind:
+    """One page kind: its probe page, its witness, and the shell made of the probe's output."""
+
+    folder: str
+    probe_path: str
+    probe: Page
+    body: str  # the probe's body, which the page's body replaces
+    witness: str = ""
+    parts: list[str | Slot] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """The site's pages by kind; what MkDocs skips (``hidden``) and what fills in for it."""
+
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    #: page path -> kind key, for every page filled from a shell (witnesses included)
+    members: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)
+    #: the MkDocs objects of the running build (set by the hooks)
+    files: Any = None
+    nav: Any = None
+    env: Any = None
+
+
+#: docs folder -> the plan of the site rendered from it
+_PLANS: dict[str, Plan] = {}
+
+
+def render(site: Site, root: Path, user_config: dict[str, Any], out: Path, *, work: Path, strict: bool,
+           epoch: int) -> list[str]:
+    """As :func:`generator.render.mkdocs_adapter.render`, with the many pages of each kind filled from shells."""
+    docs = work / f"{site.audience}-docs"
+    plan = plan_shells(site)
+    stage_docs(docs, site, {**site.pages, **{kind.probe_path: kind.probe for kind in plan.kinds.values()}})
+    theme_dir = prepare_theme(work / f"{site.audience}-theme", root, user_config)
+    config = derive_config(site, root, user_config, docs, out, theme_dir)
+    _PLANS[str(docs)] = plan
+    try:
+        return run_mkdocs(config, work / f"{site.audience}-mkdocs.yml", strict=strict, epoch=epoch)
+    finally:
+        _PLANS.pop(str(docs), None)
+        _STAGED.pop(str(docs), None)
+
+
+# --- Which pages come from a shell ---------------------------------------------------------------
+
+
+def _strings(value: Any) -> bool:
+    if isinstance(value, str):
+        return MARK not in value
+    if isinstance(value, list):
+        return all(_strings(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _strings(item) for key, item in value.items())
+    return isinstance(value, bool)
+
+
+def _alternates(page: Page) -> list[dict[str, str]] | None:
+    links = page.meta.get("statusgen_alternate")
+    if links is None:
+        return []
+    if isinstance(links, list) and all(isinstance(link, dict) and all(
+            isinstance(key, str) and key.isalnum() and isinstance(value, str) for key, value in link.items())
+            for link in links):
+        return links
+    return None
+
+
+def eligible(site: Site, path: str, page: Page, listed: set[str]) -> bool:
+    """Pages of a many-of-a-kind sort: HTML bodies outside the nav and the search index, not a folder's index."""
+    folder, _, name = path.rpartition("/")
+    return (bool(folder) and name.endswith(".md") and name != "index.md" and path not in listed and MARK not in path
+            and page.meta.get("statusgen_html") is True and isinstance(page.meta.get("title"), str)
+            and (not site.search or page.meta.get("search") == {"exclude": True})
+            and _alternates(page) is not None and _strings(page.meta) and MARK not in page.body)
+
+
+def _key(folder: str, page: Page) -> str:
+    shape = {key: (None if key == "title" else [sorted(link) for link in value] if key == "statusgen_alternate"
+                   else value) for key, value in page.meta.items()}
+    return json.dumps([folder, list(page.meta), shape, "<h1" in page.body], sort_keys=True)
+
+
+def _probe(kind_index: int, folder: str, page: Page) -> Kind:
+    meta: dict[str, Any] = {}
+    for key, value in page.meta.items():
+        if key == "title":
+            meta[key] = marker("title")
+        elif key == "statusgen_alternate":
+            meta[key] = [{name: marker(f"alt{i}x{name}") for name in link} for i, link in enumerate(value)]
+        else:
+            meta[key] = value
+    body = ("<h1>" if "<h1" in page.body else "") + f"{MARK}body"
+    path = f"{folder}/{MARK}_url{kind_index:04d}.md"  # "_" is in no content id: never a real page's path
+    return Kind(folder, path, Page(meta, body, page.source), body)
+
+
+def plan_shells(site: Site) -> Plan:
+    """Group the site's eligible pages by kind; the first of each kind (in MkDocs' order) is its witness."""
+    plan = Plan()
+    listed = {item.path for item in site.nav}
+    for path in sorted(site.pages, key=_walk_key):
+        page = site.pages[path]
+        if not eligible(site, path, page, listed):
+            continue
+        folder = path.rpartition("/")[0]
+        key = _key(folder, page)
+        if key not in plan.kinds:
+            plan.kinds[key] = _probe(len(plan.kinds), folder, page)
+            plan.kinds[key].witness = path
+        else:
+            plan.hidden.add(path)
+        plan.members[path] = key
+        plan.pages[path] = page
+    return plan
+
+
+# --- The MkDocs events (mkdocs_files.py) ------------------------------------------------------------
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> None:
+    """Keep the hidden pages out of what MkDocs reads and renders, but in ``files`` for links between pages."""
+    plan = _PLANS.get(str(config["docs_dir"]))
+    if plan is None:
+        return
+    from mkdocs.structure.files import InclusionLevel
+
+    plan.nav, plan.files = nav, files
+    everything = files.documentation_pages
+    hidden = plan.hidden
+
+    def documentation_pages(*, inclusion: Callable[[Any], bool] = InclusionLevel.is_included) -> list[Any]:
+        return [file for file in everything(inclusion=inclusion) if file.src_uri not in hidden]
+
+    files.documentation_pages = documentation_pages
+
+
+def on_env(env: Any, config: Any) -> None:
+    plan = _PLANS.get(str(config["docs_dir"]))
+    if plan is not None:
+        plan.env = env
+
+
+def on_post_build(config: Any) -> None:
+    """Make the shells, check the witnesses, write the hidden pages, then the sitemap with every page."""
+    plan = _PLANS.get(str(config["docs_dir"]))
+    if plan is None or not plan.kinds:
+        return
+    from mkdocs.commands.build import _build_theme_template
+    from mkdocs.structure.pages import Page as MkDocsPage
+
+    files = plan.files
+    for kind in plan.kinds.values():
+        probe = files.get_file_from_path(kind.probe_path)
+        output = Path(probe.abs_dest_path)
+        kind.parts = compile_shell(output.read_text(encoding="utf-8"), kind, probe.url)
+        shutil.rmtree(output.parent)
+        files.remove(probe)
+        witness = files.get_file_from_path(kind.witness)
+        made = fill(kind, plan.pages[kind.witness], witness.url)
+        if Path(witness.abs_dest_path).read_bytes() != made:
+            raise ShellError(f"the page shell of '{kind.folder}/' does not reproduce '{kind.witness}' as MkDocs "
+                             "renders it (a theme change statusgen cannot repeat?)")
+    for path in sorted(plan.hidden, key=_walk_key):
+        file = files.get_file_from_path(path)
+        target = Path(file.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(fill(plan.kinds[plan.members[path]], plan.pages[path], file.url))
+        MkDocsPage(None, file, config)  # what the sitemap reads of it: its address and date
+    del files.documentation_pages  # every page again, in MkDocs' order
+    if "sitemap.xml" in config.theme.static_templates:
+        _build_theme_template("sitemap.xml", plan.env, files, config, plan.nav)
+
+
+# --- Shells ------------------------------------------------------------------------------------------
+
+
+def compile_shell(html: str, kind: Kind, url: str) -> list[str | Slot]:
+    """The probe's output as literal text and slots; fails unless every marker is in a known form."""
+    if html.count(kind.body) != 1:
+        raise ShellError(f"the page shell of '{kind.folder}/' has its body {html.count(kind.body)} times, not once")
+    names = ["title"] + [f"alt{i}x{name}" for i, link in enumerate(kind.probe.meta.get("statusgen_alternate", []))
+                         for name in link]
+    forms: dict[str, Slot] = {kind.body: ("body", FORMS[2][1]), url: ("url", FORMS[2][1])}
+    for name in names:
+        for _, form in FORMS:
+            forms.setdefault(form(marker(name)), (name, form))
+    pattern = re.compile("|".join(re.escape(text) for text in sorted(forms, key=len, reverse=True)))
+    parts: list[str | Slot] = []
+    at = 0
+    for found in pattern.finditer(html):
+        parts.append(html[at:found.start()])
+        parts.append(forms[found.group()])
+        at = found.end()
+    parts.append(html[at:])
+    stray = [part for part in parts if isinstance(part, str) and MARK in part]
+    if stray:
+        where = stray[0].index(MARK)
+        raise ShellError(f"the page shell of '{kind.folder}/' shows a value in a form statusgen cannot fill: "
+                         f"{stray[0][max(0, where - 40):where + 40]!r}")
+    if not any(isinstance(part, tuple) and part[0] == "title" for part in parts):
+        raise ShellError(f"the page shell of '{kind.folder}/' has no page title")
+    return parts
+
+
+def _body(page: Page) -> str:
+    """The page's body as MkDocs reads it from the page's text (universal newlines, leading newlines gone)."""
+    return _as_read(page.body).lstrip("\n")
+
+
+def fill(kind: Kind, page: Page, url: str) -> bytes:
+    """The page: its kind's shell with its own title, alternate links, address and body."""
+    values = {"title": page.meta["title"], "body": _body(page), "url": url}
+    for i, link in enumerate(page.meta.get("statusgen_alternate", [])):
+        values.update({f"alt{i}x{name}": value for name, value in link.items()})
+    text = "".join(part if isinstance(part, str) else part[1](values[part[0]]) for part in kind.parts)
+    return text.encode("utf-8", errors="xmlcharrefreplace")

@@ -1,0 +1,36 @@
+"""MkDocs hooks (``hooks:`` in the derived config) for how statusgen hands pages to MkDocs.
+
+- ``on_files``: the pages and assets staged by :func:`~generator.render.mkdocs_adapter.stage_docs`
+  become ``File.generated`` files (MkDocs 1.6), so no Markdown tree is written, read back and deleted.
+- ``on_env``: the theme's templates are compiled once per process (:mod:`.template_cache`), not
+  once per build: statusgen serve rebuilds in the same process.
+- ``on_nav``, ``on_env``, ``on_post_build``: the fast renderer's shells
+  (:mod:`generator.render.fast_adapter`); they do nothing for a site rendered without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.render import fast_adapter
+from generator.render.template_cache import TEMPLATE_CACHE
+from generator.render.mkdocs_adapter import generated_files
+
+
+def on_files(files: Any, config: Any) -> Any:
+    return generated_files(files, config)
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    fast_adapter.on_nav(nav, config, files)
+    return nav
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.bytecode_cache = TEMPLATE_CACHE
+    fast_adapter.on_env(env, config)
+    return env
+
+
+def on_post_build(config: Any) -> None:
+    fast_adapter.on_post_build(config)

@@ -1,0 +1,227 @@
+"""The fast renderer (issue 15 §2): shells filled for the many generated pages, the same bytes as MkDocs.
+
+- both adapters behind the renderer seam render the same sites to identical files, every page, the
+  sitemap and the search index included, with edge cases (HTML-special titles, sub-folders, first and
+  last pages, pages with and without a table of contents, bodies with and without an ``<h1>``);
+- a shell that cannot be filled exactly stops the build with one line, and nothing is published;
+- the two sites render in parallel processes, and an error in the second process is still one line;
+- pages are handed to MkDocs in memory: no Markdown tree is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.errors import ContentError, Diagnostic, StatusgenError
+from generator.output.page import Page
+from generator.output.site import Site
+from tests.conftest import INCIDENT, NOW, make_site, write
+from tests.test_render_seam import describe
+from tests.tools import tool_missing
+
+EPOCH = int(NOW.timestamp())
+SPECIAL = "Payments <b>\"down\"</b> & 'slow' \u2014 caf\u00e9 <script>x</script>"
+
+
+def incident(title: str, day: int, body: str = "Public description.") -> str:
+    text = INCIDENT.replace("title: Payment processing failing", f"title: {json.dumps(title)}")
+    text = text.replace("2026-03-30T", f"2026-03-{day:02d}T")
+    return text.replace("Public description.", body)
+
+
+def sample_site(root: Path) -> Path:
+    """The test site, with more incidents: HTML-special titles and bodies, and several of each kind."""
+    make_site(root)
+    components = root / "content/components.yml"  # a component name with HTML-special characters: feed link titles
+    components.write_text(components.read_text() + '  - id: search\n    name: "Search & \\"Reports\\" <beta>"\n')
+    write(root, "content/incidents/2026-03-10-special.md", incident(SPECIAL, 10,
+                                                                     "Body with <b>markup</b> & *emphasis*."))
+    write(root, "content/incidents/2026-03-11-plain.md", incident("Plain & simple", 11))
+    write(root, "content/incidents/2026-03-12-quotes.md", incident('Quote " and &amp; literal', 12, ""))
+    return root
+
+
+def extra_pages(site: Site) -> Site:
+    """Edge cases the generated sites do not have: pages in sub-folders, with and without a TOC or an <h1>."""
+    pages = dict(site.pages)
+    shape = dict(next(page.meta for path, page in site.pages.items() if path.startswith("incidents/")
+                      and path != "incidents/index.md"))
+    for name, title, body in [("a", "First &amp; sub", "<h1>Sub a</h1><p>one</p>"),
+                              ("b", "Second", "<h1>Sub b</h1><p>two</p>"),
+                              ("c", "No heading &lt;here&gt;", "<p>no h1 at all</p>"),
+                              ("d", "No heading either", "\n\n<p>leading newlines</p>\r\n<p>crlf</p>")]:
+        pages[f"incidents/archive/{name}.md"] = Page({**shape, "title": title}, body)
+    toc = {"title": "With a TOC", "search": {"exclude": True}} if site.search else {"title": "With a TOC"}
+    pages["incidents/notes.md"] = Page(toc, "# Notes\n\n## One\n\ntext\n\n## Two\n\nmore\n")
+    return dataclasses.replace(site, pages=pages)
+
+
+def render_both(site: Site, root: Path, tmp: Path) -> tuple[Path, Path]:
+    from generator.render import fast_adapter, mkdocs_adapter
+    from generator.settings import load_settings
+
+    raw = load_settings(root).raw
+    outs = []
+    for name, adapter in (("mkdocs", mkdocs_adapter), ("fast", fast_adapter)):
+        work = tmp / f"{name}-{site.audience}-work"
+        work.mkdir()
+        out = tmp / f"{name}-{site.audience}"
+        adapter.render(site, root, raw, out, work=work, strict=True, epoch=EPOCH)
+        outs.append(out)
+    return outs[0], outs[1]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_both_adapters_render_identical_bytes_for_every_page_sitemap_and_search_index(tmp_path: Path) -> None:
+    from generator.render.fast_adapter import plan_shells
+
+    root = sample_site(tmp_path / "repo")
+    for site in describe(root):
+        site = extra_pages(site)
+        plan = plan_shells(site)
+        # the fast path really is taken for every many-of-a-kind sort and every edge case
+        folders = {path.rpartition("/")[0] for path in plan.hidden}
+        expected = {"incidents", "incidents/archive"} | ({"components"} if site.audience == "public" else set())
+        assert expected <= folders, (site.audience, folders)
+        assert {"incidents/archive/b.md", "incidents/archive/d.md"} <= plan.hidden
+        assert "incidents/notes.md" not in plan.members and "index.md" not in plan.members  # stay MkDocs pages
+        special = next(path for path, page in site.pages.items() if page.meta.get("title", "").startswith("Payments &lt;b"))
+        assert special in plan.members
+        slow, fast = render_both(site, root, tmp_path)
+        want, got = tree(slow), tree(fast)
+        assert sorted(want) == sorted(got)
+        differing = [name for name in want if want[name] != got[name]]
+        assert not differing, differing[:5]
+        assert "incidents/archive/b/index.html" in got and "sitemap.xml" in got
+        assert "sgshell" not in "".join(data.decode("utf-8", "replace") for data in got.values())
+        if site.search:
+            assert "search/search_index.json" in got
+        page = got[special.removesuffix(".md") + "/index.html"].decode()
+        assert "Payments &lt;b&gt;&#34;down&#34;" in page or "Payments &lt;b&gt;" in page
+        assert "<script>x</script>" not in page
+
+
+def custom_theme(root: Path, main_html: str) -> None:
+    write(root, "theme/main.html", textwrap.dedent(main_html))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+
+
+def build(root: Path, out: Path):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["--root", str(root), "build", "--out", str(out), "-q",
+                                    "--now", "2026-11-26T12:00:00Z"])
+
+
+@pytest.mark.parametrize("main_html, says", [
+    # the title through a filter statusgen does not repeat: the witness would differ
+    ('{% extends "base.html" %}{% block extrahead %}<meta name="t" content="{{ page.title | upper }}">'
+     '{% endblock %}', "does not reproduce"),
+    # the body twice: a shell must have it exactly once
+    ('{% extends "base.html" %}{% block content %}{{ page.content }}<hr>{{ page.content }}{% endblock %}',
+     "its body 2 times"),
+    # the title in a form no filler knows (urlencoded), which would leave a marker behind
+    ('{% extends "base.html" %}{% block extrahead %}<meta name="t" content="{{ page.title | urlencode }}">'
+     '{% endblock %}', "in a form statusgen cannot fill"),
+])
+def test_a_shell_that_cannot_be_filled_exactly_stops_the_build(tmp_path: Path, main_html: str, says: str) -> None:
+    root = sample_site(tmp_path / "repo")
+    custom_theme(root, main_html)
+    result = build(root, tmp_path / "site")
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("statusgen: error: rendering failed: ")
+    assert says in lines[0] and "nothing was published" in lines[0]
+    assert "Traceback" not in result.output and not (tmp_path / "site").exists()
+
+
+def test_a_theme_that_varies_nothing_per_page_builds_with_shells(tmp_path: Path) -> None:
+    """The fail-closed checks are not a blanket refusal of custom themes: a site's own main.html builds."""
+    root = sample_site(tmp_path / "repo")
+    custom_theme(root, '{% extends "base.html" %}{% block extrahead %}<meta name="x" content="{{ page.title }}">'
+                       '{{ super() }}{% endblock %}')
+    result = build(root, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site/public/incidents/2026-03-11-plain/index.html").read_text()
+    assert '<meta name="x" content="Plain &amp; simple">' in page
+
+
+def test_an_error_in_the_second_process_is_one_line_and_nothing_is_published(tmp_path: Path) -> None:
+    """The internal site (the second process) fails alone: reported as when the sites rendered in turn."""
+    from generator.build import parallel
+
+    if not parallel():
+        tool_missing("one core only: the sites render in one process here (CI has two)")
+    root = sample_site(tmp_path / "repo")
+    custom_theme(root, '{% extends "base.html" %}{% block extrahead %}{% if config.extra.statusgen_noindex %}'
+                       '{% include "partials/missing-on-purpose.html" %}{% endif %}{% endblock %}')
+    result = build(root, tmp_path / "site")
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == ("statusgen: error: rendering failed: the theme has no template "
+                                     "'partials/missing-on-purpose.html'")
+    assert not (tmp_path / "site").exists() and not list(root.glob(".statusgen-build-*"))
+
+
+def test_the_second_process_returns_errors_as_the_same_exceptions() -> None:
+    from generator.build import Background
+
+    diagnostic = Diagnostic("content/x.md", 3, 4, "error", "code", "a message")
+
+    def content() -> tuple[int, list[str]]:
+        raise ContentError([diagnostic])
+
+    def plain() -> tuple[int, list[str]]:
+        raise StatusgenError("plain trouble")
+
+    def fine() -> tuple[int, list[str]]:
+        return 7, ["a warning"]
+
+    with pytest.raises(ContentError) as caught:
+        Background(content).result()
+    assert caught.value.diagnostics == [diagnostic]
+    with pytest.raises(StatusgenError, match="^plain trouble$"):
+        Background(plain).result()
+    assert Background(fine).result() == (7, ["a warning"])
+
+
+def test_no_markdown_tree_is_written(tmp_path: Path) -> None:
+    """Pages reach MkDocs in memory: the docs folders stay empty."""
+    from generator.render import render
+    from generator.settings import load_settings
+
+    root = sample_site(tmp_path / "repo")
+    public, _ = describe(root)
+    work = tmp_path / "work"
+    work.mkdir()
+    render(public, root, load_settings(root).raw, tmp_path / "out", work=work, strict=True, epoch=EPOCH)
+    assert (tmp_path / "out/incidents/2026-03-11-plain/index.html").is_file()
+    assert list((work / "public-docs").iterdir()) == []
+
+
+def test_theme_templates_compile_once_per_process_and_render_the_same(tmp_path: Path) -> None:
+    """A rebuild (statusgen serve) reuses the compiled theme, though each build copies it to a new folder."""
+    from generator.render import render
+    from generator.render.template_cache import TEMPLATE_CACHE
+    from generator.settings import load_settings
+
+    root = sample_site(tmp_path / "repo")
+    public, _ = describe(root)
+    outputs = []
+    sizes = []
+    for run in range(2):
+        work = tmp_path / f"work-{run}"
+        work.mkdir()
+        render(public, root, load_settings(root).raw, tmp_path / f"out-{run}", work=work, strict=True, epoch=EPOCH)
+        outputs.append(tree(tmp_path / f"out-{run}"))
+        sizes.append(len(TEMPLATE_CACHE._code))
+    assert sizes[0] > 10 and sizes[1] == sizes[0], "the second build compiled templates again"
+    assert outputs[0] == outputs[1]

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 from generator.alerts.check import AlertIndex, require_alerts
 from generator.content.loader import ReadCache, require_content
 from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
-from generator.out_folder import check_out, out_lock, swap, temporary_folder
+from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
 from generator.output.internal_pages import internal_name, internal_pages
 from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
 from generator.output.public_pages import ASSETS, asset, public_pages
@@ -112,11 +112,15 @@ BOTH: tuple[Audience, ...] = ("public", "internal")
 
 def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None,
           sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None,
-          swapped: Callable[[], None] | None = None) -> BuildResult:
+          swapped: Callable[[], None] | None = None, in_place: InPlace | None = None) -> BuildResult:
     """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve).
 
     ``swapped`` is called once the new site is in place, before the old one is deleted (which takes a
     while on a long history): statusgen serve reloads the browser then.
+
+    ``in_place`` (statusgen serve, one site): once it knows the files of ``out``, the new site is rendered
+    as a whole but only the files whose bytes changed are put into ``out`` (each by a rename), and files
+    gone from the site are removed; otherwise, or if that fails, the whole folder is swapped as always.
     """
     progress = progress or Progress(quiet=True)
     root = root.resolve()
@@ -135,22 +139,32 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     gc.collect()
     gc.freeze()
     try:
-        return _render(root, out, now, settings, snap, alerts, strict, progress,
-                       [d for d in diagnostics if d.severity == "warning"], sites, swapped)
+        warnings = [d for d in diagnostics if d.severity == "warning"]
+        try:
+            return _render(root, out, now, settings, snap, alerts, strict, progress, warnings, sites, swapped,
+                           in_place)
+        except _InPlaceFailed:  # in_place has forgotten the folder: this render swaps in a whole new one
+            return _render(root, out, now, settings, snap, alerts, strict, progress, warnings, sites, swapped,
+                           in_place)
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot, alerts: AlertIndex,
             strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH,
-            swapped: Callable[[], None] | None = None) -> BuildResult:
+            swapped: Callable[[], None] | None = None, in_place: InPlace | None = None) -> BuildResult:
     epoch = int(now.timestamp())
+    if in_place is not None and len(sites) != 1:
+        raise ValueError("an in-place update is for one site")
+    # The pages filled from shells stay in memory when the served folder can be updated in place.
+    kept: dict[str, bytes] | None = {} if in_place is not None else None
     with out_lock(out, progress.stage), temporary_folder(out) as work:
         staging = work / "site"
 
         def render_internal() -> tuple[int, list[str]]:
             internal = internal_site(settings, snap, alerts)
-            found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch)
+            found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch,
+                           kept=kept)
             return len(internal.pages), found
 
         background = Background(render_internal) if parallel() and set(sites) == set(BOTH) else None
@@ -163,11 +177,14 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
                 progress.stage("rendering the public site")
                 public = public_site(settings, snap)
                 render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
-                                         epoch=epoch)
+                                         epoch=epoch, kept=kept)
                 pages = len(public.pages)
                 progress.stage(f"public site: {pages} pages")
                 files = subscriber_files(snap)
-                write_files(staging / "public", files)
+                if kept is not None:
+                    kept.update(files)  # as written over the rendered files below
+                else:
+                    write_files(staging / "public", files)
                 progress.stage(f"feeds, JSON API, calendar and badges: {len(files)} files")
             if "internal" in sites:
                 if background is None:
@@ -177,9 +194,36 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
                     internal_count, internal_warnings = background.result()
                 render_warnings += internal_warnings
                 progress.stage(f"internal site: {internal_count} pages")
-        swap(root, staging, out, work, removing=swapped)
+        if in_place is not None:
+            _put_in_place(root, staging, out, work, sites[0], kept or {}, in_place, swapped)
+        else:
+            swap(root, staging, out, work, removing=swapped)
     progress.stage(f"done: {snap.description}; wrote {out}")
     return BuildResult(out, snap, warnings, render_warnings, pages + internal_count)
+
+
+class _InPlaceFailed(Exception):
+    """Updating the served folder in place failed half-way: build again, swapping in a whole folder."""
+
+
+def _put_in_place(root: Path, staging: Path, out: Path, work: Path, audience: Audience, kept: dict[str, bytes],
+                  in_place: InPlace, swapped: Callable[[], None] | None) -> None:
+    """Update ``out``'s site with the changed files of ``staging``'s (and ``kept``), or swap in all of it."""
+    target = out / audience
+    if in_place.known and target.is_dir():
+        check_out(root, out)  # under the lock, as swap() does
+        try:
+            in_place.update(target, {**folder_files(staging / audience), **kept})
+        except OSError as exc:
+            in_place.forget()
+            raise _InPlaceFailed from exc
+        if swapped is not None:
+            swapped()
+        return
+    in_place.forget()
+    write_files(staging / audience, kept)
+    swap(root, staging, out, work, removing=swapped)
+    in_place.record(target)
 
 
 # --- The second process -----------------------------------------------------------------------

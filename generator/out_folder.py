@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -119,3 +120,74 @@ def swap(root: Path, staging: Path, out: Path, work: Path, removing: Callable[[]
     if removing is not None:
         removing()
     shutil.rmtree(old, ignore_errors=True)
+
+
+class InPlace:
+    """A site folder updated file by file (statusgen serve's private folder): only files whose bytes
+    changed are replaced, each by a rename (a reader sees the old file or the new one, never half of
+    one), and files the new build no longer has are removed.
+
+    It remembers a digest of every file it put in place; until it has (first build) or after an
+    update failed half-way, :attr:`known` is false and the caller swaps in a whole new folder instead.
+    """
+
+    def __init__(self) -> None:
+        self._digests: dict[str, bytes] | None = None
+
+    @property
+    def known(self) -> bool:
+        return self._digests is not None
+
+    def forget(self) -> None:
+        self._digests = None
+
+    def record(self, folder: Path) -> None:
+        """``folder`` was just swapped in whole: remember what it holds."""
+        self._digests = {rel: _digest(path.read_bytes()) for rel, path in folder_files(folder).items()}
+
+    def update(self, target: Path, files: dict[str, bytes | Path]) -> int:
+        """Make ``target`` hold exactly ``files`` (bytes, or a file on the same file system to move in);
+        returns how many files were written or removed."""
+        assert self._digests is not None, "update() needs a folder whose files are known (record() first)"
+        digests, self._digests = self._digests, None  # unknown until done: a failure below means a full swap next
+        done = 0
+        for rel, data in files.items():
+            content = data.read_bytes() if isinstance(data, Path) else data
+            digest = _digest(content)
+            if digests.get(rel) == digest:
+                continue
+            path = target / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, Path):
+                os.replace(data, path)
+            else:
+                temporary = path.with_name(f"{TEMP_PREFIX}{path.name}")
+                temporary.write_bytes(content)
+                os.replace(temporary, path)
+            digests[rel] = digest
+            done += 1
+        for rel in sorted(set(digests) - set(files)):
+            path = target / rel
+            path.unlink(missing_ok=True)
+            del digests[rel]
+            done += 1
+            for folder in path.parents:  # the folders a vanished page leaves empty go too
+                if folder == target or not folder.is_relative_to(target) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        self._digests = digests
+        return done
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def folder_files(folder: Path) -> dict[str, Path]:
+    """Every file below ``folder``: its path relative to ``folder`` (``/``-separated) -> its path."""
+    found: dict[str, Path] = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            path = Path(parent, name)
+            found[path.relative_to(folder).as_posix()] = path
+    return found

@@ -83,6 +83,9 @@ class Plan:
     members: dict[str, str] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)
+    #: when given, the hidden pages go here (output path -> bytes) instead of to disk (statusgen serve
+    #: writes only the changed ones into the folder it serves)
+    kept: dict[str, bytes] | None = None
     #: the MkDocs objects of the running build (set by the hooks)
     files: Any = None
     nav: Any = None
@@ -94,10 +97,15 @@ _PLANS: dict[str, Plan] = {}
 
 
 def render(site: Site, root: Path, user_config: dict[str, Any], out: Path, *, work: Path, strict: bool,
-           epoch: int) -> list[str]:
-    """As :func:`generator.render.mkdocs_adapter.render`, with the many pages of each kind filled from shells."""
+           epoch: int, kept: dict[str, bytes] | None = None) -> list[str]:
+    """As :func:`generator.render.mkdocs_adapter.render`, with the many pages of each kind filled from shells.
+
+    ``kept``: a dict that receives the pages filled from shells (path below ``out`` -> bytes) instead of
+    their being written into ``out``; everything else is written into ``out`` as always.
+    """
     docs = work / f"{site.audience}-docs"
     plan = plan_shells(site)
+    plan.kept = kept
     stage_docs(docs, site, {**site.pages, **{kind.probe_path: kind.probe for kind in plan.kinds.values()}})
     theme_dir = prepare_theme(work / f"{site.audience}-theme", root, user_config)
     config = derive_config(site, root, user_config, docs, out, theme_dir)
@@ -230,9 +238,13 @@ def on_post_build(config: Any) -> None:
                              "renders it (a theme change statusgen cannot repeat?)")
     for path in sorted(plan.hidden, key=_walk_key):
         file = files.get_file_from_path(path)
-        target = Path(file.abs_dest_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(fill(plan.kinds[plan.members[path]], plan.pages[path], file.url))
+        made = fill(plan.kinds[plan.members[path]], plan.pages[path], file.url)
+        if plan.kept is not None:
+            plan.kept[file.dest_uri] = made
+        else:
+            target = Path(file.abs_dest_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(made)
         MkDocsPage(None, file, config)  # what the sitemap reads of it: its address and date
     del files.documentation_pages  # every page again, in MkDocs' order
     if "sitemap.xml" in config.theme.static_templates:

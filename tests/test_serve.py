@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -371,4 +372,51 @@ def test_a_cross_file_rule_broken_by_a_deletion_is_reported_as_validate_reports_
         assert any("2026-11-20-slow-payments" in line and "postmortems/" in line for line in errors)
         incident.write_text(text)
         assert events.next("reload")["errors"] == []
+        events.close()
+
+
+def site_folders(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_dir()}
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_files_replaced_in_place_match_a_full_build_after_every_kind_of_change(tmp_path: Path, audience: str) -> None:
+    """A rebuild replaces only the served files that changed: after a new postmortem, its edit, an edit of
+    components.yml, deleting files, and a broken edit then its fix, the served folder holds exactly the files
+    (and folders) of a full build, byte for byte."""
+    from .conftest import POSTMORTEM
+
+    ready = "Slow payments" if audience == "public" else ""
+    with running(tmp_path, ready=ready, audience=audience, extra=("--now", NOW_TEXT)) as preview:
+        events = Events(preview.base)
+        events.next("status")
+        root = preview.root
+        postmortem = root / "content/postmortems/2026-11-20-slow-payments.md"
+        incident = root / "content/incidents/2026-11-20-api-errors.md"
+
+        def check(step: str) -> None:
+            served = next(preview.temp.glob(f"statusgen-serve-*/site/{audience}"))
+            expected = full_build(root, tmp_path / "full") / audience
+            assert site_files(served) == site_files(expected), step
+            assert site_folders(served) == site_folders(expected), step
+
+        def changed(step: str, change: Any) -> None:
+            change()
+            assert events.next("reload")["errors"] == [], step
+            check(step)
+
+        postmortem.parent.mkdir(exist_ok=True)
+        changed("a new postmortem", lambda: postmortem.write_text(
+            POSTMORTEM.replace("2026-03-30-payment-outage", "2026-11-20-slow-payments")
+            .replace("date: 2026-03-31", "date: 2026-11-21")))
+        changed("the postmortem edited", lambda: edit(postmortem, "title: Payment Processing Outage",
+                                                      "title: Slow Payment Processing"))
+        changed("components.yml edited", lambda: edit(root / "content/components.yml", "name: Payments",
+                                                      "name: Payment Service"))
+        changed("an incident deleted", incident.unlink)
+        changed("the postmortem deleted", postmortem.unlink)
+        path = root / INCIDENT
+        edit(path, "severity: SEV3", "severity: SEV9")
+        assert events.next("errors")["errors"], "the broken edit is reported"
+        changed("the broken edit fixed", lambda: edit(path, "severity: SEV9", "severity: SEV4"))
         events.close()

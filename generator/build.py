@@ -30,6 +30,7 @@ from generator.alerts.check import AlertIndex, require_alerts
 from generator.content.loader import ReadCache, require_content
 from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
 from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
+from generator.output.memo import Memo
 from generator.output.internal_pages import internal_name, internal_pages
 from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
 from generator.output.public_pages import ASSETS, asset, public_pages
@@ -76,10 +77,10 @@ def shared_assets() -> dict[str, bytes]:
     return {f"assets/{name}": asset(name).encode() for name in ASSETS}
 
 
-def public_site(settings: Settings, snap: Snapshot) -> Site:
+def public_site(settings: Settings, snap: Snapshot, memo: Memo | None = None) -> Site:
     """The status page for customers: no search, feeds offered as alternate links."""
     return Site(
-        audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap),
+        audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap, memo),
         assets=shared_assets(),
         nav=[NavItem("Current status", "index.md"), NavItem("History", "history/index.md"),
              NavItem("Subscribe to updates", "subscribe/index.md")],
@@ -112,7 +113,8 @@ BOTH: tuple[Audience, ...] = ("public", "internal")
 
 def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None,
           sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None,
-          swapped: Callable[[], None] | None = None, in_place: InPlace | None = None) -> BuildResult:
+          swapped: Callable[[], None] | None = None, in_place: InPlace | None = None,
+          memo: Memo | None = None) -> BuildResult:
     """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve).
 
     ``swapped`` is called once the new site is in place, before the old one is deleted (which takes a
@@ -121,6 +123,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     ``in_place`` (statusgen serve, one site): once it knows the files of ``out``, the new site is rendered
     as a whole but only the files whose bytes changed are put into ``out`` (each by a rename), and files
     gone from the site are removed; otherwise, or if that fails, the whole folder is swapped as always.
+    ``memo`` (statusgen serve) keeps page descriptions, reused while their inputs are equal (:mod:`.output.memo`).
     """
     progress = progress or Progress(quiet=True)
     root = root.resolve()
@@ -142,17 +145,18 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
         warnings = [d for d in diagnostics if d.severity == "warning"]
         try:
             return _render(root, out, now, settings, snap, alerts, strict, progress, warnings, sites, swapped,
-                           in_place)
+                           in_place, memo)
         except _InPlaceFailed:  # in_place has forgotten the folder: this render swaps in a whole new one
             return _render(root, out, now, settings, snap, alerts, strict, progress, warnings, sites, swapped,
-                           in_place)
+                           in_place, memo)
     finally:
         gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
 
 
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot, alerts: AlertIndex,
             strict: bool, progress: Progress, warnings: list[Diagnostic], sites: tuple[Audience, ...] = BOTH,
-            swapped: Callable[[], None] | None = None, in_place: InPlace | None = None) -> BuildResult:
+            swapped: Callable[[], None] | None = None, in_place: InPlace | None = None,
+            memo: Memo | None = None) -> BuildResult:
     epoch = int(now.timestamp())
     if in_place is not None and len(sites) != 1:
         raise ValueError("an in-place update is for one site")
@@ -175,12 +179,12 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
                 progress.stage("rendering the internal site (in a second process)")
             if "public" in sites:
                 progress.stage("rendering the public site")
-                public = public_site(settings, snap)
+                public = public_site(settings, snap, memo)
                 render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,
                                          epoch=epoch, kept=kept)
                 pages = len(public.pages)
                 progress.stage(f"public site: {pages} pages")
-                files = subscriber_files(snap)
+                files = subscriber_files(snap, memo)
                 if kept is not None:
                     kept.update(files)  # as written over the rendered files below
                 else:

@@ -43,6 +43,7 @@ from generator.build import Progress, build
 from generator.content.loader import ReadCache
 from generator.errors import StatusgenError, UsageError
 from generator.out_folder import InPlace
+from generator.output.memo import Memo
 from generator.output.site import Audience
 
 PREFIX = "/__statusgen/"
@@ -132,12 +133,12 @@ class State:
 
 
 def _rebuild(root: Path, out: Path, state: State, audience: Audience, cache: ReadCache,
-             now: dt.datetime | None = None, in_place: InPlace | None = None) -> None:
+             now: dt.datetime | None = None, in_place: InPlace | None = None, memo: Memo | None = None) -> None:
     """Build the served site alone, reading again only the files that changed since the last build, and
     replacing only the served files whose bytes changed."""
     try:
         build(root, out, now or clock.utc_now(), progress=Progress(), sites=(audience,), cache=cache,
-              swapped=state.built, in_place=in_place)
+              swapped=state.built, in_place=in_place, memo=memo)
     except StatusgenError as exc:
         lines = exc.lines()
         for line in lines:
@@ -274,6 +275,7 @@ def serve(root: Path, audience: Audience, port: int, now: dt.datetime | None = N
         state = State()
         cache: ReadCache = {}  # each content file as last read: a rebuild reads only what changed
         in_place = InPlace()  # the served folder's files: a rebuild replaces only those that changed
+        memo = Memo()  # page descriptions: a rebuild describes again only pages whose inputs changed
         stopping = threading.Event()
         handler = make_handler(out / audience, state, stopping)
         # Listen before the first build, so a busy port is reported at once, not after rendering.
@@ -296,14 +298,14 @@ def serve(root: Path, audience: Audience, port: int, now: dt.datetime | None = N
         for watcher in watchers:
             watcher.start()
         try:
-            _rebuild(root, out, state, audience, cache, now, in_place)
+            _rebuild(root, out, state, audience, cache, now, in_place, memo)
             click.echo(f"Serving the {audience} site on http://127.0.0.1:{port}/ (Ctrl+C to stop)", err=True)
             while True:
                 with contextlib.suppress(queue.Empty):
                     changed.get(timeout=1.0)  # a timeout keeps Ctrl+C and SIGTERM handled at once
                     while not changed.empty():  # one build for a burst of changes
                         changed.get_nowait()
-                    _rebuild(root, out, state, audience, cache, now, in_place)
+                    _rebuild(root, out, state, audience, cache, now, in_place, memo)
         except KeyboardInterrupt:
             pass
         finally:

@@ -23,6 +23,7 @@ from lxml import etree
 
 from generator.content.markdown import to_text
 from generator.output.labels import status_label
+from generator.output.memo import Memo
 from generator.status.snapshot import IncidentView, Snapshot
 
 MAX_ENTRIES = 50
@@ -78,8 +79,11 @@ def entry_content(view: IncidentView) -> str:
     return environment().get_template("entry.html").render(window=window(view), updates=updates)
 
 
-def feeds(snap: Snapshot, views: list[IncidentView], path: str, title: str) -> tuple[bytes, bytes]:
-    """(RSS, Atom) for ``views`` (newest first), published at ``path`` under the site URL."""
+def feeds(snap: Snapshot, views: list[IncidentView], path: str, title: str,
+          memo: Memo | None = None) -> tuple[bytes, bytes]:
+    """(RSS, Atom) for ``views`` (newest first), published at ``path`` under the site URL; ``memo`` keeps
+    each entry's content, which is the same in every feed that lists it."""
+    memo = memo or Memo()
     base = snap.settings.site_url
     assert base, "feeds need site_url"
     host = urlsplit(base).hostname or "localhost"
@@ -103,7 +107,7 @@ def feeds(snap: Snapshot, views: list[IncidentView], path: str, title: str) -> t
         fg.lastBuildDate(updated)
         fg.generator("statusgen")
         for view in views:
-            content = entry_content(view)
+            content = memo.get(("feed-entry", view.id), view, lambda: entry_content(view))
             entry = fg.add_entry(order="append")
             entry.id(entry_id(host, view))
             entry.guid(entry_id(host, view), permalink=False)

@@ -29,6 +29,7 @@ from generator.output.labels import (
     STATUS_LABELS,
 )
 from generator.output.markup import utc
+from generator.output.memo import Memo
 from generator.output.page import Meta, Page
 from generator.status.snapshot import IncidentView, Snapshot
 from generator.status.timeline import format_duration
@@ -118,14 +119,29 @@ def day_tip(day: Day, titles: dict[str, str]) -> dict[str, object]:
             "incidents": [(i, titles.get(i, i)) for i in day.incidents]}
 
 
-def public_pages(snap: Snapshot) -> dict[str, Page]:
-    """Every public page: path under the docs folder -> Markdown text."""
+#: Templates that read only their own values and the environment's constant globals (not ``day_title`` or
+#: ``day_tip``, which read every incident's title): their pages may come from a :class:`Memo`.
+MEMOIZABLE = frozenset({"public/incident.md", "public/history.md", "public/postmortem.md"})
+
+
+def public_pages(snap: Snapshot, memo: Memo | None = None) -> dict[str, Page]:
+    """Every public page: path under the docs folder -> Markdown text.
+
+    ``memo`` (statusgen serve) keeps pages from the previous build: a page of a :data:`MEMOIZABLE`
+    template is described again only when its values differ from that build's.
+    """
     titles = {v.id: v.title for v in snap.incidents}
 
-    def render(template: str, page_meta: Meta, source: str = "mkdocs.yml", **values: object) -> Page:
+    def describe(template: str, page_meta: Meta, source: str, values: dict[str, object]) -> Page:
         body = environment().get_template(template).render(
             day_title=lambda day: day_title(day, titles), day_tip=lambda day: day_tip(day, titles), **values)
         return Page(page_meta, body, source)
+
+    def render(template: str, page_meta: Meta, source: str = "mkdocs.yml", **values: object) -> Page:
+        if memo is None or template not in MEMOIZABLE:
+            return describe(template, page_meta, source, values)
+        return memo.get(("public", template, source, page_meta.get("title")), (page_meta, values),
+                        lambda: describe(template, page_meta, source, values))
 
     names = {s.component.id: s.component.name for s in snap.components}
     site_name = snap.settings.site_name

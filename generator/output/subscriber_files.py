@@ -8,18 +8,21 @@ from generator.output.badges import component_badge, component_endpoint, status_
 from generator.output.calendar import event_calendar, maintenance_calendar
 from generator.output.embed import embed_files
 from generator.output.feeds import feeds
+from generator.output.memo import Memo
 from generator.status.snapshot import Snapshot
 
 
-def subscriber_files(snap: Snapshot) -> dict[str, bytes]:
+def subscriber_files(snap: Snapshot, memo: Memo | None = None) -> dict[str, bytes]:
+    """``memo`` (statusgen serve) keeps feed entries from the previous build; one is made per call otherwise."""
+    memo = memo or Memo()
     name = snap.settings.site_name
     files: dict[str, bytes] = {}
-    files["history.rss"], files["history.atom"] = feeds(snap, snap.incidents, "history", f"{name} - Incident History")
+    files["history.rss"], files["history.atom"] = feeds(snap, snap.incidents, "history", f"{name} - Incident History", memo)
     for status in snap.components:
         component = status.component
         path = f"components/{component.id}/history"
         files[f"{path}.rss"], files[f"{path}.atom"] = feeds(
-            snap, status.incidents, path, f"{name} - {component.name} - Incident History")
+            snap, status.incidents, path, f"{name} - {component.name} - Incident History", memo)
     documents = api.documents(snap)
     for path, document in documents.items():
         files[f"api/{path}"] = api.dump(document).encode()

@@ -1548,6 +1548,21 @@ def test_markdown_that_renders_too_much_is_refused_at_its_block(tmp_path: Path, 
     assert not (root / "site").exists()
 
 
+def test_with_a_read_cache_a_file_too_large_to_render_is_refused_on_every_load_until_fixed(tmp_path: Path) -> None:
+    """statusgen serve keeps the rendering bounds' outcome with each file as read: the same errors on every
+    rebuild while the file is unchanged, none once it is fixed."""
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace("Public description.", "Intro.\n\n" + _wide_table()))
+    cache: dict = {}  # type: ignore[type-arg]
+    first = load_content(root, NOW.date(), cache)
+    again = load_content(root, NOW.date(), cache)
+    assert first[0] is None and again[0] is None and first[1] == again[1]
+    assert [d.code for d in again[1] if d.severity == "error"] == ["table-too-large"]
+    write(root, INC, INCIDENT)
+    fixed, diagnostics = load_content(root, NOW.date(), cache)
+    assert fixed is not None and not [d for d in diagnostics if d.severity == "error"]
+
+
 def test_an_update_that_would_render_too_much_is_not_written(tmp_path: Path) -> None:
     root = make_site(tmp_path / "repo")
     write(root, INC, INCIDENT.replace(LAST_MESSAGE, "message: Rolling back.").replace("status: resolved",

@@ -151,7 +151,8 @@ def _cached(path: Path, rel: str, cache: ReadCache | None, read: Callable[[Path,
     """``read(path, rel)``, or what it gave for this file before while the file is unchanged (statusgen serve).
 
     The file is identified by inode, size and modification and change times, taken before reading, so a file
-    replaced while it is read is read again next time. Only reading is cached: every rule runs every time.
+    replaced while it is read is read again next time. Only reading (and the per-file rendering bounds, which
+    read nothing else) is cached: every other rule runs every time.
     """
     if cache is None:
         return read(path, rel)
@@ -266,10 +267,28 @@ def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diag
         if doc is None or doc.front is None:
             continue
         report = Reporter(rel, doc.front)
-        if not check_rendering(doc.front, doc.body, doc.body_line, report):
+        if not _rendering_checked(rel, doc, report, cache):
             diagnostics += report.items  # checked first: the other checks parse the body
             continue
         yield id_, doc, report
+
+
+def _rendering_checked(rel: str, doc: SourceFile, report: Reporter, cache: ReadCache | None) -> bool:
+    """:func:`check_rendering` of a Markdown file, whose outcome (and problems) are kept with the file as
+    read (statusgen serve): it reads nothing but the file, so while the cache hands back the very same
+    read of the file (``is``), the outcome cannot differ. The cross-file rules still run every time."""
+    if cache is None:
+        return check_rendering(doc.front, doc.body, doc.body_line, report)
+    key = f"\0rendering\0{rel}"  # no file's path starts with NUL
+    found = cache.get(key)
+    if found is not None and found[1][0] is doc:
+        _, ok, items = found[1]
+        report.items.extend(items)
+        return bool(ok)
+    before = len(report.items)
+    ok = check_rendering(doc.front, doc.body, doc.body_line, report)
+    cache[key] = ((), (doc, ok, tuple(report.items[before:])))
+    return ok
 
 
 def require_content(root: Path, today: dt.date, cache: ReadCache | None = None

@@ -30,7 +30,10 @@ def subscriber_files(snap: Snapshot, memo: Memo | None = None) -> dict[str, byte
     files["maintenance.ics"] = maintenance_calendar(snap)
     for view in snap.incidents:
         if view.is_maintenance:
-            files[f"maintenance/{view.id}.ics"] = event_calendar(snap, view)
+            # reads the view and these two settings alone (calendar.py)
+            inputs = (view, snap.settings.site_name, snap.settings.site_url)
+            files[f"maintenance/{view.id}.ics"] = memo.get(("calendar", view.id), inputs,
+                                                           lambda: event_calendar(snap, view))  # noqa: B023 - called at once
     files["badges/status.svg"] = status_badge(name, snap.indicator, snap.description).encode()
     files["badges/status.json"] = status_endpoint(name, snap.indicator, snap.description).encode()
     for status in snap.components:

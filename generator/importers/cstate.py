@@ -26,6 +26,7 @@ import yaml
 from generator import policy
 from generator.authoring.new import slugify
 from generator.content import models as m
+from generator.content.external import utc_instant
 from generator.content.source import split_front_matter
 from generator.importers.records import (
     Imported,
@@ -75,7 +76,10 @@ def _time(value: Any, item: str, field: str) -> dt.datetime:
         raise SourceError(f"{item}: {field} is missing or not a time")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
+    try:
+        return utc_instant(moment.isoformat())
+    except ValueError as exc:
+        raise SourceError(f"{item}: {field} {exc}") from None
 
 
 def _config(directory: Path) -> tuple[list[ImportedGroup], list[ImportedComponent]]:

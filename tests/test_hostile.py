@@ -1804,3 +1804,137 @@ def test_new_never_writes_a_file_whose_id_is_reserved(site: Path, title: str) ->
     result = CliRunner().invoke(cli, ["--root", str(site), "new", "runbook", title])
     assert result.exit_code == 2 and "names a page statusgen generates" in result.output, result.output
     assert sorted(p.name for p in (site / "content/runbooks").iterdir()) == before
+
+
+# --- adversarial run on init/import/notify/alerts/on-call ---
+
+from typing import Any  # noqa: E402
+
+from .test_notify import Sites, sites  # noqa: E402,F401  (the two builds notify compares)
+
+@pytest.mark.parametrize("payload, message", [
+    # a time whose offset moves it before year 1: converting it to UTC overflowed (OverflowError traceback)
+    ('{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "X", "service": "api"}, '
+     '"startsAt": "0001-01-01T00:00:00+01:00"}]}', "alerts[0].startsAt '0001-01-01T00:00:00+01:00' is outside"),
+    # valid JSON nested deeper than Python's recursion limit: RecursionError traceback
+    ('{"version": "4", "alerts": ' + "[" * 50000 + "]" * 50000 + "}", "nested more than 64 levels deep"),
+    # duplicate keys: readers disagree on which counts; NaN is not JSON
+    ('{"version": "4", "version": "3", "alerts": []}', "duplicate key 'version'"),
+    ('{"version": "4", "alerts": NaN}', "NaN is not a JSON number"),
+])
+def test_odd_but_valid_json_payloads_are_one_line_errors(site: Path, payload: str, message: str) -> None:
+    from .test_alerts import declare_from, incident_files, with_alerts
+
+    with_alerts(site)
+    before = incident_files(site)
+    result = declare_from(site, "alertmanager", payload, "--commander", "alice")
+    assert result.exit_code in (1, 2) and isinstance(result.exception, SystemExit), result.exception
+    assert message in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert incident_files(site) == before
+
+
+@pytest.mark.parametrize("where, value", [("created_at", "0001-01-01T00:00:00+01:00"),
+                                          ("display_at", "9999-12-31T23:59:59-14:00")])
+def test_import_of_a_time_that_overflows_is_named_not_a_traceback(tmp_path: Path, where: str, value: str) -> None:
+    from .test_import import empty_site, files, run, statuspage_documents, write_documents
+
+    documents = statuspage_documents()
+    documents["incidents.json"]["incidents"][0]["incident_updates"][0][where] = value
+    source = write_documents(tmp_path / "source", documents)
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    code, out, err = run(root, "import", "statuspage", str(source), "--force")
+    assert code == 1 and err.startswith("statusgen: error: incidents.json") and "outside" in err, err
+    assert len(err.strip().splitlines()) == 1 and files(root) == before
+
+
+def test_import_of_deeply_nested_statuspage_json_is_one_line(tmp_path: Path) -> None:
+    from .test_import import empty_site, files, run, statuspage_documents, write_documents
+
+    source = write_documents(tmp_path / "source", statuspage_documents())
+    (source / "incidents.json").write_text('{"incidents": ' + "[" * 50000 + "]" * 50000 + "}")
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    code, out, err = run(root, "import", "statuspage", str(source), "--force")
+    assert code == 1 and "nested more than 64 levels deep" in err and len(err.strip().splitlines()) == 1, err
+    assert files(root) == before
+
+
+def _hostile_previous(published: Path, how: str) -> None:
+    """The published site (read from outside: a URL or a folder anyone may have edited) made odd."""
+    api = published / "api" / "v2"
+
+    def edit(name: str, change: Any) -> None:
+        path = api / name
+        path.write_text(change(json.loads(path.read_text())) if how == "deep" else json.dumps(
+            change(json.loads(path.read_text()))))
+
+    if how == "incident without id":
+        edit("incidents.json", lambda d: {**d, "incidents": [{"name": "x"}, *d["incidents"]]})
+    elif how == "update null":
+        edit("incidents.json", lambda d: {**d, "incidents": [{**d["incidents"][0], "incident_updates": [None]}]})
+    elif how == "updates as text":
+        edit("incidents.json", lambda d: {**d, "incidents": [{**d["incidents"][0], "incident_updates": "abc"}]})
+    elif how == "update time a number":
+        edit("incidents.json", lambda d: {**d, "incidents": [{**d["incidents"][0], "incident_updates": [
+            {**d["incidents"][0]["incident_updates"][0], "created_at": 5}]}]})
+    elif how == "component without id":
+        edit("components.json", lambda d: {**d, "components": [{"status": "operational"}]})
+    elif how == "deep":
+        edit("incidents.json", lambda d: '{"incidents": ' + "[" * 50000 + "]" * 50000 + "}")
+    else:
+        pending = {"since": "2026-11-26T06:00:00Z", "channels": ["slack"], "event": {"id": "x", "at": "2026-11-26T06:00:00Z"}}
+        if how == "ledger since garbage":
+            pending["since"] = "garbage"
+        elif how == "ledger since overflows":
+            pending["since"] = "0001-01-01T00:00:00+01:00"
+        elif how == "ledger event at missing":
+            pending["event"] = {"id": "x"}
+        (published / "api" / "notifications.json").write_text(json.dumps(
+            {"version": 1, "delivered": {}, "skipped": {}, "pending": {"x": pending}}))
+
+
+@pytest.mark.parametrize("how", ["incident without id", "update null", "updates as text", "update time a number",
+                                 "component without id", "deep", "ledger since garbage", "ledger since overflows",
+                                 "ledger event at missing"])
+def test_a_hostile_previous_site_is_one_failure_line_and_sends_nothing(tmp_path: Path, sites: Sites, how: str) -> None:
+    import shutil
+
+    from .test_notify import configure, fresh_out, notify
+
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK", "secret_env": "T_SECRET"}],
+                                                "timeout": 1, "attempts": 1})
+    published = tmp_path / "published"
+    shutil.copytree(sites.previous, published)
+    _hostile_previous(published, how)
+    result = notify(root, fresh_out(sites, tmp_path), published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "statusgen: notify: failed: " in result.output and "nothing sent" in result.output, result.output
+    assert "---" not in result.output  # no message previewed
+
+
+def test_a_tampered_ledger_cannot_put_words_into_a_component_webhook(tmp_path: Path, sites: Sites) -> None:
+    """A pending component event was sent as the ledger held it: anyone who could edit the published
+    ledger chose the component's name (and anything else) in the signed webhook."""
+    import shutil
+
+    from .test_notify import configure, fresh_out, notify
+
+    out = fresh_out(sites, tmp_path)
+    components = json.loads((out / "public/api/v2/components.json").read_text())["components"]
+    component = next(c for c in components if not c.get("group"))
+    event_id = f"component:{component['id']}:{component['status']}@{component['updated_at']}"
+    old = "major_outage" if component["status"] != "major_outage" else "operational"
+    event = {"id": event_id, "kind": "component.updated", "topic": "component", "subject": f"component:{component['id']}",
+             "at": component["updated_at"], "old_status": old,
+             "component": {**component, "name": "INJECTED-BY-LEDGER alice is on call"}}
+    published = tmp_path / "published"
+    shutil.copytree(sites.previous, published)
+    (published / "api" / "notifications.json").write_text(json.dumps({"version": 1, "delivered": {}, "skipped": {},
+        "pending": {event_id: {"since": "2026-11-26T06:00:00Z", "channels": ["webhook"], "event": event}}}))
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK", "secret_env": "T_SECRET"}],
+                                                "timeout": 1, "attempts": 1})
+    result = notify(root, out, published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "INJECTED-BY-LEDGER" not in result.output
+    assert f'"name": {json.dumps(component["name"])}' in result.output  # retried as the site says it

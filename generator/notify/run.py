@@ -19,7 +19,7 @@ from generator.errors import StatusgenError
 from generator.notify import delivery
 from generator.notify.channels import outgoing
 from generator.notify.events import (BACKFILL_AFTER, Event, collapse, component_states, incident_events,
-                                     is_backfill, new_events)
+                                     is_backfill, new_events, retried_component_event)
 from generator.notify.ledger import Ledger, write_ledger
 from generator.notify.message import Site, compose
 from generator.notify.snapshot import LEDGER, ApiSnapshot, read_folder, read_previous
@@ -134,12 +134,15 @@ def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, 
     on_site = incident_events(current)
     states = component_states(current)
     for event in ledger.pending_events():
-        if event.id not in on_site and event.id not in states:
+        # retried as the site says it now (a corrected message is sent corrected); never as the ledger
+        # says it, since the ledger comes from outside (the published site)
+        retried = on_site.get(event.id) or (retried_component_event(current, event) if event.id in states else None)
+        if retried is None:
             ledger.record_skip(event, "no longer on the site", now)
             say(f"statusgen: notify: dropped {event.id}: no longer on the site, so no longer news")
             summary.skipped += 1
-        else:  # retried as the site says it now (a corrected message is sent corrected)
-            found.setdefault(event.id, on_site.get(event.id, event))
+        else:
+            found.setdefault(event.id, retried)
 
     def waiting(event: Event) -> list[Any]:
         return [c for c in channels if event.topic in c.hears and not ledger.done(event.id, c.key)]

@@ -1938,3 +1938,83 @@ def test_a_tampered_ledger_cannot_put_words_into_a_component_webhook(tmp_path: P
     assert result.exit_code == 0, result.output
     assert "INJECTED-BY-LEDGER" not in result.output
     assert f'"name": {json.dumps(component["name"])}' in result.output  # retried as the site says it
+
+
+class _Endless:
+    """An HTTP server on 127.0.0.1 that answers every GET with 200 and JSON-looking bytes that go on
+    (up to ``total``), counting what it managed to send before the client hung up."""
+
+    def __init__(self, total: int = 200 * 2**20) -> None:
+        import http.server
+        import threading
+
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                chunk = b"[" * 65536
+                try:
+                    while owner.sent < total:
+                        self.wfile.write(chunk)
+                        owner.sent += len(chunk)
+                except OSError:
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.sent = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_previous_site_that_never_stops_sending_is_cut_off(tmp_path: Path, sites: Sites) -> None:
+    """notify read the published site's documents whole: a server that never stopped filled memory."""
+    from .test_notify import configure, fresh_out, notify
+
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK",
+                                                              "secret_env": "T_SECRET"}], "timeout": 1, "attempts": 1})
+    endless = _Endless()
+    try:
+        result = notify(root, fresh_out(sites, tmp_path), endless.url, {"T_HOOK": "http://127.0.0.1:9/",
+                                                                        "T_SECRET": "s"})
+    finally:
+        endless.close()
+    assert result.exit_code == 0 and "larger than 32 MiB" in result.output, result.output
+    assert endless.sent < 64 * 2**20
+
+
+def test_an_import_from_a_server_that_never_stops_sending_is_cut_off(tmp_path: Path) -> None:
+    from .test_import import empty_site, files, run
+
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    endless = _Endless()
+    try:
+        code, out, err = run(root, "import", "statuspage", endless.url, "--retries", "0")
+    finally:
+        endless.close()
+    assert code == 1 and "larger than 32 MiB" in err and len(err.strip().splitlines()) == 1, err
+    assert endless.sent < 64 * 2**20 and files(root) == before
+
+
+def test_a_payload_that_never_ends_is_not_read_to_the_end(site: Path) -> None:
+    """declare read the whole payload file before checking its size: /dev/zero never returned."""
+    import subprocess
+    import sys
+
+    from .test_alerts import with_alerts
+
+    with_alerts(site)
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(site), "declare", "--commander",
+                             "alice", "--from-alertmanager", "/dev/zero"], capture_output=True, text=True, timeout=60,
+                            env=SUBPROCESS_ENV)
+    assert result.returncode == 2 and "larger than 1048576 bytes" in result.stderr, result.stderr

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.content.external import JsonProblem, load_json, utc_instant
+from generator.content.external import JsonProblem, load_json, read_bounded, utc_instant
 from generator.content.models import Component, Severity
 from generator.errors import ContentError, UsageError
 from generator.settings import AlertsSettings
@@ -57,7 +57,7 @@ def read_payload(path: Path, source: str) -> Fired:
     """A payload file of ``source`` (alertmanager or pagerduty), read and checked."""
     option = f"--from-{source}"
     try:
-        raw = path.read_bytes()[: MAX_PAYLOAD_BYTES + 1]
+        raw = read_bounded(path, MAX_PAYLOAD_BYTES)
     except OSError as exc:
         raise UsageError(f"{option} {path}: cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > MAX_PAYLOAD_BYTES:

@@ -94,3 +94,31 @@ def utc_instant(value: Any) -> dt.datetime:
     if moment is None or not EARLIEST <= moment <= LATEST:
         raise ValueError(f"{value[:40]!r} is outside {EARLIEST:%Y-%m-%d} .. {LATEST:%Y-%m-%d} (UTC)")
     return moment
+
+
+def read_bounded(path: Any, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a file, so a caller can tell "too large" without reading it all
+    (``/dev/zero``, or a 10 GB file, given where a payload was expected, is not read to the end)."""
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+def get_bounded(client: Any, url: str, limit: int, seconds: float, **kwargs: Any) -> tuple[Any, bytes | None]:
+    """``client.get(url)`` (an httpx client) reading at most ``limit`` bytes of the body within ``seconds``
+    in all: the response and its body, or None for the body when the server sends more. A server that
+    never stops, or drips a byte at a time (each within httpx's read timeout), is cut off; too slow
+    raises ``httpx.ReadTimeout`` like any other timeout."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    with client.stream("GET", url, **kwargs) as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                return response, None
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout(f"the whole answer took longer than {seconds:g} s")
+        return response, bytes(body)

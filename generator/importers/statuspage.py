@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from generator import policy
 from generator.content import models as m
-from generator.content.external import JsonProblem, load_json, utc_instant
+from generator.content.external import JsonProblem, get_bounded, load_json, utc_instant
 from generator.importers.records import (
     Imported,
     ImportedComponent,
@@ -164,7 +164,7 @@ def _fetch(source: str, timeout: float, retries: int) -> dict[str, bytes]:
                 if attempt:
                     time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
                 try:
-                    response = client.get(url)
+                    response, body = get_bounded(client, url, MAX_DOCUMENT_BYTES, timeout * 3)
                 except httpx.TimeoutException:
                     problem = f"no answer within {timeout:g} s"
                     continue
@@ -176,9 +176,9 @@ def _fetch(source: str, timeout: float, retries: int) -> dict[str, bytes]:
                     continue
                 if response.status_code != 200:
                     raise SourceError(f"{url}: HTTP {response.status_code} (is this a Statuspage page's address?)")
-                if len(response.content) > MAX_DOCUMENT_BYTES:
+                if body is None:
                     raise SourceError(f"{url}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
-                result[name] = response.content
+                result[name] = body
                 break
             else:
                 raise SourceError(f"{url}: {problem} after {retries + 1} attempt(s); nothing was written")

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from generator.content.external import JsonProblem, load_json, utc_instant
+from generator.content.external import JsonProblem, get_bounded, load_json, read_bounded, utc_instant
 from generator.errors import StatusgenError
 
 #: What events are derived from, under ``api/``: the recent lists and the open ones (an old open
@@ -25,6 +25,8 @@ DOCUMENTS = ("v2/incidents.json", "v2/incidents/unresolved.json", "v2/scheduled-
 LEDGER = "notifications.json"
 #: Seconds to wait for the previous site's documents.
 READ_TIMEOUT = 20.0
+#: The most of one document read: far above any site's (the lists hold 50 items), far below a machine's memory.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ class ApiSnapshot:
         return dict(self.documents["v2/status.json"].get("status", {}))
 
 
-def _parse(text: bytes, where: str) -> Any:
+def _parse(text: bytes | None, where: str) -> Any:
+    if text is None or len(text) > MAX_DOCUMENT_BYTES:
+        raise StatusgenError(f"{where} is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB; not a status site's document")
     try:
         value = load_json(text)
     except UnicodeDecodeError as exc:
@@ -117,11 +121,15 @@ def read_folder(site: Path) -> ApiSnapshot | None:
     for name in DOCUMENTS:
         path = api / name
         try:
-            documents[name] = _parse(path.read_bytes(), str(path))
+            documents[name] = _parse(read_bounded(path, MAX_DOCUMENT_BYTES), str(path))
         except OSError as exc:
             raise StatusgenError(f"cannot read {path}: {exc.strerror}") from None
     ledger_path = api / LEDGER
-    ledger = _parse(ledger_path.read_bytes(), str(ledger_path)) if ledger_path.is_file() else None
+    try:
+        raw = read_bounded(ledger_path, MAX_DOCUMENT_BYTES) if ledger_path.is_file() else None
+    except OSError as exc:
+        raise StatusgenError(f"cannot read {ledger_path}: {exc.strerror}") from None
+    ledger = None if raw is None else _parse(raw, str(ledger_path))
     _check(documents, f"{site}/")
     return ApiSnapshot(documents, ledger, where=f"{site}/")
 
@@ -139,14 +147,15 @@ def read_url(base: str, timeout: float = READ_TIMEOUT) -> ApiSnapshot | None:
         with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": "statusgen-notify"}) as client:
             for index, name in enumerate((*DOCUMENTS, LEDGER)):
                 url = f"{base}api/{name}"
-                response = client.get(url + fresh, headers={"Cache-Control": "no-cache"})
+                response, body = get_bounded(client, url + fresh, MAX_DOCUMENT_BYTES, timeout * 3,
+                                             headers={"Cache-Control": "no-cache"})
                 if response.status_code == 404 and (index == 0 or name == LEDGER):
                     if index == 0:
                         return None
                     continue
                 if response.status_code != 200:
                     raise StatusgenError(f"cannot read the previous site: {url} answered HTTP {response.status_code}")
-                documents[name] = _parse(response.content, url)
+                documents[name] = _parse(body, url)
     except httpx.HTTPError as exc:
         raise StatusgenError(f"cannot read the previous site at {base}: {type(exc).__name__}: {exc}") from None
     ledger = documents.pop(LEDGER, None)

@@ -2018,3 +2018,29 @@ def test_a_payload_that_never_ends_is_not_read_to_the_end(site: Path) -> None:
                              "alice", "--from-alertmanager", "/dev/zero"], capture_output=True, text=True, timeout=60,
                             env=SUBPROCESS_ENV)
     assert result.returncode == 2 and "larger than 1048576 bytes" in result.stderr, result.stderr
+
+
+from .test_notify import Receiver, receiver  # noqa: E402,F401  (a real HTTP receiver on 127.0.0.1)
+
+
+@pytest.mark.parametrize("value, delivered", [
+    ("{url}\n", True),                     # a pasted secret ending in a newline: httpx raised InvalidURL, a traceback
+    ("  {url}  ", True),
+    ("http://[::1", False),                # InvalidURL: a traceback that stopped the run
+    ("file:///etc/passwd", False),         # retried for 24 h as if the network were down
+    ("gopher://127.0.0.1:70/x", False),
+    ("http:///no-host", False),
+    ("{url}\nX-Injected: 1", False),
+])
+def test_a_webhook_url_variable_that_is_not_an_http_url_fails_that_channel_by_name(
+        tmp_path: Path, sites: Sites, receiver: Receiver, value: str, delivered: bool) -> None:
+    from .test_notify import configure, fresh_out, notify
+
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "slack", "url_env": "T_SLACK"}],
+                                                "timeout": 1, "attempts": 2, "backoff": 0.01})
+    result = notify(root, fresh_out(sites, tmp_path), sites.previous, {"T_SLACK": value.format(url=receiver.url("/s"))})
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert bool(receiver.posts("/s")) is delivered, result.output
+    if not delivered:
+        assert "the environment variable T_SLACK does not hold an http(s) URL" in result.output
+        assert "passwd" not in result.output and "gopher" not in result.output  # the value is a secret

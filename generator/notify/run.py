@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from generator.errors import StatusgenError
 from generator.notify import delivery
 from generator.notify.channels import outgoing
@@ -49,6 +51,20 @@ def _env(name: str) -> str:
     return value
 
 
+def _url(name: str) -> str:
+    """The http(s) URL an environment variable holds (surrounding whitespace, as a pasted secret often
+    ends in a newline, left out). Anything else fails the channel, naming the variable, never its value:
+    httpx would raise on some (a traceback that stopped the run) and retry others for hours."""
+    value = _env(name).strip()
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise StatusgenError(f"the environment variable {name} does not hold an http(s) URL")
+    return value
+
+
 def _deliver(channel: Any, out: Any, policy: delivery.Policy) -> delivery.Result:
     try:
         if isinstance(channel, EmailChannel):
@@ -57,7 +73,7 @@ def _deliver(channel: Any, out: Any, policy: delivery.Policy) -> delivery.Result
             return delivery.send_mail(out.mail, channel.to, channel.host, channel.smtp_port, channel.security,
                                       channel.username, password, policy)
         secret = _env(channel.secret_env) if isinstance(channel, WebhookChannel) else None
-        return delivery.post(_env(channel.url_env), out.body, out.headers, policy, secret)
+        return delivery.post(_url(channel.url_env), out.body, out.headers, policy, secret)
     except StatusgenError as exc:
         return delivery.Result(False, 0, str(exc))
 

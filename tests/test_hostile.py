@@ -2044,3 +2044,16 @@ def test_a_webhook_url_variable_that_is_not_an_http_url_fails_that_channel_by_na
     if not delivered:
         assert "the environment variable T_SLACK does not hold an http(s) URL" in result.output
         assert "passwd" not in result.output and "gopher" not in result.output  # the value is a secret
+
+
+@pytest.mark.parametrize("zone", [
+    "a/" * 3000 + "x",   # ZoneInfo() walked it as a path: RecursionError, a traceback
+    "localtime",         # a link to the machine's own zone: hand-offs that differ from machine to machine
+])
+def test_a_time_zone_is_an_iana_name_not_a_path_or_this_machine(tmp_path: Path, zone: str) -> None:
+    from .test_oncall import ONCALL, errors_of, oncall_site
+
+    assert "time_zone: Europe/Berlin}" in ONCALL
+    site = oncall_site(tmp_path / "site", ONCALL.replace("time_zone: Europe/Berlin}", f'time_zone: "{zone}"}}', 1))
+    code, errors = errors_of(site)
+    assert code == 1 and len(errors) == 1 and "unknown time zone" in errors[0] and len(errors[0]) < 300, errors

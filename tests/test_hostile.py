@@ -2057,3 +2057,34 @@ def test_a_time_zone_is_an_iana_name_not_a_path_or_this_machine(tmp_path: Path, 
     site = oncall_site(tmp_path / "site", ONCALL.replace("time_zone: Europe/Berlin}", f'time_zone: "{zone}"}}', 1))
     code, errors = errors_of(site)
     assert code == 1 and len(errors) == 1 and "unknown time zone" in errors[0] and len(errors[0]) < 300, errors
+
+
+@pytest.mark.parametrize("where", ["content/new-site", "content/incidents/new-site", "content/a/b"])
+def test_init_never_writes_a_site_into_another_sites_content(site: Path, where: str) -> None:
+    """init into an empty folder under content/ wrote a whole site there: the enclosing site no longer validated."""
+    from .test_init import files_in, init, one_error_line
+
+    import shutil
+
+    created = site / where
+    while not created.parent.exists():
+        created = created.parent
+    (site / where).mkdir(parents=True)
+    before = files_in(site)
+    result = init(site, "-y", where)
+    assert result.exit_code == 2 and "inside the content/ of the site" in one_error_line(result), result.output
+    assert files_in(site) == before
+    shutil.rmtree(created)
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    assert CliRunner().invoke(cli, ["--root", str(site), "validate"]).exit_code == 0
+
+
+def test_init_refuses_a_huge_name_before_writing(tmp_path: Path) -> None:
+    """A 100,000-character name failed at "mkdocs.yml:3:20001", a line of a file that was never written."""
+    from .test_init import init, one_error_line
+
+    result = init(tmp_path, "-y", "--name", "x" * 100_000, "new")
+    assert result.exit_code == 2 and one_error_line(result).startswith("statusgen: error: --name is 100000 characters")
+    assert not (tmp_path / "new").exists()

@@ -2088,3 +2088,33 @@ def test_init_refuses_a_huge_name_before_writing(tmp_path: Path) -> None:
     result = init(tmp_path, "-y", "--name", "x" * 100_000, "new")
     assert result.exit_code == 2 and one_error_line(result).startswith("statusgen: error: --name is 100000 characters")
     assert not (tmp_path / "new").exists()
+
+
+_LAUGHS = "".join(f"{a}: &{a} [{', '.join([f'*{b}'] * 9) if b else ', '.join('x' * 9)}]\n"
+                  for a, b in zip("abcdefghi", ["", *"abcdefgh"]))
+
+
+@pytest.mark.parametrize("how, message", [
+    ("laughs in an issue", "content/issues/x.md: YAML has more than 50000 values (aliases expanded)"),  # never ended
+    ("laughs in config.yml", "config.yml: YAML has more than 50000 values (aliases expanded)"),
+    ("a folder named x.md", "content/issues/x.md: not a regular file"),  # IsADirectoryError traceback
+    ("a pipe named x.md", "content/issues/x.md: not a regular file"),    # a read that never returned
+])
+def test_a_hostile_cstate_site_is_one_line_and_writes_nothing(tmp_path: Path, how: str, message: str) -> None:
+    from .test_import import cstate_site, empty_site, files, run
+
+    source = cstate_site(tmp_path / "cstate")
+    if how == "laughs in an issue":
+        write(source, "content/issues/x.md", f"---\n{_LAUGHS}title: *i\ndate: 2020-01-01 00:00:00\nseverity: down\n"
+                                             "affected: [API]\n---\nx\n")
+    elif how == "laughs in config.yml":
+        (source / "config.yml").write_text(_LAUGHS + (source / "config.yml").read_text())
+    elif how == "a folder named x.md":
+        (source / "content/issues/x.md").mkdir()
+    else:
+        os.mkfifo(source / "content/issues/x.md")
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    code, out, err = run(root, "import", "cstate", str(source), "--force")
+    assert code == 1 and err.startswith(f"statusgen: error: {message}") and len(err.strip().splitlines()) == 1, err
+    assert files(root) == before

@@ -2118,3 +2118,33 @@ def test_a_hostile_cstate_site_is_one_line_and_writes_nothing(tmp_path: Path, ho
     code, out, err = run(root, "import", "cstate", str(source), "--force")
     assert code == 1 and err.startswith(f"statusgen: error: {message}") and len(err.strip().splitlines()) == 1, err
     assert files(root) == before
+
+
+@pytest.mark.parametrize("source, field", [("alertmanager", "summary"), ("alertmanager", "alertname"),
+                                           ("pagerduty", "title"), ("pagerduty", "assignee")])
+def test_a_huge_payload_field_is_one_line_naming_it(site: Path, source: str, field: str) -> None:
+    """A 60,000-character summary failed as "…md:3:20001: error: line is too long" (two such lines for a
+    PagerDuty title), about a file that was never written."""
+    import copy
+
+    from .test_alerts import COMPONENTS, PAGERDUTY, am_alert, am_payload, declare_from, incident_files, with_alerts
+
+    with_alerts(site)
+    write(site, "content/components.yml", COMPONENTS.replace("{service: payments, team: money}", "{service: payments}"))
+    huge = "word " * 12_000
+    if source == "alertmanager":
+        alert = am_alert("X", {"service": "payments", "severity": "critical"}, "Payments down")
+        alert["annotations" if field == "summary" else "labels"][field] = huge
+        payload: Any = am_payload(alert)
+    else:
+        payload = copy.deepcopy(PAGERDUTY)
+        if field == "title":
+            payload["event"]["data"]["title"] = huge
+        else:
+            payload["event"]["data"]["assignees"][0]["summary"] = huge
+    before = incident_files(site)
+    result = declare_from(site, source, payload, "--commander", "alice") if field != "assignee" else \
+        declare_from(site, source, payload)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and "characters long" in lines[0], result.output
+    assert incident_files(site) == before

@@ -2148,3 +2148,21 @@ def test_a_huge_payload_field_is_one_line_naming_it(site: Path, source: str, fie
     lines = result.output.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1 and "characters long" in lines[0], result.output
     assert incident_files(site) == before
+
+
+def test_slack_never_reads_an_incident_title_as_a_mention_or_a_link() -> None:
+    """The fallback ``text`` (what Slack's notifications show) was not escaped: a title holding
+    ``<!channel>`` paged everyone in the channel, ``<https://evil|…>`` made a link."""
+    from generator.notify.channels import slack
+    from generator.notify.events import Event
+    from generator.notify.message import Message, Site
+
+    title = "<!channel> <@U024BE7LH> <https://evil.example|reset your password>"
+    event = Event("incident:x:update:1", "incident.created", "incident", "incident:x", "2026-11-26T12:00:00Z")
+    message = Message(event, "Investigating", title, "&" * 5000, (), "https://status.example.com/incidents/x/",
+                      "Nov 26, 2026 12:00 UTC", "#b91c1c")
+    body = slack.payload(message, Site("Status & Co", "https://status.example.com/", {}, {}))
+    texts = [body["text"]] + [block["text"]["text"] for block in body["blocks"] if block["type"] == "section"]
+    assert "<!channel>" not in body["text"] and "&lt;!channel&gt;" in body["text"], body["text"]
+    assert all("<https://evil" not in text for text in texts)  # the header block is plain_text: never parsed
+    assert all(re.search(r"&[a-z]*…$", text) is None for text in texts)  # no entity cut in half

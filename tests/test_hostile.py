@@ -2166,3 +2166,20 @@ def test_slack_never_reads_an_incident_title_as_a_mention_or_a_link() -> None:
     assert "<!channel>" not in body["text"] and "&lt;!channel&gt;" in body["text"], body["text"]
     assert all("<https://evil" not in text for text in texts)  # the header block is plain_text: never parsed
     assert all(re.search(r"&[a-z]*…$", text) is None for text in texts)  # no entity cut in half
+
+
+@pytest.mark.parametrize("summary, file", [("支付故障", "2026-11-26-incident.md"),
+                                           ("決済エラー: 500", "2026-11-26-500.md"),
+                                           ("Ödeme hatası", "2026-11-26-odeme-hatas.md")])
+def test_an_alert_summary_in_any_script_declares_an_incident(site: Path, summary: str, file: str) -> None:
+    """A summary with no ASCII letter was refused ("has no letters or digits to make an id from"): the
+    automated declare stopped at the moment an incident began."""
+    from .test_alerts import COMPONENTS, am_alert, am_payload, declare_from, declared, front, with_alerts
+
+    with_alerts(site)
+    write(site, "content/components.yml", COMPONENTS.replace("{service: payments, team: money}", "{service: payments}"))
+    result = declare_from(site, "alertmanager", am_payload(am_alert("X", {"service": "payments", "severity": "error"},
+                                                                    summary)), "--commander", "alice")
+    meta = declared(site, result)
+    assert meta["title"] == summary and (site / "content/incidents" / file).is_file(), result.output
+    assert front(site / "content/incidents" / file)["title"] == summary

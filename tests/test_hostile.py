@@ -1883,7 +1883,8 @@ def _hostile_previous(published: Path, how: str) -> None:
     elif how == "deep":
         edit("incidents.json", lambda d: '{"incidents": ' + "[" * 50000 + "]" * 50000 + "}")
     else:
-        pending = {"since": "2026-11-26T06:00:00Z", "channels": ["slack"], "event": {"id": "x", "at": "2026-11-26T06:00:00Z"}}
+        pending = {"since": "2026-11-26T06:00:00Z", "channels": ["slack"],
+                   "event": {"id": "x", "at": "2026-11-26T06:00:00Z"}}
         if how == "ledger since garbage":
             pending["since"] = "garbage"
         elif how == "ledger since overflows":
@@ -1902,12 +1903,13 @@ def test_a_hostile_previous_site_is_one_failure_line_and_sends_nothing(tmp_path:
 
     from .test_notify import configure, fresh_out, notify
 
-    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK", "secret_env": "T_SECRET"}],
-                                                "timeout": 1, "attempts": 1})
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK",
+                                                              "secret_env": "T_SECRET"}], "timeout": 1, "attempts": 1})
     published = tmp_path / "published"
     shutil.copytree(sites.previous, published)
     _hostile_previous(published, how)
-    result = notify(root, fresh_out(sites, tmp_path), published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"}, "--dry-run")
+    result = notify(root, fresh_out(sites, tmp_path), published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"},
+                    "--dry-run")
     assert result.exit_code == 0, result.output
     assert "statusgen: notify: failed: " in result.output and "nothing sent" in result.output, result.output
     assert "---" not in result.output  # no message previewed
@@ -1925,16 +1927,18 @@ def test_a_tampered_ledger_cannot_put_words_into_a_component_webhook(tmp_path: P
     component = next(c for c in components if not c.get("group"))
     event_id = f"component:{component['id']}:{component['status']}@{component['updated_at']}"
     old = "major_outage" if component["status"] != "major_outage" else "operational"
-    event = {"id": event_id, "kind": "component.updated", "topic": "component", "subject": f"component:{component['id']}",
+    event = {"id": event_id, "kind": "component.updated", "topic": "component",
+             "subject": f"component:{component['id']}",
              "at": component["updated_at"], "old_status": old,
              "component": {**component, "name": "INJECTED-BY-LEDGER alice is on call"}}
     published = tmp_path / "published"
     shutil.copytree(sites.previous, published)
     (published / "api" / "notifications.json").write_text(json.dumps({"version": 1, "delivered": {}, "skipped": {},
         "pending": {event_id: {"since": "2026-11-26T06:00:00Z", "channels": ["webhook"], "event": event}}}))
-    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK", "secret_env": "T_SECRET"}],
-                                                "timeout": 1, "attempts": 1})
-    result = notify(root, out, published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"}, "--dry-run")
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK",
+                                                              "secret_env": "T_SECRET"}], "timeout": 1, "attempts": 1})
+    result = notify(root, out, published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"},
+                    "--dry-run")
     assert result.exit_code == 0, result.output
     assert "INJECTED-BY-LEDGER" not in result.output
     assert f'"name": {json.dumps(component["name"])}' in result.output  # retried as the site says it

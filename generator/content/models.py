@@ -347,8 +347,9 @@ def _time_zone(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     if value not in _zone_names():
+        shown = value if len(value) <= 60 else value[:60] + "…"
         raise PydanticCustomError("time_zone", "unknown time zone {value}; use an IANA name like Europe/Berlin "
-                                  "or UTC", {"value": repr(value if len(value) <= 60 else value[:60] + "…")}) from None
+                                  "or UTC", {"value": repr(shown)}) from None
     return value
 
 

@@ -2187,3 +2187,42 @@ def test_an_alert_summary_in_any_script_declares_an_incident(site: Path, summary
     meta = declared(site, result)
     assert meta["title"] == summary and (site / "content/incidents" / file).is_file(), result.output
     assert front(site / "content/incidents" / file)["title"] == summary
+
+
+def test_an_smtp_server_that_never_ends_its_reply_does_not_hold_the_run() -> None:
+    """Each read had the timeout, but a server sending "220-…" lines forever held notify forever."""
+    import socket
+    import threading
+    from email.message import EmailMessage
+
+    from generator.notify import delivery
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = server.accept()
+        try:
+            while not stop.is_set():
+                connection.sendall(b"220-still greeting\r\n")
+                time.sleep(0.01)
+        except OSError:
+            pass
+        finally:
+            connection.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "a@example.com", "b@example.com", "s"
+    mail.set_content("x")
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(delivery.send_mail(
+        mail, ["b@example.com"], "127.0.0.1", server.getsockname()[1], "none", None, None,
+        delivery.Policy(timeout=0.5, attempts=1, backoff=0))), daemon=True)
+    worker.start()
+    worker.join(30)
+    stop.set()
+    server.close()
+    assert outcome and not outcome[0].ok, "send_mail still reading the greeting after 30 s"

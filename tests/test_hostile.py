@@ -1819,3 +1819,425 @@ def test_new_never_writes_a_file_whose_id_is_reserved(site: Path, title: str) ->
     result = CliRunner().invoke(cli, ["--root", str(site), "new", "runbook", title])
     assert result.exit_code == 2 and "names a page statusgen generates" in result.output, result.output
     assert sorted(p.name for p in (site / "content/runbooks").iterdir()) == before
+
+
+# --- adversarial run on init/import/notify/alerts/on-call ---
+
+from typing import Any  # noqa: E402
+
+from .test_notify import Sites, sites  # noqa: E402,F401  (the two builds notify compares)
+
+@pytest.mark.parametrize("payload, message", [
+    # a time whose offset moves it before year 1: converting it to UTC overflowed (OverflowError traceback)
+    ('{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "X", "service": "api"}, '
+     '"startsAt": "0001-01-01T00:00:00+01:00"}]}', "alerts[0].startsAt '0001-01-01T00:00:00+01:00' is outside"),
+    # valid JSON nested deeper than Python's recursion limit: RecursionError traceback
+    ('{"version": "4", "alerts": ' + "[" * 50000 + "]" * 50000 + "}", "nested more than 64 levels deep"),
+    # duplicate keys: readers disagree on which counts; NaN is not JSON
+    ('{"version": "4", "version": "3", "alerts": []}', "duplicate key 'version'"),
+    ('{"version": "4", "alerts": NaN}', "NaN is not a JSON number"),
+])
+def test_odd_but_valid_json_payloads_are_one_line_errors(site: Path, payload: str, message: str) -> None:
+    from .test_alerts import declare_from, incident_files, with_alerts
+
+    with_alerts(site)
+    before = incident_files(site)
+    result = declare_from(site, "alertmanager", payload, "--commander", "alice")
+    assert result.exit_code in (1, 2) and isinstance(result.exception, SystemExit), result.exception
+    assert message in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert incident_files(site) == before
+
+
+@pytest.mark.parametrize("where, value", [("created_at", "0001-01-01T00:00:00+01:00"),
+                                          ("display_at", "9999-12-31T23:59:59-14:00")])
+def test_import_of_a_time_that_overflows_is_named_not_a_traceback(tmp_path: Path, where: str, value: str) -> None:
+    from .test_import import empty_site, files, run, statuspage_documents, write_documents
+
+    documents = statuspage_documents()
+    documents["incidents.json"]["incidents"][0]["incident_updates"][0][where] = value
+    source = write_documents(tmp_path / "source", documents)
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    code, out, err = run(root, "import", "statuspage", str(source), "--force")
+    assert code == 1 and err.startswith("statusgen: error: incidents.json") and "outside" in err, err
+    assert len(err.strip().splitlines()) == 1 and files(root) == before
+
+
+def test_import_of_deeply_nested_statuspage_json_is_one_line(tmp_path: Path) -> None:
+    from .test_import import empty_site, files, run, statuspage_documents, write_documents
+
+    source = write_documents(tmp_path / "source", statuspage_documents())
+    (source / "incidents.json").write_text('{"incidents": ' + "[" * 50000 + "]" * 50000 + "}")
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    code, out, err = run(root, "import", "statuspage", str(source), "--force")
+    assert code == 1 and "nested more than 64 levels deep" in err and len(err.strip().splitlines()) == 1, err
+    assert files(root) == before
+
+
+def _hostile_previous(published: Path, how: str) -> None:
+    """The published site (read from outside: a URL or a folder anyone may have edited) made odd."""
+    api = published / "api" / "v2"
+
+    def edit(name: str, change: Any) -> None:
+        path = api / name
+        path.write_text(change(json.loads(path.read_text())) if how == "deep" else json.dumps(
+            change(json.loads(path.read_text()))))
+
+    if how == "incident without id":
+        edit("incidents.json", lambda d: {**d, "incidents": [{"name": "x"}, *d["incidents"]]})
+    elif how == "update null":
+        edit("incidents.json", lambda d: {**d, "incidents": [{**d["incidents"][0], "incident_updates": [None]}]})
+    elif how == "updates as text":
+        edit("incidents.json", lambda d: {**d, "incidents": [{**d["incidents"][0], "incident_updates": "abc"}]})
+    elif how == "update time a number":
+        edit("incidents.json", lambda d: {**d, "incidents": [{**d["incidents"][0], "incident_updates": [
+            {**d["incidents"][0]["incident_updates"][0], "created_at": 5}]}]})
+    elif how == "component without id":
+        edit("components.json", lambda d: {**d, "components": [{"status": "operational"}]})
+    elif how == "deep":
+        edit("incidents.json", lambda d: '{"incidents": ' + "[" * 50000 + "]" * 50000 + "}")
+    else:
+        pending = {"since": "2026-11-26T06:00:00Z", "channels": ["slack"],
+                   "event": {"id": "x", "at": "2026-11-26T06:00:00Z"}}
+        if how == "ledger since garbage":
+            pending["since"] = "garbage"
+        elif how == "ledger since overflows":
+            pending["since"] = "0001-01-01T00:00:00+01:00"
+        elif how == "ledger event at missing":
+            pending["event"] = {"id": "x"}
+        (published / "api" / "notifications.json").write_text(json.dumps(
+            {"version": 1, "delivered": {}, "skipped": {}, "pending": {"x": pending}}))
+
+
+@pytest.mark.parametrize("how", ["incident without id", "update null", "updates as text", "update time a number",
+                                 "component without id", "deep", "ledger since garbage", "ledger since overflows",
+                                 "ledger event at missing"])
+def test_a_hostile_previous_site_is_one_failure_line_and_sends_nothing(tmp_path: Path, sites: Sites, how: str) -> None:
+    import shutil
+
+    from .test_notify import configure, fresh_out, notify
+
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK",
+                                                              "secret_env": "T_SECRET"}], "timeout": 1, "attempts": 1})
+    published = tmp_path / "published"
+    shutil.copytree(sites.previous, published)
+    _hostile_previous(published, how)
+    result = notify(root, fresh_out(sites, tmp_path), published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"},
+                    "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "statusgen: notify: failed: " in result.output and "nothing sent" in result.output, result.output
+    assert "---" not in result.output  # no message previewed
+
+
+def test_a_tampered_ledger_cannot_put_words_into_a_component_webhook(tmp_path: Path, sites: Sites) -> None:
+    """A pending component event was sent as the ledger held it: anyone who could edit the published
+    ledger chose the component's name (and anything else) in the signed webhook."""
+    import shutil
+
+    from .test_notify import configure, fresh_out, notify
+
+    out = fresh_out(sites, tmp_path)
+    components = json.loads((out / "public/api/v2/components.json").read_text())["components"]
+    component = next(c for c in components if not c.get("group"))
+    event_id = f"component:{component['id']}:{component['status']}@{component['updated_at']}"
+    old = "major_outage" if component["status"] != "major_outage" else "operational"
+    event = {"id": event_id, "kind": "component.updated", "topic": "component",
+             "subject": f"component:{component['id']}",
+             "at": component["updated_at"], "old_status": old,
+             "component": {**component, "name": "INJECTED-BY-LEDGER alice is on call"}}
+    published = tmp_path / "published"
+    shutil.copytree(sites.previous, published)
+    (published / "api" / "notifications.json").write_text(json.dumps({"version": 1, "delivered": {}, "skipped": {},
+        "pending": {event_id: {"since": "2026-11-26T06:00:00Z", "channels": ["webhook"], "event": event}}}))
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK",
+                                                              "secret_env": "T_SECRET"}], "timeout": 1, "attempts": 1})
+    result = notify(root, out, published, {"T_HOOK": "http://127.0.0.1:9/", "T_SECRET": "s"},
+                    "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "INJECTED-BY-LEDGER" not in result.output
+    assert f'"name": {json.dumps(component["name"])}' in result.output  # retried as the site says it
+
+
+class _Endless:
+    """An HTTP server on 127.0.0.1 that answers every GET with 200 and JSON-looking bytes that go on
+    (up to ``total``), counting what it managed to send before the client hung up."""
+
+    def __init__(self, total: int = 200 * 2**20) -> None:
+        import http.server
+        import threading
+
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                chunk = b"[" * 65536
+                try:
+                    while owner.sent < total:
+                        self.wfile.write(chunk)
+                        owner.sent += len(chunk)
+                except OSError:
+                    pass
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.sent = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_previous_site_that_never_stops_sending_is_cut_off(tmp_path: Path, sites: Sites) -> None:
+    """notify read the published site's documents whole: a server that never stopped filled memory."""
+    from .test_notify import configure, fresh_out, notify
+
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "webhook", "url_env": "T_HOOK",
+                                                              "secret_env": "T_SECRET"}], "timeout": 1, "attempts": 1})
+    endless = _Endless()
+    try:
+        result = notify(root, fresh_out(sites, tmp_path), endless.url, {"T_HOOK": "http://127.0.0.1:9/",
+                                                                        "T_SECRET": "s"})
+    finally:
+        endless.close()
+    assert result.exit_code == 0 and "larger than 32 MiB" in result.output, result.output
+    assert endless.sent < 64 * 2**20
+
+
+def test_an_import_from_a_server_that_never_stops_sending_is_cut_off(tmp_path: Path) -> None:
+    from .test_import import empty_site, files, run
+
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    endless = _Endless()
+    try:
+        code, out, err = run(root, "import", "statuspage", endless.url, "--retries", "0")
+    finally:
+        endless.close()
+    assert code == 1 and "larger than 32 MiB" in err and len(err.strip().splitlines()) == 1, err
+    assert endless.sent < 64 * 2**20 and files(root) == before
+
+
+def test_a_payload_that_never_ends_is_not_read_to_the_end(site: Path) -> None:
+    """declare read the whole payload file before checking its size: /dev/zero never returned."""
+    import subprocess
+    import sys
+
+    from .test_alerts import with_alerts
+
+    with_alerts(site)
+    result = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(site), "declare", "--commander",
+                             "alice", "--from-alertmanager", "/dev/zero"], capture_output=True, text=True, timeout=60,
+                            env=SUBPROCESS_ENV)
+    assert result.returncode == 2 and "larger than 1048576 bytes" in result.stderr, result.stderr
+
+
+from .test_notify import Receiver, receiver  # noqa: E402,F401  (a real HTTP receiver on 127.0.0.1)
+
+
+@pytest.mark.parametrize("value, delivered", [
+    ("{url}\n", True),                     # a pasted secret ending in a newline: httpx raised InvalidURL, a traceback
+    ("  {url}  ", True),
+    ("http://[::1", False),                # InvalidURL: a traceback that stopped the run
+    ("file:///etc/passwd", False),         # retried for 24 h as if the network were down
+    ("gopher://127.0.0.1:70/x", False),
+    ("http:///no-host", False),
+    ("{url}\nX-Injected: 1", False),
+])
+def test_a_webhook_url_variable_that_is_not_an_http_url_fails_that_channel_by_name(
+        tmp_path: Path, sites: Sites, receiver: Receiver, value: str, delivered: bool) -> None:
+    from .test_notify import configure, fresh_out, notify
+
+    root = configure(tmp_path / "root", sites, {"channels": [{"type": "slack", "url_env": "T_SLACK"}],
+                                                "timeout": 1, "attempts": 2, "backoff": 0.01})
+    result = notify(root, fresh_out(sites, tmp_path), sites.previous, {"T_SLACK": value.format(url=receiver.url("/s"))})
+    assert result.exit_code == 0 and result.exception is None, result.output
+    assert bool(receiver.posts("/s")) is delivered, result.output
+    if not delivered:
+        assert "the environment variable T_SLACK does not hold an http(s) URL" in result.output
+        assert "passwd" not in result.output and "gopher" not in result.output  # the value is a secret
+
+
+@pytest.mark.parametrize("zone", [
+    "a/" * 3000 + "x",   # ZoneInfo() walked it as a path: RecursionError, a traceback
+    "localtime",         # a link to the machine's own zone: hand-offs that differ from machine to machine
+])
+def test_a_time_zone_is_an_iana_name_not_a_path_or_this_machine(tmp_path: Path, zone: str) -> None:
+    from .test_oncall import ONCALL, errors_of, oncall_site
+
+    assert "time_zone: Europe/Berlin}" in ONCALL
+    site = oncall_site(tmp_path / "site", ONCALL.replace("time_zone: Europe/Berlin}", f'time_zone: "{zone}"}}', 1))
+    code, errors = errors_of(site)
+    assert code == 1 and len(errors) == 1 and "unknown time zone" in errors[0] and len(errors[0]) < 300, errors
+
+
+@pytest.mark.parametrize("where", ["content/new-site", "content/incidents/new-site", "content/a/b"])
+def test_init_never_writes_a_site_into_another_sites_content(site: Path, where: str) -> None:
+    """init into an empty folder under content/ wrote a whole site there: the enclosing site no longer validated."""
+    from .test_init import files_in, init, one_error_line
+
+    import shutil
+
+    created = site / where
+    while not created.parent.exists():
+        created = created.parent
+    (site / where).mkdir(parents=True)
+    before = files_in(site)
+    result = init(site, "-y", where)
+    assert result.exit_code == 2 and "inside the content/ of the site" in one_error_line(result), result.output
+    assert files_in(site) == before
+    shutil.rmtree(created)
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    assert CliRunner().invoke(cli, ["--root", str(site), "validate"]).exit_code == 0
+
+
+def test_init_refuses_a_huge_name_before_writing(tmp_path: Path) -> None:
+    """A 100,000-character name failed at "mkdocs.yml:3:20001", a line of a file that was never written."""
+    from .test_init import init, one_error_line
+
+    result = init(tmp_path, "-y", "--name", "x" * 100_000, "new")
+    assert result.exit_code == 2 and one_error_line(result).startswith("statusgen: error: --name is 100000 characters")
+    assert not (tmp_path / "new").exists()
+
+
+_LAUGHS = "".join(f"{a}: &{a} [{', '.join([f'*{b}'] * 9) if b else ', '.join('x' * 9)}]\n"
+                  for a, b in zip("abcdefghi", ["", *"abcdefgh"]))
+
+
+@pytest.mark.parametrize("how, message", [
+    ("laughs in an issue", "content/issues/x.md: YAML has more than 50000 values (aliases expanded)"),  # never ended
+    ("laughs in config.yml", "config.yml: YAML has more than 50000 values (aliases expanded)"),
+    ("a folder named x.md", "content/issues/x.md: not a regular file"),  # IsADirectoryError traceback
+    ("a pipe named x.md", "content/issues/x.md: not a regular file"),    # a read that never returned
+])
+def test_a_hostile_cstate_site_is_one_line_and_writes_nothing(tmp_path: Path, how: str, message: str) -> None:
+    from .test_import import cstate_site, empty_site, files, run
+
+    source = cstate_site(tmp_path / "cstate")
+    if how == "laughs in an issue":
+        write(source, "content/issues/x.md", f"---\n{_LAUGHS}title: *i\ndate: 2020-01-01 00:00:00\nseverity: down\n"
+                                             "affected: [API]\n---\nx\n")
+    elif how == "laughs in config.yml":
+        (source / "config.yml").write_text(_LAUGHS + (source / "config.yml").read_text())
+    elif how == "a folder named x.md":
+        (source / "content/issues/x.md").mkdir()
+    else:
+        os.mkfifo(source / "content/issues/x.md")
+    root = empty_site(tmp_path / "site")
+    before = files(root)
+    code, out, err = run(root, "import", "cstate", str(source), "--force")
+    assert code == 1 and err.startswith(f"statusgen: error: {message}") and len(err.strip().splitlines()) == 1, err
+    assert files(root) == before
+
+
+@pytest.mark.parametrize("source, field", [("alertmanager", "summary"), ("alertmanager", "alertname"),
+                                           ("pagerduty", "title"), ("pagerduty", "assignee")])
+def test_a_huge_payload_field_is_one_line_naming_it(site: Path, source: str, field: str) -> None:
+    """A 60,000-character summary failed as "…md:3:20001: error: line is too long" (two such lines for a
+    PagerDuty title), about a file that was never written."""
+    import copy
+
+    from .test_alerts import COMPONENTS, PAGERDUTY, am_alert, am_payload, declare_from, incident_files, with_alerts
+
+    with_alerts(site)
+    write(site, "content/components.yml", COMPONENTS.replace("{service: payments, team: money}", "{service: payments}"))
+    huge = "word " * 12_000
+    if source == "alertmanager":
+        alert = am_alert("X", {"service": "payments", "severity": "critical"}, "Payments down")
+        alert["annotations" if field == "summary" else "labels"][field] = huge
+        payload: Any = am_payload(alert)
+    else:
+        payload = copy.deepcopy(PAGERDUTY)
+        if field == "title":
+            payload["event"]["data"]["title"] = huge
+        else:
+            payload["event"]["data"]["assignees"][0]["summary"] = huge
+    before = incident_files(site)
+    result = declare_from(site, source, payload, "--commander", "alice") if field != "assignee" else \
+        declare_from(site, source, payload)
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and "characters long" in lines[0], result.output
+    assert incident_files(site) == before
+
+
+def test_slack_never_reads_an_incident_title_as_a_mention_or_a_link() -> None:
+    """The fallback ``text`` (what Slack's notifications show) was not escaped: a title holding
+    ``<!channel>`` paged everyone in the channel, ``<https://evil|…>`` made a link."""
+    from generator.notify.channels import slack
+    from generator.notify.events import Event
+    from generator.notify.message import Message, Site
+
+    title = "<!channel> <@U024BE7LH> <https://evil.example|reset your password>"
+    event = Event("incident:x:update:1", "incident.created", "incident", "incident:x", "2026-11-26T12:00:00Z")
+    message = Message(event, "Investigating", title, "&" * 5000, (), "https://status.example.com/incidents/x/",
+                      "Nov 26, 2026 12:00 UTC", "#b91c1c")
+    body = slack.payload(message, Site("Status & Co", "https://status.example.com/", {}, {}))
+    texts = [body["text"]] + [block["text"]["text"] for block in body["blocks"] if block["type"] == "section"]
+    assert "<!channel>" not in body["text"] and "&lt;!channel&gt;" in body["text"], body["text"]
+    assert all("<https://evil" not in text for text in texts)  # the header block is plain_text: never parsed
+    assert all(re.search(r"&[a-z]*…$", text) is None for text in texts)  # no entity cut in half
+
+
+@pytest.mark.parametrize("summary, file", [("支付故障", "2026-11-26-incident.md"),
+                                           ("決済エラー: 500", "2026-11-26-500.md"),
+                                           ("Ödeme hatası", "2026-11-26-odeme-hatas.md")])
+def test_an_alert_summary_in_any_script_declares_an_incident(site: Path, summary: str, file: str) -> None:
+    """A summary with no ASCII letter was refused ("has no letters or digits to make an id from"): the
+    automated declare stopped at the moment an incident began."""
+    from .test_alerts import COMPONENTS, am_alert, am_payload, declare_from, declared, front, with_alerts
+
+    with_alerts(site)
+    write(site, "content/components.yml", COMPONENTS.replace("{service: payments, team: money}", "{service: payments}"))
+    result = declare_from(site, "alertmanager", am_payload(am_alert("X", {"service": "payments", "severity": "error"},
+                                                                    summary)), "--commander", "alice")
+    meta = declared(site, result)
+    assert meta["title"] == summary and (site / "content/incidents" / file).is_file(), result.output
+    assert front(site / "content/incidents" / file)["title"] == summary
+
+
+def test_an_smtp_server_that_never_ends_its_reply_does_not_hold_the_run() -> None:
+    """Each read had the timeout, but a server sending "220-…" lines forever held notify forever."""
+    import socket
+    import threading
+    from email.message import EmailMessage
+
+    from generator.notify import delivery
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = server.accept()
+        try:
+            while not stop.is_set():
+                connection.sendall(b"220-still greeting\r\n")
+                time.sleep(0.01)
+        except OSError:
+            pass
+        finally:
+            connection.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "a@example.com", "b@example.com", "s"
+    mail.set_content("x")
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(delivery.send_mail(
+        mail, ["b@example.com"], "127.0.0.1", server.getsockname()[1], "none", None, None,
+        delivery.Policy(timeout=0.5, attempts=1, backoff=0))), daemon=True)
+    worker.start()
+    worker.join(30)
+    stop.set()
+    server.close()
+    assert outcome and not outcome[0].ok, "send_mail still reading the greeting after 30 s"

@@ -317,8 +317,8 @@ BAD = {
                          "2026-11-20T14:45:00Z: body contains the control character U+001B (ESC) at position 7",
     "unknown component": 'incidents.json: incident "n4njzfn1mqy0" (Elevated API errors): update at '
                          "2026-11-20T14:45:00Z names component 'gone00000000', which components.json does not list",
-    "update before the year 1970": 'incidents.json: incident "n4njzfn1mqy0" (Elevated API errors): would not '
-                                   "validate: ",
+    "update before the year 1970": 'incidents.json: incident "n4njzfn1mqy0" (Elevated API errors): update 3 (newest '
+                                   "first) display_at: '1969-12-31T23:00:00Z' is outside 1970-01-01 .. 2100-01-01",
 }
 
 

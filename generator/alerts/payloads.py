@@ -14,12 +14,12 @@ matchers: ``service`` (the PagerDuty service's name), ``service_id``, ``urgency`
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.content.external import JsonProblem, load_json, read_bounded, utc_instant
 from generator.content.models import Component, Severity
 from generator.errors import ContentError, UsageError
 from generator.settings import AlertsSettings
@@ -57,17 +57,18 @@ def read_payload(path: Path, source: str) -> Fired:
     """A payload file of ``source`` (alertmanager or pagerduty), read and checked."""
     option = f"--from-{source}"
     try:
-        raw = path.read_bytes()[: MAX_PAYLOAD_BYTES + 1]
+        raw = read_bounded(path, MAX_PAYLOAD_BYTES)
     except OSError as exc:
         raise UsageError(f"{option} {path}: cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > MAX_PAYLOAD_BYTES:
         raise UsageError(f"{option} {path}: the file is larger than {MAX_PAYLOAD_BYTES} bytes; not a webhook payload")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = load_json(raw)
     except UnicodeDecodeError:
         raise UsageError(f"{option} {path}: the file is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ContentError.at(str(path), exc.lineno, exc.colno, "payload-json", f"not valid JSON: {exc.msg}") from None
+    except JsonProblem as exc:
+        raise ContentError.at(str(path), exc.line, exc.column, "payload-json", f"not valid JSON: {exc.message}"
+                              ) from None
     reader = _Reader(f"{option} {path}", data)
     return _alertmanager(reader) if source == "alertmanager" else _pagerduty(reader)
 
@@ -107,12 +108,9 @@ class _Reader:
         value = self.text(where)
         assert value is not None
         try:
-            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise self.fail(where, f"{value[:40]!r} is not an ISO 8601 time with an offset")
-        return moment.astimezone(dt.timezone.utc)
+            return utc_instant(value)
+        except ValueError as exc:
+            raise self.fail(where, f"{exc}; write an ISO 8601 time with an offset") from None
 
     def labels(self, where: str) -> dict[str, str]:
         value = self.get(where, dict, optional=True) or {}

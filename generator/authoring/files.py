@@ -18,6 +18,10 @@ from generator.content.source import read_markdown_file
 from generator.errors import ContentError, StatusgenError, UsageError
 
 
+#: A one-line value (a title, a name): well within a content file's line limit, however YAML quotes it.
+MAX_ONE_LINE = 1000
+
+
 def clean_text(value: str, option: str, multiline: bool = True) -> str:
     """A message or name from the command line: trimmed, not empty, only characters a text field may hold.
 
@@ -33,6 +37,8 @@ def clean_text(value: str, option: str, multiline: bool = True) -> str:
     text = value.strip()
     if not text:
         raise UsageError(f"{option} must not be empty")
+    if not multiline and len(text) > MAX_ONE_LINE:  # else the file written fails at a line never shown
+        raise UsageError(f"{option} is {len(text)} characters long; a title or name has at most {MAX_ONE_LINE}")
     return text
 
 

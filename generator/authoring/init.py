@@ -46,6 +46,8 @@ TEMPLATE_SUFFIX = ".j2"
 DOT_PREFIX = "dot-"
 #: Values a site template may insert only as ``{{ NAME | yaml }}``: any text a page can show.
 NEEDS_QUOTING = frozenset({"name"})
+#: A site name is shown in every page's header and in feeds' titles.
+MAX_NAME = 300  # above any folder name (255 bytes), which --yes makes the name from
 
 
 class Checked(str):
@@ -77,6 +79,8 @@ def default_name(folder: Path) -> str:
 def check_name(name: str) -> str:
     """The site name as ``site_name`` accepts it, or one :class:`UsageError` line."""
     name = clean_text(name, "--name", multiline=False)
+    if len(name) > MAX_NAME:  # else the error would name a line of a mkdocs.yml that was never written
+        raise UsageError(f"--name is {len(name)} characters long; a site name has at most {MAX_NAME}")
     try:
         return TypeAdapter(Text).validate_python(name)
     except ValidationError as exc:
@@ -92,7 +96,14 @@ def check_url(url: str) -> str:
 
 
 def check_folder(folder: Path) -> None:
-    """Refuse anything but a missing or empty folder: init never overwrites."""
+    """Refuse anything but a missing or empty folder: init never overwrites. Nor inside the
+    ``content/`` of a site: that site would no longer validate (content/ holds only its own kinds)."""
+    absolute = Path(os.path.abspath(folder))
+    for above in absolute.parents:
+        content = above / "content"
+        if (above / "mkdocs.yml").is_file() and content.is_dir() and absolute.is_relative_to(content):
+            raise UsageError(f"{folder} is inside the content/ of the site in {above}, which would then not "
+                             "validate; give a folder outside it")
     if folder.is_symlink():
         raise UsageError(f"{folder} is a symbolic link; give the path of a new or empty folder")
     if folder.exists():

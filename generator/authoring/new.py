@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 
 from generator.authoring.files import clean_text, read_incident, write_new
@@ -29,14 +30,21 @@ KIND_FOLDERS = {"incident": "incidents", "maintenance": "incidents", "postmortem
 
 
 def slugify(title: str, limit: int = 60) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """Lowercase ASCII letters, digits and '-': accents are taken off first (``Ödeme`` → ``odeme``)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return slug[:limit].rstrip("-")
 
 
 def new_id(kind: str, title: str, today: dt.date) -> str:
+    """The id of a new file: the date and the title's slug. A dated file whose title has no Latin letter
+    or digit (``支付故障``, as an alert's summary may be) is named after its kind: refusing it stopped
+    ``declare --from-alertmanager`` at the moment an incident began."""
     slug = slugify(title)
+    if not slug and kind != "runbook":
+        slug = kind
     if not slug:
-        raise UsageError(f"title {title!r} has no letters or digits to make an id from")
+        raise UsageError(f"title {title!r} has no Latin letters or digits to make an id from")
     id_ = slug if kind == "runbook" else f"{today.isoformat()}-{slug}"
     if id_ in RESERVED_IDS:
         raise UsageError(f"title {title!r} makes the id '{id_}', which names a page statusgen generates; "

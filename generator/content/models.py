@@ -8,6 +8,7 @@ fields or files (order of updates, ids that must exist) live in ``validate.py``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -328,17 +329,27 @@ _WEEKDAY_NAMES = {name: index for index, name in enumerate(WEEKDAYS)} | {
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
-def _time_zone(value: Any) -> Any:
-    """An IANA time zone name that this machine's zoneinfo knows (``Europe/Berlin``, ``UTC``)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    """The IANA zone names zoneinfo lists, less ``localtime``: a link some systems keep to the machine's
+    own zone (/etc/localtime), which would make the same content give other hand-offs on another machine."""
+    from zoneinfo import available_timezones
 
+    return frozenset(available_timezones()) - {"localtime"}
+
+
+def _time_zone(value: Any) -> Any:
+    """An IANA time zone name that this machine's zoneinfo lists (``Europe/Berlin``, ``UTC``).
+
+    Looked up in the list, not by loading it: ZoneInfo() reads any name as a path under the zone
+    folders, so a name thousands of characters deep recursed out of the interpreter (a traceback).
+    """
     if not isinstance(value, str):
         return value
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    if value not in _zone_names():
+        shown = value if len(value) <= 60 else value[:60] + "…"
         raise PydanticCustomError("time_zone", "unknown time zone {value}; use an IANA name like Europe/Berlin "
-                                  "or UTC", {"value": repr(value)}) from None
+                                  "or UTC", {"value": repr(shown)}) from None
     return value
 
 

@@ -26,7 +26,8 @@ import yaml
 from generator import policy
 from generator.authoring.new import slugify
 from generator.content import models as m
-from generator.content.source import split_front_matter
+from generator.content.external import read_bounded, utc_instant
+from generator.content.source import MAX_FILE_BYTES, MAX_YAML_NODES, split_front_matter
 from generator.importers.records import (
     Imported,
     ImportedComponent,
@@ -48,16 +49,45 @@ _SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.S)
 
 def _load_yaml(text: str, item: str) -> Any:
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise SourceError(f"{item}: not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    _bounded(data, item)
+    return data
+
+
+def _bounded(data: Any, item: str) -> None:
+    """Refuse YAML whose aliases expand past the content files' limit (``MAX_YAML_NODES``): PyYAML shares
+    an aliased value, so a few lines of nested aliases load at once, and then reading them never ends."""
+    stack, count = [data], 0
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > MAX_YAML_NODES:
+            raise SourceError(f"{item}: YAML has more than {MAX_YAML_NODES} values (aliases expanded); refusing to "
+                              "read it")
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _read(path: Path, item: str) -> str:
+    """A regular file's text, within the content files' size limit (a folder or a pipe named ``*.md``
+    was a traceback or a read that never returned)."""
+    if not path.is_file():
+        raise SourceError(f"{item}: not a regular file")
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        raise SourceError(f"{item}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SourceError(f"{item}: larger than {MAX_FILE_BYTES} bytes")
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{item}: not UTF-8 (byte {exc.start + 1})") from None
 
@@ -75,7 +105,10 @@ def _time(value: Any, item: str, field: str) -> dt.datetime:
         raise SourceError(f"{item}: {field} is missing or not a time")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
+    try:
+        return utc_instant(moment.isoformat())
+    except ValueError as exc:
+        raise SourceError(f"{item}: {field} {exc}") from None
 
 
 def _config(directory: Path) -> tuple[list[ImportedGroup], list[ImportedComponent]]:

@@ -19,15 +19,16 @@ How items map (the README says it too):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from generator import policy
 from generator.content import models as m
+from generator.content.external import JsonProblem, get_bounded, load_json, utc_instant
 from generator.importers.records import (
     Imported,
     ImportedComponent,
@@ -49,6 +50,16 @@ U = m.UpdateStatus
 IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved", "postmortem"]
 MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed", "cancelled"]
 
+
+#: A time with an offset, in UTC, within the content model's range (a year-1 time would overflow later).
+def _instant(value: Any) -> dt.datetime:
+    try:
+        return utc_instant(value)
+    except ValueError as exc:
+        raise PydanticCustomError("time", "{problem}", {"problem": str(exc)}) from None
+
+
+AwareDatetime = Annotated[dt.datetime, BeforeValidator(_instant)]
 
 class _In(BaseModel):
     """Statuspage's fields that statusgen reads; others are passed over."""
@@ -153,7 +164,7 @@ def _fetch(source: str, timeout: float, retries: int) -> dict[str, bytes]:
                 if attempt:
                     time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
                 try:
-                    response = client.get(url)
+                    response, body = get_bounded(client, url, MAX_DOCUMENT_BYTES, timeout * 3)
                 except httpx.TimeoutException:
                     problem = f"no answer within {timeout:g} s"
                     continue
@@ -165,9 +176,9 @@ def _fetch(source: str, timeout: float, retries: int) -> dict[str, bytes]:
                     continue
                 if response.status_code != 200:
                     raise SourceError(f"{url}: HTTP {response.status_code} (is this a Statuspage page's address?)")
-                if len(response.content) > MAX_DOCUMENT_BYTES:
+                if body is None:
                     raise SourceError(f"{url}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
-                result[name] = response.content
+                result[name] = body
                 break
             else:
                 raise SourceError(f"{url}: {problem} after {retries + 1} attempt(s); nothing was written")
@@ -176,11 +187,11 @@ def _fetch(source: str, timeout: float, retries: int) -> dict[str, bytes]:
 
 def _parse(name: str, raw: bytes, model: type[_In]) -> Any:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = load_json(raw)
     except UnicodeDecodeError as exc:
         raise SourceError(f"{name}: not UTF-8 (byte {exc.start + 1})") from None
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"{name}: not valid JSON (truncated?): {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except JsonProblem as exc:
+        raise SourceError(f"{name}: not valid JSON (truncated?): {exc.message} at line {exc.line} column {exc.column}"
                           ) from None
     try:
         return model.model_validate(data)

@@ -16,6 +16,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from email.message import EmailMessage
 
 import httpx
@@ -101,16 +102,57 @@ def post(url: str, body: bytes, headers: dict[str, str], policy: Policy, secret:
     return _attempts(policy, once)
 
 
+#: An SMTP attempt ends this many times ``timeout`` after it began, however the server answers: each
+#: read has ``timeout``, but a server sending reply lines slowly and forever would otherwise hold the run.
+SMTP_ATTEMPT_FACTOR = 3
+
+
+class _Deadline:
+    """The reply stream of an SMTP connection that stops answering at a deadline."""
+
+    def __init__(self, inner: Any, deadline: float) -> None:
+        self.inner, self.deadline = inner, deadline
+
+    def readline(self, size: int = -1) -> bytes:
+        if time.monotonic() > self.deadline:
+            raise TimeoutError("the server's reply did not end in time")
+        line: bytes = self.inner.readline(size)
+        return line
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _bounded(base: type[smtplib.SMTP]) -> type[smtplib.SMTP]:
+    class Bounded(base):  # type: ignore[valid-type,misc]
+        deadline = float("inf")
+
+        def getreply(self) -> tuple[int, bytes]:
+            if self.file is None and self.sock is not None:  # as smtplib makes it, read up to the deadline
+                self.file = _Deadline(self.sock.makefile("rb"), self.deadline)  # type: ignore[assignment]
+            return super().getreply()  # type: ignore[no-any-return]
+    return Bounded
+
+
+_SMTP, _SMTP_SSL = _bounded(smtplib.SMTP), _bounded(smtplib.SMTP_SSL)
+
+
 def send_mail(mail: EmailMessage, recipients: list[str], host: str, port: int, security: str, username: str | None,
               password: str | None, policy: Policy) -> Result:
     """Submit ``mail`` over SMTP: implicit TLS, STARTTLS (refused if the server does not offer it) or plain."""
     def once() -> str:
         try:
+            deadline = time.monotonic() + SMTP_ATTEMPT_FACTOR * policy.timeout
             if security == "tls":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=policy.timeout,
-                                                        context=ssl.create_default_context())
+                client: smtplib.SMTP = _SMTP_SSL(timeout=policy.timeout, context=ssl.create_default_context())
             else:
-                client = smtplib.SMTP(host, port, timeout=policy.timeout)
+                client = _SMTP(timeout=policy.timeout)
+            client.deadline = deadline  # type: ignore[attr-defined]
+            client._host = host  # what the constructor would set: TLS checks the certificate against it
+            code, greeting = client.connect(host, port)
+            if code != 220:  # as the constructor does
+                client.close()
+                raise smtplib.SMTPConnectError(code, greeting)
             with client:
                 if security == "starttls":
                     client.starttls(context=ssl.create_default_context())

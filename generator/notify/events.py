@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from generator.content.external import utc_instant
+from generator.content.models import ComponentState
 from generator.notify.snapshot import ApiSnapshot
 
 Topic = Literal["incident", "maintenance", "postmortem", "component"]
@@ -58,7 +60,8 @@ class Event:
 
 
 def parse_ts(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    """A time of the API or the ledger (checked when read: :func:`generator.content.external.utc_instant`)."""
+    return utc_instant(value)
 
 
 def _incidents(snapshot: ApiSnapshot) -> list[tuple[Topic, dict[str, Any]]]:
@@ -111,6 +114,20 @@ def component_state_id(component: dict[str, Any]) -> str:
 def component_states(snapshot: ApiSnapshot) -> set[str]:
     """The ids a change to each component's present state has: a pending one not among them is stale."""
     return {component_state_id(component) for component in _components(snapshot).values()}
+
+
+def retried_component_event(current: ApiSnapshot, pending: Event) -> Event | None:
+    """A pending component event as the site says it now, or None if the site no longer says it.
+
+    A ledger is read from outside (the published site): only its event id and an old state that is
+    one of the known states are taken from it, never the component it carries.
+    """
+    for component in _components(current).values():
+        if component_state_id(component) == pending.id and pending.old_status != component.get("status") \
+                and pending.old_status in {state.value for state in ComponentState}:
+            return Event(pending.id, "component.updated", "component", f"component:{component['id']}",
+                         str(component["updated_at"]), component=component, old_status=pending.old_status)
+    return None
 
 
 def component_events(previous: ApiSnapshot, current: ApiSnapshot) -> dict[str, Event]:

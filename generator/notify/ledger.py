@@ -53,6 +53,11 @@ class Ledger:
                          {str(k): {"at": str(v["at"]), "reason": str(v["reason"])} for k, v in data["skipped"].items()},
                          {str(k): {"since": str(v["since"]), "channels": [str(c) for c in v["channels"]],
                                    "event": Event.from_json(v["event"]).to_json()} for k, v in data["pending"].items()})
+            for event_id, record in ledger.pending.items():  # what later runs compute with: checked here, once
+                parse_ts(record["since"])
+                parse_ts(record["event"]["at"])
+                if record["event"]["id"] != event_id or not isinstance(data["pending"][event_id]["channels"], list):
+                    raise ValueError(f"pending {event_id[:60]!r} is not a pending delivery of that event")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StatusgenError(f"{where}: not a statusgen notification ledger ({exc})") from None
         return ledger

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from generator.errors import StatusgenError
 from generator.notify import delivery
 from generator.notify.channels import outgoing
 from generator.notify.events import (BACKFILL_AFTER, Event, collapse, component_states, incident_events,
-                                     is_backfill, new_events)
+                                     is_backfill, new_events, retried_component_event)
 from generator.notify.ledger import Ledger, write_ledger
 from generator.notify.message import Site, compose
 from generator.notify.snapshot import LEDGER, ApiSnapshot, read_folder, read_previous
@@ -49,6 +51,20 @@ def _env(name: str) -> str:
     return value
 
 
+def _url(name: str) -> str:
+    """The http(s) URL an environment variable holds (surrounding whitespace, as a pasted secret often
+    ends in a newline, left out). Anything else fails the channel, naming the variable, never its value:
+    httpx would raise on some (a traceback that stopped the run) and retry others for hours."""
+    value = _env(name).strip()
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise StatusgenError(f"the environment variable {name} does not hold an http(s) URL")
+    return value
+
+
 def _deliver(channel: Any, out: Any, policy: delivery.Policy) -> delivery.Result:
     try:
         if isinstance(channel, EmailChannel):
@@ -57,7 +73,7 @@ def _deliver(channel: Any, out: Any, policy: delivery.Policy) -> delivery.Result
             return delivery.send_mail(out.mail, channel.to, channel.host, channel.smtp_port, channel.security,
                                       channel.username, password, policy)
         secret = _env(channel.secret_env) if isinstance(channel, WebhookChannel) else None
-        return delivery.post(_env(channel.url_env), out.body, out.headers, policy, secret)
+        return delivery.post(_url(channel.url_env), out.body, out.headers, policy, secret)
     except StatusgenError as exc:
         return delivery.Result(False, 0, str(exc))
 
@@ -134,12 +150,15 @@ def _deliver_all(settings: Settings, current: ApiSnapshot, before: ApiSnapshot, 
     on_site = incident_events(current)
     states = component_states(current)
     for event in ledger.pending_events():
-        if event.id not in on_site and event.id not in states:
+        # retried as the site says it now (a corrected message is sent corrected); never as the ledger
+        # says it, since the ledger comes from outside (the published site)
+        retried = on_site.get(event.id) or (retried_component_event(current, event) if event.id in states else None)
+        if retried is None:
             ledger.record_skip(event, "no longer on the site", now)
             say(f"statusgen: notify: dropped {event.id}: no longer on the site, so no longer news")
             summary.skipped += 1
-        else:  # retried as the site says it now (a corrected message is sent corrected)
-            found.setdefault(event.id, on_site.get(event.id, event))
+        else:
+            found.setdefault(event.id, retried)
 
     def waiting(event: Event) -> list[Any]:
         return [c for c in channels if event.topic in c.hears and not ledger.done(event.id, c.key)]

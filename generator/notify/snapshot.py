@@ -7,7 +7,6 @@ because guessing "nothing was published" would resend the whole history.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from generator.content.external import JsonProblem, get_bounded, load_json, read_bounded, utc_instant
 from generator.errors import StatusgenError
 
 #: What events are derived from, under ``api/``: the recent lists and the open ones (an old open
@@ -25,6 +25,8 @@ DOCUMENTS = ("v2/incidents.json", "v2/incidents/unresolved.json", "v2/scheduled-
 LEDGER = "notifications.json"
 #: Seconds to wait for the previous site's documents.
 READ_TIMEOUT = 20.0
+#: The most of one document read: far above any site's (the lists hold 50 items), far below a machine's memory.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,64 @@ class ApiSnapshot:
         return dict(self.documents["v2/status.json"].get("status", {}))
 
 
-def _parse(text: bytes, where: str) -> Any:
+def _parse(text: bytes | None, where: str) -> Any:
+    if text is None or len(text) > MAX_DOCUMENT_BYTES:
+        raise StatusgenError(f"{where} is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB; not a status site's document")
     try:
-        value = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StatusgenError(f"{where} is not JSON: {exc}") from None
+        value = load_json(text)
+    except UnicodeDecodeError as exc:
+        raise StatusgenError(f"{where} is not JSON: not UTF-8 (byte {exc.start + 1})") from None
+    except JsonProblem as exc:
+        raise StatusgenError(f"{where} is not JSON: {exc.message} (line {exc.line} column {exc.column})") from None
     if not isinstance(value, dict):
         raise StatusgenError(f"{where} is not a JSON object")
     return value
+
+
+#: What events are read from, per document: the list's key, and the fields each entry must have as text
+#: (a time where named so); an incident's updates are checked as well.
+_SHAPES = {"v2/components.json": "components"} | {name: "incidents" for name in DOCUMENTS if "/incidents" in name} | \
+    {name: "scheduled_maintenances" for name in DOCUMENTS if "scheduled-maintenances" in name}
+
+
+def _text(entry: dict[str, Any], key: str, where: str, time: bool = False) -> None:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value:
+        raise StatusgenError(f"{where}.{key} is missing or not text")
+    if time:
+        try:
+            utc_instant(value)
+        except ValueError as exc:
+            raise StatusgenError(f"{where}.{key} {exc}") from None
+
+
+def _check(documents: dict[str, Any], where: str) -> None:
+    """Every field events are derived from, present and of its type: a site's documents are read from
+    outside (a URL, a folder anyone may have edited), so a wrong one is an error naming it, not a crash."""
+    for name, key in _SHAPES.items():
+        entries = documents.get(name, {}).get(key, [])
+        place = f"{where}api/{name}: {key}"
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            raise StatusgenError(f"{place} is not a list of objects")
+        for index, entry in enumerate(entries):
+            at = f"{place}[{index}]"
+            _text(entry, "id", at)
+            _text(entry, "status", at)
+            if key == "components":
+                _text(entry, "updated_at", at, time=True)
+                continue
+            if entry.get("status") == "postmortem":
+                _text(entry, "updated_at", at, time=True)
+            updates = entry.get("incident_updates") or []
+            if not isinstance(updates, list) or not all(isinstance(update, dict) for update in updates):
+                raise StatusgenError(f"{at}.incident_updates is not a list of objects")
+            for number, update in enumerate(updates):
+                for field in ("id", "status", "created_at"):
+                    _text(update, field, f"{at}.incident_updates[{number}]", time=field == "created_at")
+    for name in ("v2/status.json",):
+        for key in ("page", "status"):
+            if not isinstance(documents.get(name, {}).get(key, {}), dict):
+                raise StatusgenError(f"{where}api/{name}: {key} is not an object")
 
 
 def read_folder(site: Path) -> ApiSnapshot | None:
@@ -69,11 +121,16 @@ def read_folder(site: Path) -> ApiSnapshot | None:
     for name in DOCUMENTS:
         path = api / name
         try:
-            documents[name] = _parse(path.read_bytes(), str(path))
+            documents[name] = _parse(read_bounded(path, MAX_DOCUMENT_BYTES), str(path))
         except OSError as exc:
             raise StatusgenError(f"cannot read {path}: {exc.strerror}") from None
     ledger_path = api / LEDGER
-    ledger = _parse(ledger_path.read_bytes(), str(ledger_path)) if ledger_path.is_file() else None
+    try:
+        raw = read_bounded(ledger_path, MAX_DOCUMENT_BYTES) if ledger_path.is_file() else None
+    except OSError as exc:
+        raise StatusgenError(f"cannot read {ledger_path}: {exc.strerror}") from None
+    ledger = None if raw is None else _parse(raw, str(ledger_path))
+    _check(documents, f"{site}/")
     return ApiSnapshot(documents, ledger, where=f"{site}/")
 
 
@@ -90,17 +147,19 @@ def read_url(base: str, timeout: float = READ_TIMEOUT) -> ApiSnapshot | None:
         with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": "statusgen-notify"}) as client:
             for index, name in enumerate((*DOCUMENTS, LEDGER)):
                 url = f"{base}api/{name}"
-                response = client.get(url + fresh, headers={"Cache-Control": "no-cache"})
+                response, body = get_bounded(client, url + fresh, MAX_DOCUMENT_BYTES, timeout * 3,
+                                             headers={"Cache-Control": "no-cache"})
                 if response.status_code == 404 and (index == 0 or name == LEDGER):
                     if index == 0:
                         return None
                     continue
                 if response.status_code != 200:
                     raise StatusgenError(f"cannot read the previous site: {url} answered HTTP {response.status_code}")
-                documents[name] = _parse(response.content, url)
+                documents[name] = _parse(body, url)
     except httpx.HTTPError as exc:
         raise StatusgenError(f"cannot read the previous site at {base}: {type(exc).__name__}: {exc}") from None
     ledger = documents.pop(LEDGER, None)
+    _check(documents, base)
     return ApiSnapshot(documents, ledger, where=base)
 
 

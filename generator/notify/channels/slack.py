@@ -8,6 +8,7 @@ the link (https://api.slack.com/reference/block-kit/blocks).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from generator.notify.message import Message, Site, shorten
@@ -18,17 +19,26 @@ def escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def cut(text: str, limit: int) -> str:
+    """Escaped mrkdwn shortened to ``limit`` without leaving half an entity (``&am…``) at the cut."""
+    if len(text) <= limit:
+        return text
+    return re.sub(r"&[a-z]*$", "", text[: limit - 1]).rstrip() + "…"
+
+
 def payload(message: Message, site: Site) -> dict[str, Any]:
+    """Every text Slack reads as mrkdwn is escaped, the fallback ``text`` too: it is what notifications
+    show, and a title holding ``<!channel>`` there paged everyone in the channel."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(message.heading, 150), "emoji": False}},
         {"type": "section", "text": {"type": "mrkdwn",
-                                     "text": shorten(f"*{escape(message.status)}* - {escape(message.body)}", 3000)}},
+                                     "text": cut(f"*{escape(message.status)}* - {escape(message.body)}", 3000)}},
     ]
     if message.components:
         blocks.append({"type": "section", "fields": [
-            {"type": "mrkdwn", "text": shorten(f"*{escape(name)}*\n{escape(state)}", 2000)}
+            {"type": "mrkdwn", "text": cut(f"*{escape(name)}*\n{escape(state)}", 2000)}
             for name, state in message.components[:10]]})
     blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": shorten(f"{escape(site.name)} · {message.when} · <{message.link}|View on the "
-                                           "status page>", 3000)}]})
-    return {"text": shorten(f"{site.name} - {message.heading}", 3000), "blocks": blocks}
+        {"type": "mrkdwn", "text": cut(f"{escape(site.name)} · {message.when} · <{message.link}|View on the "
+                                       "status page>", 3000)}]})
+    return {"text": cut(escape(f"{site.name} - {message.heading}"), 3000), "blocks": blocks}

@@ -26,7 +26,6 @@ from generator.settings import AlertsSettings
 
 #: A webhook payload is a few KB; a file far larger is not one.
 MAX_PAYLOAD_BYTES = 1024 * 1024
-SOURCES = ("alertmanager", "pagerduty")
 
 
 @dataclass(frozen=True)

@@ -557,7 +557,7 @@ def test_html_in_an_update_is_shown_not_interpreted(tmp_path: Path, sites: Sites
     from generator.notify.channels.email import mail
     from generator.notify.events import Event
     from generator.notify.message import Site, compose
-    from generator.settings import EmailChannel
+    from generator.settings.channels import EmailChannel
 
     event = Event("incident:x:update:x-1", "incident.created", "incident", "incident:x", "2026-11-26T12:00:00.000Z",
                   incident={"name": "<b>Bold</b> & co", "shortlink": "https://s.example/incidents/x/",

@@ -37,7 +37,8 @@ from generator.content.loader import TEMP_PREFIX, load_content
 from generator.content.models import SCHEMAS, json_schema
 from generator.content.source import yaml_quote
 from generator.errors import ContentError, StatusgenError, UsageError
-from generator.settings import Text, Url, check_settings
+from generator.settings import check_settings
+from generator.settings.fields import Text, Url
 
 #: The package's name on the index, as requirements.txt and the pre-commit hook pin it.
 DISTRIBUTION = "statusgen"

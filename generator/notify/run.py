@@ -26,7 +26,8 @@ from generator.notify.ledger import Ledger, write_ledger
 from generator.notify.message import Site, compose
 from generator.notify.snapshot import LEDGER, ApiSnapshot, read_folder, read_previous
 from generator.out_folder import out_lock
-from generator.settings import EmailChannel, Settings, WebhookChannel
+from generator.settings import Settings
+from generator.settings.channels import EmailChannel, WebhookChannel
 
 
 @dataclass

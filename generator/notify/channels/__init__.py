@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from generator.notify.message import Message, Site
-from generator.settings import EmailChannel, NotifySettings
+from generator.settings.channels import EmailChannel, NotifySettings
 
 
 @dataclass(frozen=True)

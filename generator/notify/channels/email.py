@@ -17,7 +17,7 @@ from email.utils import format_datetime
 import jinja2
 
 from generator.notify.message import Message, Site, shorten, text
-from generator.settings import EmailChannel
+from generator.settings.channels import EmailChannel
 
 _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string("""\
 <!DOCTYPE html>

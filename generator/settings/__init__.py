@@ -15,35 +15,29 @@ the parts statusgen does not read.
         maintenance: {in_progress_message: "…", completed_message: "…", cancelled_note: "…"}
         notify: {channels: [{type: slack, url_env: SLACK_WEBHOOK_URL}, …], timeout: 10, attempts: 3}
         alerts: {rules: ["content/alerts/*.yml"], severity_label: severity, severities: {critical: SEV1}}
+
+The value types live in ``fields.py`` and the notification channels in ``channels.py``.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any
 
 import yaml
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from generator.content.models import AlertLabel
 from generator.content.models import Severity as IncidentSeverity
 from generator.content.rules import Reporter, apply_schema
 from generator.content.source import Located, _Builder, _Problem, parse_yaml, read_text
 from generator.errors import ContentError, Diagnostic, Severity
+from generator.settings.channels import NotifySettings
+from generator.settings.fields import Closed as _Closed
+from generator.settings.fields import Text, Url, Weight
 
 FILE = "mkdocs.yml"
 #: The bounds of the numeric settings (a longer window or page gains nothing and costs time).
@@ -56,55 +50,9 @@ _STANDARD_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "t
                             "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"})
 _MERGE = "tag:yaml.org,2002:merge"
 _RESOLVER = yaml.resolver.Resolver()
-#: What an absolute URL may hold: RFC 3986's ASCII characters, no space or quote.
-_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 # --- The model ----------------------------------------------------------------------------
-
-
-def _printable(value: str) -> str:
-    """One line of text a page, a feed and a badge can all carry."""
-    for char in value:
-        code = ord(char)
-        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or 0xFDD0 <= code <= 0xFDEF \
-                or code & 0xFFFE == 0xFFFE:
-            raise PydanticCustomError("control_character", "contains the character U+{code}, which a page or "
-                                      "feed cannot show; remove it", {"code": f"{code:04X}"})
-    if not value.strip():
-        raise PydanticCustomError("string_too_short", "must not be empty")
-    return value
-
-
-def _absolute_url(value: str) -> str:
-    """An absolute http(s) address ending in ``/``: feeds and the API build links by appending to it."""
-    from urllib.parse import urlsplit
-
-    problem = None
-    if not _URL_CHARS.fullmatch(value):
-        problem = "must be an absolute http(s) URL of printable ASCII, without spaces (write '%20')"
-    else:
-        parts = urlsplit(value)
-        try:
-            parts.port
-        except ValueError:
-            problem = "has an invalid port"
-        if problem is None and (parts.scheme not in ("http", "https") or not parts.hostname):
-            problem = "must be an absolute http(s) URL, like https://status.example.com/"
-        elif problem is None and (parts.query or parts.fragment or "?" in value or "#" in value):
-            problem = "must not have a '?query' or '#fragment'"
-    if problem:
-        raise PydanticCustomError("url", "{value!r} {problem}", {"value": value[:80], "problem": problem})
-    return value if value.endswith("/") else value + "/"
-
-
-Text = Annotated[str, Strict(), AfterValidator(_printable)]
-Url = Annotated[str, Strict(), AfterValidator(_absolute_url)]
-Weight = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
-
-
-class _Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class UptimeSettings(_Closed):
@@ -129,161 +77,6 @@ class MaintenanceSettings(_Closed):
         "Put before a cancellation's message in the JSON API, where a cancelled maintenance is 'completed'"))
 
 
-# --- Notifications (statusgen notify) ---------------------------------------------------------
-
-#: An environment variable's name, as a shell and GitHub Actions' ``env:`` write it.
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: A channel's name: it keys the ledger of what was delivered, so it must stay stable.
-_CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
-#: A mail address as a configuration may hold one: no spaces, no line breaks, one '@'.
-_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
-
-
-def _env_name(value: str) -> str:
-    """The name of an environment variable; a value that looks like the secret itself is refused."""
-    if "://" in value or not _ENV_NAME.fullmatch(value):
-        raise PydanticCustomError("env_name", "'{value}' is not the name of an environment variable (like "
-                                  "SLACK_WEBHOOK_URL); put the URL or secret in that variable, never in this "
-                                  "file", {"value": value[:12] + ("…" if len(value) > 12 else "")})
-    return value
-
-
-def _no_literal(key: str) -> Any:
-    def refuse(value: Any) -> Any:
-        raise PydanticCustomError("literal_secret", "URLs and secrets are never written in mkdocs.yml (it is "
-                                  "published with the repository): set an environment variable and name it with "
-                                  "'{key}_env'", {"key": key})
-    return AfterValidator(refuse)
-
-
-def _channel_name(value: str) -> str:
-    if not _CHANNEL_NAME.fullmatch(value):
-        raise PydanticCustomError("channel_name", "'{value}' is not a channel name: lowercase letters, digits, "
-                                  "'-' and '_'", {"value": value[:40]})
-    return value
-
-
-def _address(value: str) -> str:
-    if not _ADDRESS.fullmatch(value):
-        raise PydanticCustomError("address", "'{value}' is not a mail address like status@example.com",
-                                  {"value": value[:80]})
-    return value
-
-
-EnvName = Annotated[str, Strict(), AfterValidator(_env_name)]
-ChannelName = Annotated[str, Strict(), AfterValidator(_channel_name)]
-Address = Annotated[str, Strict(), AfterValidator(_address)]
-Seconds = Annotated[Union[Annotated[int, Strict()], Annotated[float, Strict()]], Field(gt=0, le=120)]
-
-
-class _Channel(_Closed):
-    """What every channel has: a name in the ledger, the events it hears, its own timeout."""
-
-    name: ChannelName | None = Field(None, description="Its key in api/notifications.json (default: its type); "
-                                                       "unique among the channels")
-    events: list[Literal["incident", "maintenance", "postmortem", "component"]] | None = Field(
-        None, description="What it is told (default: incident, maintenance, postmortem; webhooks also component)")
-    timeout: Seconds | None = Field(None, description="Seconds per attempt (default: notify.timeout)")
-    url: Annotated[Any, _no_literal("url")] = None
-    secret: Annotated[Any, _no_literal("secret")] = None
-    password: Annotated[Any, _no_literal("password")] = None
-
-    @property
-    def key(self) -> str:
-        return self.name or self.type  # type: ignore[attr-defined, no-any-return]
-
-    @property
-    def hears(self) -> frozenset[str]:
-        """Component changes go to webhooks (Statuspage's ``component_update``); people hear of them in updates."""
-        webhook = self.type == "webhook"  # type: ignore[attr-defined]
-        default = ["incident", "maintenance", "postmortem"] + (["component"] if webhook else [])
-        return frozenset(self.events if self.events is not None else default)
-
-
-class SlackChannel(_Channel):
-    """A Slack incoming webhook: Block Kit message."""
-
-    type: Literal["slack"]
-    url_env: EnvName
-
-
-class TeamsChannel(_Channel):
-    """A Microsoft Teams workflow webhook ("Post to a channel when a webhook request is received"): Adaptive Card."""
-
-    type: Literal["teams"]
-    url_env: EnvName
-
-
-class DiscordChannel(_Channel):
-    """A Discord channel webhook: one embed."""
-
-    type: Literal["discord"]
-    url_env: EnvName
-
-
-class WebhookChannel(_Channel):
-    """Any HTTPS endpoint: Statuspage's webhook payload, signed with HMAC-SHA256."""
-
-    type: Literal["webhook"]
-    url_env: EnvName
-    secret_env: EnvName
-
-
-class EmailChannel(_Channel):
-    """Mail over SMTP: text and HTML parts, List-Unsubscribe pointing at the subscribe page."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    type: Literal["email"]
-    host: Text
-    port: Annotated[int, Strict(), Field(ge=1, le=65535)] | None = Field(
-        None, description="Default: 465 for tls, 587 for starttls, 25 for none")
-    security: Literal["starttls", "tls", "none"] = Field(
-        "starttls", description="STARTTLS on the submission port, implicit TLS, or none (a local relay only)")
-    username: Text | None = None
-    password_env: EnvName | None = None
-    sender: Address = Field(alias="from", description="The From: address")
-    sender_name: Text | None = Field(None, alias="from_name", description="Default: the site's name")
-    to: Annotated[list[Address], Field(min_length=1)] = Field(
-        description="Recipients of one message: addresses, or a mailing list's address")
-
-    @model_validator(mode="after")
-    def _encrypted_password(self) -> EmailChannel:
-        if self.security == "none" and self.password_env:
-            raise PydanticCustomError("plain_password", "security: none would send the password unencrypted; "
-                                      "use starttls or tls")
-        if bool(self.username) != bool(self.password_env):
-            raise PydanticCustomError("half_login", "give both username and password_env, or neither")
-        return self
-
-    @property
-    def smtp_port(self) -> int:
-        return self.port or {"tls": 465, "starttls": 587, "none": 25}[self.security]
-
-
-Channel = Annotated[Union[SlackChannel, TeamsChannel, DiscordChannel, WebhookChannel, EmailChannel],
-                    Field(discriminator="type")]
-
-
-class NotifySettings(_Closed):
-    """``extra.statusgen.notify``: where ``statusgen notify`` delivers events, and how hard it tries."""
-
-    channels: list[Channel] = Field(default_factory=list)
-    timeout: Seconds = Field(10, description="Seconds per attempt, per channel")
-    attempts: Annotated[int, Strict(), Field(ge=1, le=10)] = Field(3, description="Tries per event and channel")
-    backoff: Seconds = Field(1, description="Seconds before the second try; doubled for each one after")
-    retry_hours: Annotated[int, Strict(), Field(ge=0, le=24 * 14)] = Field(
-        24, description="A failed event is tried again by later runs for this many hours, then given up")
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> NotifySettings:
-        seen: set[str] = set()
-        for channel in self.channels:
-            if channel.key in seen:
-                raise PydanticCustomError("duplicate_channel", "two channels are called '{name}': give one a "
-                                          "'name' of its own", {"name": channel.key})
-            seen.add(channel.key)
-        return self
 #: What an alert's ``severity`` label means, as Prometheus rule files commonly write it.
 DEFAULT_ALERT_SEVERITIES = {"critical": IncidentSeverity.SEV1, "error": IncidentSeverity.SEV2,
                             "warning": IncidentSeverity.SEV3, "info": IncidentSeverity.SEV4}

@@ -41,7 +41,7 @@ from .test_workflows import (
     fresh_venv,
     load_workflow,
 )
-from .tools import tool_missing
+from .tools import stop, tool_missing
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "generator"
@@ -480,10 +480,4 @@ def test_installed_wheel_serves_the_new_site(installed: Installed, tmp_path: Pat
         assert "All Systems Operational" in (fetch(base) or "")
         assert '"status"' in (fetch(base + "api/v2/status.json") or "")
     finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        stop(process)

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from .scenario import make_scenario
+from .tools import stop
 
 REPO = Path(__file__).resolve().parents[1]
 INCIDENT = "content/incidents/2026-11-20-slow-payments.md"
@@ -89,13 +90,7 @@ def running(tmp_path: Path, root: Path | None = None, ready: str = "Slow payment
         assert wait_for(up), "the preview did not come up"
         yield preview
     finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 class Events:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,14 @@ def need_tool(name: str, debian_package: str) -> Path:
     if path is None:
         tool_missing(f"{name} is not installed (apt-get install {debian_package})")
     return Path(path)
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """End a server the test started: SIGTERM, up to 30 s to exit, then SIGKILL."""
+    process.terminate()
+    try:
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

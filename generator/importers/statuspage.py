@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 
 from generator import policy
 from generator.content import models as m
-from generator.content.external import JsonProblem, get_bounded, load_json, utc_instant
+from generator.content.external import JsonProblem, get_bounded, load_json, read_bounded, utc_instant
 from generator.importers.records import (
     Imported,
     ImportedComponent,
@@ -141,9 +141,13 @@ def read_documents(source: str, timeout: float, retries: int) -> dict[str, bytes
         if not path.is_file():
             raise SourceError(f"{path}: no such file (SOURCE must hold a Statuspage page's api/v2/ documents: "
                               f"{', '.join(DOCUMENTS)})")
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        try:
+            raw = read_bounded(path, MAX_DOCUMENT_BYTES)
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if len(raw) > MAX_DOCUMENT_BYTES:
             raise SourceError(f"{path}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB")
-        result[name] = path.read_bytes()
+        result[name] = raw
     return result
 
 

@@ -11,24 +11,19 @@ which folders may be replaced, and builds taking turns, are in :mod:`.out_folder
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import datetime as dt
 import gc
-import multiprocessing
-import os
-import signal
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from generator.alerts.check import AlertIndex, require_alerts
+from generator.background import Background, parallel
 from generator.content.loader import ReadCache, require_content
-from generator.errors import ContentError, Diagnostic, StatusgenError, UsageError
+from generator.errors import Diagnostic
 from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
 from generator.output.memo import Memo
 from generator.output.internal_pages import internal_name, internal_pages
@@ -228,85 +223,3 @@ def _put_in_place(root: Path, staging: Path, out: Path, work: Path, audience: Au
     write_files(staging / audience, kept)
     swap(root, staging, out, work, removing=swapped)
     in_place.record(target)
-
-
-# --- The second process -----------------------------------------------------------------------
-
-
-def parallel() -> bool:
-    """Render the two sites at once only where this process may use two cores and fork (Linux, macOS)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return cores >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-Outcome = tuple[Any, ...]
-
-
-class Background:
-    """One job run in a forked process (it shares the loaded content, copy-on-write); its result, or its
-    error as the same :class:`StatusgenError`, comes back through a pipe.
-
-    The child dies with the parent (a killed build leaves no renderer writing behind it), and a failure
-    in either process is reported as one line, as when the sites were rendered one after the other.
-    """
-
-    def __init__(self, job: Callable[[], tuple[int, list[str]]]) -> None:
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(job, send, os.getpid()), daemon=True)
-        self._process.start()
-        send.close()
-
-    def result(self) -> tuple[int, list[str]]:
-        try:
-            outcome: Outcome = self._receive.recv()
-        except EOFError:
-            self._process.join()
-            outcome = ("bug", f"the second rendering process ended with exit code {self._process.exitcode}")
-        self._process.join()
-        kind = outcome[0]
-        if kind == "ok":
-            return outcome[1], outcome[2]
-        if kind == "content":
-            raise ContentError(outcome[1])
-        if kind == "usage":
-            raise UsageError(outcome[1])
-        if kind == "error":
-            raise StatusgenError(outcome[1])
-        raise RuntimeError(f"rendering the internal site failed: {outcome[1]}")  # a statusgen bug: show it
-
-    def stop(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._receive.close()
-
-
-def _child(job: Callable[[], tuple[int, list[str]]], send: Any, parent: int) -> None:
-    _die_with(parent)
-    outcome: Outcome
-    try:
-        count, found = job()
-        outcome = ("ok", count, found)
-    except ContentError as exc:
-        outcome = ("content", exc.diagnostics)
-    except UsageError as exc:
-        outcome = ("usage", str(exc))
-    except StatusgenError as exc:
-        outcome = ("error", str(exc))
-    except BaseException:  # noqa: BLE001 - a bug: its traceback goes to the parent, which raises it
-        outcome = ("bug", traceback.format_exc())
-    send.send(outcome)
-    send.close()
-
-
-def _die_with(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies (PR_SET_PDEATHSIG); elsewhere, nothing."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent died before that took effect
-        os._exit(1)

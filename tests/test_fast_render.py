@@ -157,7 +157,7 @@ def test_a_theme_that_varies_nothing_per_page_builds_with_shells(tmp_path: Path)
 
 def test_an_error_in_the_second_process_is_one_line_and_nothing_is_published(tmp_path: Path) -> None:
     """The internal site (the second process) fails alone: reported as when the sites rendered in turn."""
-    from generator.build import parallel
+    from generator.background import parallel
 
     if not parallel():
         tool_missing("one core only: the sites render in one process here (CI has two)")
@@ -172,7 +172,7 @@ def test_an_error_in_the_second_process_is_one_line_and_nothing_is_published(tmp
 
 
 def test_the_second_process_returns_errors_as_the_same_exceptions() -> None:
-    from generator.build import Background
+    from generator.background import Background
 
     diagnostic = Diagnostic("content/x.md", 3, 4, "error", "code", "a message")
 

@@ -23,17 +23,13 @@ class Memo:
 
     def __init__(self) -> None:
         self._kept: dict[Any, tuple[Any, Any]] = {}
-        self.hits = 0
-        self.misses = 0
 
     def get(self, name: Any, inputs: Any, make: Callable[[], T]) -> T:
         """``make()``, or what it returned last time for ``name`` when ``inputs`` equal that time's."""
         kept = self._kept.get(name)
         if kept is not None and kept[0] == inputs:
-            self.hits += 1
             result: T = kept[1]
             return result
-        self.misses += 1
         value = make()
         self._kept[name] = (inputs, value)
         return value

@@ -7,7 +7,10 @@ statusgen's peak RSS (largest process, from ``getrusage(RUSAGE_CHILDREN)``), tar
 5,000 incidents.
 
 Each figure is the best of ``--runs`` runs, statusgen and Hugo alternating, so both see the same
-load on a shared machine.
+load on a shared machine. Every run is a full, cold build into a folder that does not exist yet (as in CI,
+which starts from a fresh checkout): both output folders are removed, untimed, before each run. Otherwise
+Hugo's later runs overwrite the files of its first (overwriting a file costs a tenth of creating one on this
+machine's disk) while statusgen builds a new folder beside the old one and deletes the old one.
 
     python benchmarks/hugo_ratio.py [--sizes 2000] [--runs 3] [--hugo /usr/bin/hugo]
 """
@@ -35,8 +38,12 @@ LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{
 """
 
 
-def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Wall seconds, user+system CPU seconds of the command and its children, and its peak RSS in KB."""
+def measured(command: list[str], out: Path, env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, user+system CPU seconds of the command and its children, and its peak RSS in KB.
+
+    ``out`` (the command's output folder) is removed first, untimed: each run is a cold build."""
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run(["sync"], check=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
@@ -76,15 +83,16 @@ def main() -> None:
             out = Path(tmp) / f"out-{size}"
             build = [sys.executable, "-m", "generator.cli", "--root", str(root), "build", "-q", "--out", str(out),
                      "--now", NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
-            ours = [measured(build, env)]
+            ours = [measured(build, out, env)]
             pages = len(list(out.rglob("index.html")))
             hugo_root = hugo_site(Path(tmp) / f"hugo-{size}", pages)
-            hugo_cmd = [args.hugo, "--quiet", "--source", str(hugo_root), "--destination", str(Path(tmp) / "hugo-out")]
-            theirs = [measured(hugo_cmd)]
+            hugo_out = Path(tmp) / "hugo-out"
+            hugo_cmd = [args.hugo, "--quiet", "--source", str(hugo_root), "--destination", str(hugo_out)]
+            theirs = [measured(hugo_cmd, hugo_out)]
             for _ in range(args.runs - 1):
-                ours.append(measured(build, env))
-                theirs.append(measured(hugo_cmd))
-            hugo_pages = len(list((Path(tmp) / "hugo-out").rglob("index.html")))
+                ours.append(measured(build, out, env))
+                theirs.append(measured(hugo_cmd, hugo_out))
+            hugo_pages = len(list(hugo_out.rglob("index.html")))
             wall, cpu = min(run[0] for run in ours), min(run[1] for run in ours)
             hugo_wall, hugo_cpu = min(run[0] for run in theirs), min(run[1] for run in theirs)
             # ru_maxrss of children is the largest any child reached; Hugo ran after the first build

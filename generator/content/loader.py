@@ -58,7 +58,8 @@ class Inventory:
     components: Path | None = None
     reference: Path | None = None
     oncall: Path | None = None
-    files: dict[str, list[tuple[str, Path]]] = field(default_factory=lambda: {k: [] for k in KIND_DIRS})
+    #: per kind: (id, path, path relative to the root) of each file
+    files: dict[str, list[tuple[str, Path, str]]] = field(default_factory=lambda: {k: [] for k in KIND_DIRS})
     templates: dict[str, Path] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
 
@@ -140,7 +141,7 @@ def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, proble
             problem(path, "duplicate-id", f"id '{id_}' is already used by {seen[folded]}")
             continue
         seen[folded] = entry.name
-        inventory.files[kind].append((id_, path))
+        inventory.files[kind].append((id_, path, f"{CONTENT_DIR}/{kind}/{entry.name}"))
 
 
 #: What a :class:`ReadCache` keeps per file: the file's identity when read, and what reading it gave.
@@ -217,7 +218,7 @@ def load_content(root: Path, today: dt.date, cache: ReadCache | None = None
         if incident is not None:
             incidents.append(incident)
 
-    incident_ids = {id_ for id_, _ in inventory.files["incidents"]}
+    incident_ids = {id_ for id_, _, _ in inventory.files["incidents"]}
     postmortems: list[m.Postmortem] = []
     for id_, doc, report in _documents(root, inventory.files["postmortems"], diagnostics, cache):
         sections, template_rel = templates["postmortem"]
@@ -257,11 +258,10 @@ def _yaml_document(root: Path, path: Path | None, check: Callable[[Located, Repo
     return result
 
 
-def _documents(root: Path, files: list[tuple[str, Path]], diagnostics: list[Diagnostic],
+def _documents(root: Path, files: list[tuple[str, Path, str]], diagnostics: list[Diagnostic],
                cache: ReadCache | None = None) -> Iterator[tuple[str, SourceFile, Reporter]]:
     """Each readable Markdown file with its front matter, and a reporter for its problems."""
-    for id_, path in files:
-        rel = _rel(root, path)
+    for id_, path, rel in files:
         doc, problems = _cached(path, rel, cache, read_markdown_file)
         diagnostics += problems
         if doc is None or doc.front is None:

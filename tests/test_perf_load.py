@@ -1,0 +1,115 @@
+"""The fast paths of reading content give exactly what the general ones give (issue 15, loading).
+
+Each fast path claims a class of inputs; these tests draw inputs of that class (and around it) at
+random and compare with the general path, so they fail as soon as a fast path differs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.content.rules import _texts
+from generator.content.source import _Builder, _Lines, _Loader, parse_yaml, resolve_tag
+
+#: Any character of Unicode that a Python text can hold, with the ones YAML treats specially drawn often.
+_SPECIAL = "\n\r\t \x85\u2028\u2029\ufeff#:-?[]{},&*!|>'\"%@`~0123456789.+eEoOxXyYnNtTfF_"
+_chars = st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from(_SPECIAL))
+_text = st.text(_chars, max_size=30)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(kind=st.sampled_from([yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode]), value=_text,
+       implicit=st.tuples(st.booleans(), st.booleans()))
+def test_resolve_tag_is_pyyaml_safe_resolver(kind: type, value: str, implicit: tuple[bool, bool]) -> None:
+    expected = yaml.resolver.Resolver().resolve(kind, value, implicit)
+    assert resolve_tag(kind, value, implicit) == expected
+    assert yaml.SafeLoader("").resolve(kind, value, implicit) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.text(st.sampled_from("ab1 :-#[]{},'\"\n"), max_size=12), min_size=1, max_size=6))
+def test_loader_composes_as_pyyaml_does(values: list[str]) -> None:
+    """The fast loader's node tree (tags, values, marks) is PyYAML's own safe loader's."""
+    text = "".join(f"k{i}: {v}\n" for i, v in enumerate(values))
+    try:
+        expected = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return
+    assert _shape(yaml.compose(text, Loader=_Loader)) == _shape(expected)
+
+
+def _shape(node: yaml.Node | None) -> object:
+    if node is None:
+        return None
+    marks = (node.start_mark.index, node.start_mark.line, node.start_mark.column, node.end_mark.index)
+    if isinstance(node, yaml.MappingNode):
+        return node.tag, marks, [(_shape(k), _shape(v)) for k, v in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return node.tag, marks, [_shape(item) for item in node.value]
+    return node.tag, marks, node.value, node.style
+
+
+def _document(parts: list[str]) -> str:
+    """A YAML document with the drawn texts in every kind of place a value can stand."""
+    a, b, c, d, e, f = (parts + [""] * 6)[:6]
+    return (f"k: {a}\n\"q{b}\": \"{b}\"\nl:\n  - {c}\n  - '{d}'\n  - [{e}, x]\nm:\n  n: |\n    {f}\n"
+            f"  o: {{p: {a}}}\n{e}: end\n")
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(_text, min_size=1, max_size=6), offset=st.integers(0, 3))
+def test_positions_from_marks_are_positions_from_indexes(parts: list[str], offset: int) -> None:
+    """Where a text has no line break but ``\\n`` (nor a BOM), libyaml's line and column are the editor's."""
+    text = _document(parts)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return
+    lines = _Lines(text, offset)
+    builder = _Builder(lines)
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        assert builder.where(node) == lines.mark(node.start_mark), repr(text)
+        if isinstance(node, yaml.MappingNode):
+            stack += [item for pair in node.value for item in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(_text, min_size=1, max_size=6))
+def test_texts_read_with_the_values_are_the_texts_of_the_values(parts: list[str]) -> None:
+    """check_rendering measures the texts the reader collected: the same, in the same order, as a walk finds."""
+    located, problems = parse_yaml(_document(parts) + "r: &a {s: [x, 1, true, 2026-01-01]}\nt: *a\n", "f.md")
+    if located is None:
+        return
+    assert located.texts is not None
+    assert located.texts == list(_texts(located.data, ()))
+
+
+class _General(_Builder):
+    """The builder as it was: every position mapped from the mark's index."""
+
+    def __init__(self, lines: _Lines) -> None:
+        super().__init__(lines)
+        self._marks_agree = False
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(_text, min_size=1, max_size=6), offset=st.integers(0, 3))
+def test_reading_yaml_gives_what_the_general_path_gives(parts: list[str], offset: int) -> None:
+    """Values, positions, duplicate keys and errors, as with every position mapped from its index."""
+    text = _document(parts) + "".join(f"{p}: {p}\n" for p in parts)  # duplicate keys among them
+    assert parse_yaml(text, "f.yml", offset) == parse_yaml(text, "f.yml", offset, builder_class=_General)
+
+
+def _imported(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.split())

@@ -110,6 +110,42 @@ def test_reading_yaml_gives_what_the_general_path_gives(parts: list[str], offset
 
 
 def _imported(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\nprint('\\n'.join(sys.modules))"],
+    """The modules a fresh interpreter holds after running ``code`` (a blocked one, set to None, is not held)."""
+    listing = "print('\\n'.join(name for name, module in sys.modules.items() if module is not None))"
+    out = subprocess.run([sys.executable, "-c", f"import sys\n{code}\n{listing}"],
                          capture_output=True, text=True, check=True).stdout
     return set(out.split())
+
+
+#: What only some commands need: the pydantic model, YAML, templates, Markdown, HTTP and TLS, alert payloads.
+_HEAVY = ("pydantic", "yaml", "jinja2", "markdown_it", "httpx", "ssl", "rnc2rng", "generator.content.models",
+          "generator.content.loader", "generator.settings", "generator.alerts.payloads", "generator.authoring.comms",
+          "generator.authoring.incident_files", "generator.importers.records", "generator.status.oncall")
+
+
+def test_the_command_line_starts_without_what_its_commands_need() -> None:
+    """``import generator.cli`` (every statusgen run, --help too) imports click, not the commands' needs."""
+    loaded = _imported("import generator.cli")
+    assert "click" in loaded and "generator.cli.incidents" in loaded  # every command is registered
+    assert sorted(name for name in _HEAVY if name in loaded) == []
+
+
+def test_build_imports_only_what_building_needs(site) -> None:  # type: ignore[no-untyped-def]
+    """``statusgen build``, as its command runs it, does not import what only other commands need."""
+    argv = ["statusgen", "--root", str(site), "build", "-q", "--now", "2026-11-26T12:00:00Z"]
+    loaded = _imported(f"from generator.cli import main\nsys.argv = {argv!r}\n"
+                       "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code")
+    assert "generator.build" in loaded and "feedgen" in loaded  # it did build
+    only_others = ("httpx", "ssl", "rnc2rng", "generator.alerts.payloads", "generator.authoring.comms",
+                   "generator.authoring.incident_files", "generator.importers.records", "generator.notify")
+    assert sorted(name for name in only_others if name in loaded) == []
+
+
+def test_the_cli_lists_the_model_values_it_offers() -> None:
+    """The options offered without importing the model are the model's own values (models re-exports them)."""
+    from generator.authoring import DEFAULT_URL, MESSAGE_KINDS, comms, init
+    from generator.content import models, values
+
+    assert sorted(models.SCHEMAS) == list(values.SCHEMA_KINDS)
+    assert models.Severity is values.Severity and models.UpdateStatus is values.UpdateStatus
+    assert comms.KINDS is MESSAGE_KINDS and init.DEFAULT_URL is DEFAULT_URL

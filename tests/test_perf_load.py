@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from unittest import mock
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.content import source
 from generator.content.rules import _texts
 from generator.content.source import _Builder, _Lines, _Loader, parse_yaml, resolve_tag
 
@@ -107,6 +109,108 @@ def test_reading_yaml_gives_what_the_general_path_gives(parts: list[str], offset
     """Values, positions, duplicate keys and errors, as with every position mapped from its index."""
     text = _document(parts) + "".join(f"{p}: {p}\n" for p in parts)  # duplicate keys among them
     assert parse_yaml(text, "f.yml", offset) == parse_yaml(text, "f.yml", offset, builder_class=_General)
+
+
+class _Reference(_Builder):
+    """The builder before it built text values inline and took positions from marks: the oracle."""
+
+    def where(self, node: yaml.Node) -> tuple[int, int]:
+        return self.lines.mark(node.start_mark)
+
+    def build(self, node: yaml.Node, path: tuple[str | int, ...], depth: int = 0) -> object:
+        self.count += 1
+        if node.start_mark.line != node.end_mark.line and (
+                getattr(node, "flow_style", False) or getattr(node, "style", "|") not in ("|", ">")):
+            self.multiline_flow = True
+        if self.count > source.MAX_YAML_NODES:
+            raise source._Problem(*self.where(node), "yaml-too-large", f"YAML has more than {source.MAX_YAML_NODES} "
+                                  "values (aliases expanded); refusing to read it")
+        if depth > source.MAX_YAML_DEPTH:
+            raise source._Problem(*self.where(node), "yaml-too-deep",
+                                  f"YAML is nested deeper than {source.MAX_YAML_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, object] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise source._Problem(*self.where(key_node), "yaml-merge-key",
+                                          "YAML merge keys ('<<') are not supported")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise source._Problem(*self.where(key_node), "yaml-complex-key", "mapping keys must be plain text")
+                key = key_node.value
+                if key in result:
+                    first = self.positions[path + (key,)]
+                    self.duplicates.append(source._Problem(*self.where(key_node), "duplicate-key",
+                                                           f"duplicate key '{key}' (first defined on line {first[0]})"))
+                    continue
+                self.positions[path + (key,)] = self.where(key_node)
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.positions[path + (index,)] = self.where(item)
+                items.append(self.build(item, path + (index,), depth + 1))
+            return items
+        make = source._SCALARS.get(node.tag)
+        if make is None:
+            raise source._Problem(*self.where(node), "yaml-tag", f"unsupported YAML tag '{node.tag}'")
+        try:
+            value = make(node)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise source._Problem(*self.where(node), "yaml-value", f"invalid value {node.value!r}: {exc}") from None
+        if isinstance(value, str):
+            self.texts.append((path, value))
+        return value
+
+
+_nested = st.recursive(
+    st.one_of(_text.map(lambda t: t.strip()), st.sampled_from(["1", "true", "~", "2026-01-01", "\"a\nb\"", "|\n  x"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=3)),
+    max_leaves=12)
+
+
+def _yaml_of(value: object, indent: int = 0) -> str:
+    """Block YAML written by hand (values not escaped: odd texts make odd, or broken, YAML, as wanted)."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        return "".join(f"{pad}{k}:\n{_yaml_of(v, indent + 2)}" if isinstance(v, (dict, list)) and v else
+                       f"{pad}{k}: {v if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}\n"
+                       for k, v in value.items())
+    if isinstance(value, list):
+        return "".join(f"{pad}-\n{_yaml_of(v, indent + 2)}" if isinstance(v, (dict, list)) and v else
+                       f"{pad}- {v if not isinstance(v, (dict, list)) else '[]'}\n" for v in value)
+    return f"{pad}{value}\n"
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _nested, min_size=1, max_size=4),
+       parts=st.lists(_text, max_size=3), nodes=st.integers(1, 40), deep=st.integers(0, 4), offset=st.integers(0, 2))
+def test_the_builder_builds_what_it_built_before(value: dict[str, object], parts: list[str], nodes: int, deep: int,
+                                                 offset: int) -> None:
+    """Values, positions, texts, duplicate keys, the multi-line flag and every limit, as the builder before."""
+    text = _yaml_of(value) + (_document(parts) if parts else "") + "a: dup\n"
+    for limits in ((source.MAX_YAML_NODES, source.MAX_YAML_DEPTH), (nodes, deep)):
+        with mock.patch.object(source, "MAX_YAML_NODES", limits[0]), \
+                mock.patch.object(source, "MAX_YAML_DEPTH", limits[1]):
+            assert parse_yaml(text, "f.yml", offset) == parse_yaml(text, "f.yml", offset, builder_class=_Reference)
+            lines = _Lines(text, offset)
+            fast, reference = _Builder(lines), _Reference(lines)
+            try:
+                root = yaml.compose(text, Loader=_Loader)
+            except yaml.YAMLError:
+                continue
+            if root is None:
+                continue
+            outcomes = []
+            for builder in (fast, reference):
+                try:
+                    outcomes.append(builder.build(root, ()))
+                except source._Problem as problem:
+                    outcomes.append((problem.line, problem.column, problem.code, problem.message))
+            assert outcomes[0] == outcomes[1]
+            if not isinstance(outcomes[0], tuple):  # a builder that stopped at a problem is thrown away
+                assert (fast.count, fast.multiline_flow, fast.texts, fast.positions) == (
+                    reference.count, reference.multiline_flow, reference.texts, reference.positions)
 
 
 def _imported(code: str) -> set[str]:

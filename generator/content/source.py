@@ -150,6 +150,8 @@ class _Problem(Exception):
 #: libyaml's own line and column of a mark are the editor's, and no index needs mapping (:meth:`_Builder.where`).
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\ufeff]")
 _STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+#: Scalars kept as text: the schema decides what a timestamp must be.
+_TEXT_TAGS = frozenset({_STR, _TIMESTAMP})
 
 
 class _Builder:
@@ -184,7 +186,7 @@ class _Builder:
             self.multiline_flow = True
         if kind is yaml.ScalarNode:
             tag = node.tag
-            if tag == _STR or tag == _TIMESTAMP:  # kept as text: the schema decides what a timestamp must be
+            if tag in _TEXT_TAGS:
                 value = node.value
                 self.texts.append((path, value))
                 return value
@@ -196,6 +198,10 @@ class _Builder:
             except (ValueError, yaml.YAMLError) as exc:
                 raise _Problem(*self.where(node), "yaml-value", f"invalid value {node.value!r}: {exc}") from None
         positions, where, depth = self.positions, self.where, depth + 1
+        agree, first_line, texts = self._marks_agree, self._first_line, self.texts
+        # Text values, the most common nodes, are built here as build() builds them (the same counts, limits and
+        # multi-line check), without a call each; subclasses see every other node. Positions likewise.
+        inline = depth <= MAX_YAML_DEPTH
         if kind is yaml.MappingNode:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -210,14 +216,38 @@ class _Builder:
                     self.duplicates.append(_Problem(*where(key_node), "duplicate-key",
                                                     f"duplicate key '{key}' (first defined on line {first[0]})"))
                     continue
-                positions[key_path] = where(key_node)
-                result[key] = self.build(value_node, key_path, depth)
+                if agree:
+                    mark = key_node.start_mark
+                    positions[key_path] = (mark.line + first_line, mark.column + 1)
+                else:
+                    positions[key_path] = where(key_node)
+                if inline and type(value_node) is yaml.ScalarNode and value_node.tag in _TEXT_TAGS and \
+                        self.count < MAX_YAML_NODES:
+                    self.count += 1
+                    if value_node.start_mark.line != value_node.end_mark.line and value_node.style not in ("|", ">"):
+                        self.multiline_flow = True
+                    value = result[key] = value_node.value
+                    texts.append((key_path, value))
+                else:
+                    result[key] = self.build(value_node, key_path, depth)
             return result
         items = []
         for index, item in enumerate(node.value):
             item_path = path + (index,)
-            positions[item_path] = where(item)
-            items.append(self.build(item, item_path, depth))
+            if agree:
+                mark = item.start_mark
+                positions[item_path] = (mark.line + first_line, mark.column + 1)
+            else:
+                positions[item_path] = where(item)
+            if inline and type(item) is yaml.ScalarNode and item.tag in _TEXT_TAGS and self.count < MAX_YAML_NODES:
+                self.count += 1
+                if item.start_mark.line != item.end_mark.line and item.style not in ("|", ">"):
+                    self.multiline_flow = True
+                value = item.value
+                items.append(value)
+                texts.append((item_path, value))
+            else:
+                items.append(self.build(item, item_path, depth))
         return items
 
 

@@ -6,10 +6,12 @@ random and compare with the general path, so they fail as soon as a fast path di
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from unittest import mock
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,8 @@ from hypothesis import strategies as st
 from generator.content import source
 from generator.content.rules import _texts
 from generator.content.source import _Builder, _Lines, _Loader, parse_yaml, resolve_tag
+
+from .conftest import NOW
 
 #: Any character of Unicode that a Python text can hold, with the ones YAML treats specially drawn often.
 _SPECIAL = "\n\r\t \x85\u2028\u2029\ufeff#:-?[]{},&*!|>'\"%@`~0123456789.+eEoOxXyYnNtTfF_"
@@ -184,11 +188,14 @@ def _yaml_of(value: object, indent: int = 0) -> str:
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _nested, min_size=1, max_size=4),
-       parts=st.lists(_text, max_size=3), nodes=st.integers(1, 40), deep=st.integers(0, 4), offset=st.integers(0, 2))
+       parts=st.lists(_text, max_size=3), nodes=st.integers(1, 40), deep=st.integers(0, 4), offset=st.integers(0, 2),
+       extra=st.sampled_from(["", "<<: {x: 1}\n", "'<<': 1\n", "<a: 1\n", "!!str 1: 2\n", "e: !!int 3\n",
+                              "f: !x y\n", "g: ! 1\n", "h: !!binary x\n", "? [k]\n: v\n", "i: 0x1f\n",
+                              "j: .inf\n", "k: 12:30\n", "l: No\n"]))
 def test_the_builder_builds_what_it_built_before(value: dict[str, object], parts: list[str], nodes: int, deep: int,
-                                                 offset: int) -> None:
+                                                 offset: int, extra: str) -> None:
     """Values, positions, texts, duplicate keys, the multi-line flag and every limit, as the builder before."""
-    text = _yaml_of(value) + (_document(parts) if parts else "") + "a: dup\n"
+    text = _yaml_of(value) + (_document(parts) if parts else "") + "a: dup\n" + extra
     for limits in ((source.MAX_YAML_NODES, source.MAX_YAML_DEPTH), (nodes, deep)):
         with mock.patch.object(source, "MAX_YAML_NODES", limits[0]), \
                 mock.patch.object(source, "MAX_YAML_DEPTH", limits[1]):
@@ -253,3 +260,22 @@ def test_the_cli_lists_the_model_values_it_offers() -> None:
     assert sorted(models.SCHEMAS) == list(values.SCHEMA_KINDS)
     assert models.Severity is values.Severity and models.UpdateStatus is values.UpdateStatus
     assert comms.KINDS is MESSAGE_KINDS and init.DEFAULT_URL is DEFAULT_URL
+
+
+def test_loading_gives_the_cycle_collector_back_as_it_found_it(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Loading pauses the collector (a sixth of its time went to it) and leaves it as it was, on failure too."""
+    from generator.content.loader import load_content
+    from generator.errors import UsageError
+
+    assert gc.isenabled()
+    content, _ = load_content(site, NOW.date())
+    assert content is not None and gc.isenabled()
+    with pytest.raises(UsageError):
+        load_content(tmp_path / "nowhere", NOW.date())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_content(site, NOW.date())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

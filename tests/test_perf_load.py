@@ -279,3 +279,17 @@ def test_loading_gives_the_cycle_collector_back_as_it_found_it(site, tmp_path) -
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_schema_of_every_kind_still_names_them_all() -> None:
+    """``statusgen schema`` without KIND: every kind, as the model gives it (the kinds now come from values)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from generator.content.models import SCHEMAS, json_schema
+
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {kind: json_schema(kind) for kind in SCHEMAS}

@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 from pydantic import TypeAdapter, ValidationError
 
-from generator.authoring import DEFAULT_URL
+from generator.authoring import DEFAULT_URL  # noqa: F401 - where it was; the CLI reads it without this module
 from generator.authoring.files import clean_text
 from generator.content.loader import TEMP_PREFIX, load_content
 from generator.content.models import SCHEMAS, json_schema

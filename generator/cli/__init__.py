@@ -144,7 +144,7 @@ def schema(kind: str | None) -> None:
     if kind:
         document: dict[str, Any] = schema_of(kind)
     else:
-        document = {name: schema_of(name) for name in sorted(SCHEMAS)}
+        document = {name: schema_of(name) for name in SCHEMA_KINDS}
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 

@@ -13,7 +13,7 @@ from unittest import mock
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.content import source
@@ -28,7 +28,7 @@ _chars = st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from(
 _text = st.text(_chars, max_size=30)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(kind=st.sampled_from([yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode]), value=_text,
        implicit=st.tuples(st.booleans(), st.booleans()))
 def test_resolve_tag_is_pyyaml_safe_resolver(kind: type, value: str, implicit: tuple[bool, bool]) -> None:
@@ -67,7 +67,12 @@ def _document(parts: list[str]) -> str:
             f"  o: {{p: {a}}}\n{e}: end\n")
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(parts=["a", "b", "c", "d\x85e", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\u2028e", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\u2029e", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\re", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\ufeffe", "e", "f"], offset=1)
 @given(parts=st.lists(_text, min_size=1, max_size=6), offset=st.integers(0, 3))
 def test_positions_from_marks_are_positions_from_indexes(parts: list[str], offset: int) -> None:
     """Where a text has no line break but ``\\n`` (nor a BOM), libyaml's line and column are the editor's."""
@@ -88,7 +93,7 @@ def test_positions_from_marks_are_positions_from_indexes(parts: list[str], offse
             stack += node.value
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(_text, min_size=1, max_size=6))
 def test_texts_read_with_the_values_are_the_texts_of_the_values(parts: list[str]) -> None:
     """check_rendering measures the texts the reader collected: the same, in the same order, as a walk finds."""
@@ -107,7 +112,12 @@ class _General(_Builder):
         self._marks_agree = False
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(parts=["a", "b", "c", "d\x85e", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\u2028e", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\u2029e", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\re", "e", "f"], offset=1)
+@example(parts=["a", "b", "c", "d\ufeffe", "e", "f"], offset=1)
 @given(parts=st.lists(_text, min_size=1, max_size=6), offset=st.integers(0, 3))
 def test_reading_yaml_gives_what_the_general_path_gives(parts: list[str], offset: int) -> None:
     """Values, positions, duplicate keys and errors, as with every position mapped from its index."""
@@ -186,7 +196,7 @@ def _yaml_of(value: object, indent: int = 0) -> str:
     return f"{pad}{value}\n"
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _nested, min_size=1, max_size=4),
        parts=st.lists(_text, max_size=3), nodes=st.integers(1, 40), deep=st.integers(0, 4), offset=st.integers(0, 2),
        extra=st.sampled_from(["", "<<: {x: 1}\n", "'<<': 1\n", "<a: 1\n", "!!str 1: 2\n", "e: !!int 3\n",

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 
-from generator.content.models import EARLIEST, LATEST
+from generator.content.values import EARLIEST, LATEST
 from generator.errors import UsageError
 
 _RELATIVE = re.compile(r"([+-])([0-9]+)([smhd])")

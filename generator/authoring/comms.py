@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from generator import policy
+from generator.authoring import MESSAGE_KINDS
 from generator.authoring.files import read_incident
 from generator.authoring.incident_files import load_components
 from generator.content import models as m
@@ -24,7 +25,7 @@ from generator.errors import StatusgenError, UsageError
 from generator.output.labels import state_label, status_label
 from generator.status import timeline as tl
 
-KINDS = ("declaration", "update", "resolution")
+KINDS = MESSAGE_KINDS
 U = m.UpdateStatus
 
 

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 import jinja2
 from pydantic import TypeAdapter, ValidationError
 
+from generator.authoring import DEFAULT_URL  # noqa: F401 - where it was; the CLI reads it without this module
 from generator.authoring.files import clean_text
 from generator.content.loader import TEMP_PREFIX, load_content
 from generator.content.models import SCHEMAS, json_schema
@@ -42,7 +43,6 @@ from generator.settings.fields import Text, Url
 
 #: The package's name on the index, as requirements.txt and the pre-commit hook pin it.
 DISTRIBUTION = "statusgen"
-DEFAULT_URL = "https://status.example.com/"
 TEMPLATE_SUFFIX = ".j2"
 DOT_PREFIX = "dot-"
 #: Values a site template may insert only as ``{{ NAME | yaml }}``: any text a page can show.

@@ -14,11 +14,10 @@ from typing import Any, Literal
 import click
 
 from generator import clock
-from generator.alerts.check import check_alerts
-from generator.content.loader import load_content
-from generator.content.models import SCHEMAS, json_schema
+from generator.content.values import SCHEMA_KINDS
 from generator.errors import Diagnostic, StatusgenError
-from generator.settings import check_settings
+
+# A command imports what it needs when it runs: none pays for what only another command uses.
 
 
 class StatusgenGroup(click.Group):
@@ -65,6 +64,10 @@ def print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 @click.pass_obj
 def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     """Check every content file against its template and the rules."""
+    from generator.alerts.check import check_alerts
+    from generator.content.loader import load_content
+    from generator.settings import check_settings
+
     now = clock.build_time(now_text)
     # mkdocs.yml too: the pre-commit hook runs validate when it changes, and build refuses what this reports.
     settings, diagnostics = check_settings(root)
@@ -135,17 +138,19 @@ def serve(root: Path, audience: Literal["public", "internal"], port: int, now_te
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(sorted(SCHEMAS)), required=False)
+@click.argument("kind", type=click.Choice(SCHEMA_KINDS), required=False)
 def schema(kind: str | None) -> None:
     """Print the JSON Schema of a file kind (all kinds, without KIND)."""
     if kind:
         document: dict[str, Any] = schema_of(kind)
     else:
-        document = {name: schema_of(name) for name in sorted(SCHEMAS)}
+        document = {name: schema_of(name) for name in SCHEMA_KINDS}
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 
 def schema_of(kind: str) -> dict[str, Any]:
+    from generator.content.models import json_schema
+
     return json_schema(kind)
 
 
@@ -165,4 +170,8 @@ for command in (init_command, import_group, notify_command, oncall_command):
 
 
 def main() -> None:
+    # lxml (feedgen reads and writes feeds with it) imports rnc2rng whenever it is installed, for RelaxNG
+    # compact syntax, which statusgen never reads: a fifth of a second and ssl with it, in every build where
+    # the test tools are installed. The command line's own process keeps lxml from finding it.
+    sys.modules.setdefault("rnc2rng", None)  # type: ignore[arg-type]
     cli(prog_name="statusgen")

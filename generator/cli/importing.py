@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator import clock
-from generator.content.loader import CONTENT_DIR
 from generator.errors import UsageError
-from generator.importers.records import Imported
-from generator.importers.writer import write_all
-from generator.settings import load_settings
+
+if TYPE_CHECKING:
+    from generator.importers.records import Imported
 
 force_option = click.option("--force", is_flag=True,
                             help="Replace files that differ from what the import writes (listed otherwise).")
@@ -23,6 +23,8 @@ def group() -> None:
 
 
 def _write(root: Path, imported: Imported, force: bool) -> None:
+    from generator.importers.writer import write_all
+
     outcome = write_all(root, imported, force, clock.build_time(None).date())
     for rel in outcome.written:
         click.echo(rel)
@@ -35,6 +37,8 @@ def _write(root: Path, imported: Imported, force: bool) -> None:
 
 
 def _site(root: Path) -> None:
+    from generator.content.loader import CONTENT_DIR
+
     if not (root / CONTENT_DIR).is_dir():
         raise UsageError(f"no '{CONTENT_DIR}/' folder in {root}: import into a site repository "
                          "('statusgen init DIR' makes one) or use --root")
@@ -53,6 +57,7 @@ def _site(root: Path) -> None:
 def statuspage(root: Path, source: str, force: bool, timeout: float, retries: int, skip_unstated: bool) -> None:
     """Import a Statuspage page: SOURCE is a folder or address (https://status.example.com/) with api/v2/."""
     from generator.importers import statuspage as reader
+    from generator.settings import load_settings
 
     _site(root)
     settings = load_settings(root)
@@ -66,6 +71,7 @@ def statuspage(root: Path, source: str, force: bool, timeout: float, retries: in
 def cstate(root: Path, directory: Path, force: bool) -> None:
     """Import a cState site: DIRECTORY holds its config.yml and content/issues/*.md."""
     from generator.importers import cstate as reader
+    from generator.settings import load_settings
 
     _site(root)
     load_settings(root)

@@ -12,21 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import clock, policy
-from generator.alerts.payloads import read_payload
-from generator.authoring import comms
-from generator.authoring import incident_files as ed
-from generator.authoring.files import clean_text, find_incident
-from generator.content import models as m
-from generator.content.loader import require_content
-from generator.content.source import read_markdown_file
+from generator.authoring import MESSAGE_KINDS
+from generator.content import values
 from generator.errors import UsageError
-from generator.settings import load_settings
-from generator.status import timeline as tl
+
+if TYPE_CHECKING:
+    from generator.authoring import incident_files as ed
+    from generator.content import models as m
+
+# Each command imports what it needs when it runs (writing, chat messages, alert payloads, the model):
+# `statusgen build` must not pay for them, nor one of these commands for another's.
 
 now_option = click.option("--now", "now_text", metavar="TIMESTAMP", hidden=True,
                           help="Pretend it is this time (tests); relative times count from it.")
@@ -40,6 +40,8 @@ def _now(now_text: str | None) -> dt.datetime:
 
 def _time(value: str | None, option: str, now: dt.datetime) -> dt.datetime:
     """A past (or present) moment from an option; ``now`` when it is not given."""
+    from generator.authoring import incident_files as ed
+
     if value is None:
         return now
     return ed.not_in_future(clock.parse_time(value, option, now), option, now)
@@ -57,7 +59,7 @@ def _echo_message(path: Path, message: str) -> None:
 @click.command()
 @click.argument("title", required=False)
 @click.option("--severity", metavar="SEV1|SEV2|SEV3|SEV4",
-              type=click.Choice([s.value for s in m.Severity], case_sensitive=False),
+              type=click.Choice([s.value for s in values.Severity], case_sensitive=False),
               help="Required, unless an alert payload gives it (--from-alertmanager, --from-pagerduty).")
 @click.option("--from-alertmanager", "alertmanager", metavar="PAYLOAD.json",
               type=click.Path(dir_okay=False, path_type=Path),
@@ -80,6 +82,10 @@ def declare(root: Path, title: str | None, severity: str | None, alertmanager: P
             channel: str | None, started: str | None, detected: str | None, at_text: str | None,
             now_text: str | None) -> None:
     """Declare an incident: write its file and print the message to post in chat."""
+    from generator.authoring import comms
+    from generator.authoring import incident_files as ed
+    from generator.authoring.files import clean_text
+
     if alertmanager or pagerduty:
         if alertmanager and pagerduty:
             raise UsageError("give one of --from-alertmanager and --from-pagerduty")
@@ -100,7 +106,7 @@ def declare(root: Path, title: str | None, severity: str | None, alertmanager: P
     now = _now(now_text)
     at = _time(at_text, "--at", now)
     declaration = ed.Declaration(
-        title=clean_text(title, "TITLE", multiline=False), severity=m.Severity(severity.upper()),
+        title=clean_text(title, "TITLE", multiline=False), severity=values.Severity(severity.upper()),
         components=ed.parse_states(components), at=at,
         message=clean_text(message, "--message") if message is not None else None,
         started=_time(started, "--started", now) if started else at,
@@ -115,11 +121,16 @@ def _declare_from_alert(root: Path, payload: Path, source: str, title: str | Non
                         components: tuple[str, ...], message: str | None, commander: str | None,
                         tech_lead: str | None, channel: str | None, at: dt.datetime) -> Path:
     """``declare --from-alertmanager/--from-pagerduty``: the payload read, then written as ``declare`` writes."""
+    from generator.alerts.payloads import read_payload
+    from generator.authoring import incident_files as ed
+    from generator.authoring.files import clean_text
+    from generator.settings import load_settings
+
     settings = load_settings(root)
     fired = read_payload(payload, source)
     return ed.declare_from_alert(
         root, fired, settings.alerts, title=clean_text(title, "TITLE", multiline=False) if title is not None else None,
-        severity=m.Severity(severity.upper()) if severity else None, states=ed.parse_states(components), at=at,
+        severity=values.Severity(severity.upper()) if severity else None, states=ed.parse_states(components), at=at,
         message=clean_text(message, "--message") if message is not None else None,
         commander=_optional(commander, "--commander"), tech_lead=_optional(tech_lead, "--tech-lead"),
         channel=_optional(channel, "--channel"))
@@ -127,12 +138,14 @@ def _declare_from_alert(root: Path, payload: Path, source: str, title: str | Non
 
 def _optional(value: str | None, option: str) -> str | None:
     """A one-line name (commander, channel) if given."""
+    from generator.authoring.files import clean_text
+
     return clean_text(value, option, multiline=False) if value is not None else None
 
 
 @click.command()
 @click.argument("incident_id")
-@click.option("--status", required=True, type=click.Choice([s.value for s in m.UpdateStatus]))
+@click.option("--status", required=True, type=click.Choice([s.value for s in values.UpdateStatus]))
 @click.option("--message", required=True, help="The public update: what customers see.")
 @component_option
 @click.option("--at", "at_text", metavar="TIME", help="Time of the update (default: now).")
@@ -141,8 +154,11 @@ def _optional(value: str | None, option: str) -> str | None:
 def update(root: Path, incident_id: str, status: str, message: str, components: tuple[str, ...],
            at_text: str | None, now_text: str | None) -> None:
     """Append a public update to an incident or maintenance file."""
+    from generator.authoring import incident_files as ed
+    from generator.authoring.files import clean_text
+
     now = _now(now_text)
-    new = ed.NewUpdate(_time(at_text, "--at", now), m.UpdateStatus(status), clean_text(message, "--message"),
+    new = ed.NewUpdate(_time(at_text, "--at", now), values.UpdateStatus(status), clean_text(message, "--message"),
                        ed.parse_states(components) or None)
     _append(root, incident_id, new)
 
@@ -155,10 +171,13 @@ def update(root: Path, incident_id: str, status: str, message: str, components: 
 @click.pass_obj
 def resolve(root: Path, incident_id: str, message: str | None, at_text: str | None, now_text: str | None) -> None:
     """Resolve an incident (or complete a maintenance) with a final update."""
+    from generator.authoring import incident_files as ed
+    from generator.authoring.files import clean_text, find_incident
+
     now = _now(now_text)
     _, path = find_incident(root, incident_id)
     maintenance = _is_maintenance(path)
-    status = m.UpdateStatus.COMPLETED if maintenance else m.UpdateStatus.RESOLVED
+    status = values.UpdateStatus.COMPLETED if maintenance else values.UpdateStatus.RESOLVED
     default = ("The scheduled maintenance has been completed." if maintenance
                else "This incident has been resolved.")
     text = clean_text(message, "--message") if message is not None else default
@@ -167,12 +186,17 @@ def resolve(root: Path, incident_id: str, message: str | None, at_text: str | No
 
 def _is_maintenance(path: Path) -> bool:
     """Whether a file says ``type: maintenance`` (validation proper happens when appending)."""
+    from generator.content.source import read_markdown_file
+
     doc, _ = read_markdown_file(path, path.name)
     data = doc.front.data if doc is not None and doc.front is not None else None
     return isinstance(data, dict) and data.get("type") == "maintenance"
 
 
 def _append(root: Path, incident_id: str, new: ed.NewUpdate) -> None:
+    from generator.authoring import comms
+    from generator.authoring import incident_files as ed
+
     path, incident = ed.append_update(root, incident_id, new)
     if incident.is_maintenance:
         click.echo(str(path))
@@ -192,10 +216,13 @@ def _append(root: Path, incident_id: str, new: ed.NewUpdate) -> None:
 def maintenance(root: Path, title: str, components: tuple[str, ...], start: str, end: str, message: str | None,
                 now_text: str | None) -> None:
     """Schedule a maintenance: write its file, announced now."""
+    from generator.authoring import incident_files as ed
+    from generator.authoring.files import clean_text
+
     now = _now(now_text)
     path = ed.schedule_maintenance(
         root, clean_text(title, "TITLE", multiline=False),
-        ed.parse_states(components, m.ComponentState.UNDER_MAINTENANCE),
+        ed.parse_states(components, values.ComponentState.UNDER_MAINTENANCE),
         clock.parse_time(start, "--from", now), clock.parse_time(end, "--until", now),
         clean_text(message, "--message") if message is not None else None, now)
     click.echo(str(path))
@@ -206,6 +233,8 @@ def maintenance(root: Path, title: str, components: tuple[str, ...], start: str,
 
 def _row(incident: m.Incident, now: dt.datetime) -> dict[str, Any]:
     """One incident or maintenance as ``list`` shows it (times in whole minutes)."""
+    from generator.status import timeline as tl
+
     start, end = tl.window(incident)
     last = incident.updates[-1]
     internal = incident.meta.internal
@@ -229,6 +258,9 @@ def _minutes(delta: dt.timedelta) -> int:
 
 def rows(root: Path, now: dt.datetime, only_open: bool) -> list[dict[str, Any]]:
     """Incidents and maintenance as public at ``now``, newest first."""
+    from generator.content.loader import require_content
+    from generator.status import timeline as tl
+
     content, _ = require_content(root, now.date())
     public = tl.as_of(content, now)
     incidents = sorted(public.incidents, key=lambda i: (tl.window(i)[0], i.id), reverse=True)
@@ -237,12 +269,16 @@ def rows(root: Path, now: dt.datetime, only_open: bool) -> list[dict[str, Any]]:
 
 
 def _span(minutes: int) -> str:
+    from generator.status import timeline as tl
+
     text = tl.format_duration(dt.timedelta(minutes=abs(minutes)))
     return f"in {text}" if minutes < 0 else text
 
 
 def table(items: list[dict[str, Any]], only_open: bool) -> str:
     """A fixed-width table; an overdue SEV1 is marked with '!' after its last-update age."""
+    from generator.status import timeline as tl
+
     header = ["ID", "SEV", "STATUS", "STARTED (UTC)", "AGE" if only_open else "DURATION", "LAST UPDATE", "TITLE"]
     lines = [header]
     for r in items:
@@ -281,11 +317,13 @@ def list_(root: Path, only_open: bool, fmt: str, now_text: str | None) -> None:
 
 @click.command("comms")
 @click.argument("incident_id")
-@click.option("--kind", type=click.Choice(comms.KINDS),
+@click.option("--kind", type=click.Choice(MESSAGE_KINDS),
               help="Default: declaration with one update, resolution once resolved, else update.")
 @click.pass_obj
 def comms_(root: Path, incident_id: str, kind: str | None) -> None:
     """Print the chat message for an incident: declaration, status update or resolution."""
+    from generator.authoring import comms
+
     click.echo(comms.message(root, incident_id, kind), nl=False)
 
 

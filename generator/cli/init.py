@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator import clock
-from generator.authoring.init import DEFAULT_URL, check_folder, check_name, check_url, create_site, default_name
+from generator.authoring import DEFAULT_URL
 from generator.errors import UsageError
 
 
@@ -29,6 +29,8 @@ def _prompt(text: str, default: str, check) -> str:  # type: ignore[no-untyped-d
 @click.option("-y", "--yes", is_flag=True, help="Ask nothing: what is not given takes its default.")
 def init(folder: Path, name: str | None, url: str | None, yes: bool) -> None:
     """Write a new status site repository into DIR (new or empty), pinned to this statusgen."""
+    from generator.authoring.init import check_folder, check_name, check_url, create_site, default_name
+
     folder = folder.expanduser()
     check_folder(folder)  # before any question: a refused folder wastes no answers
     if name is None:

@@ -13,9 +13,7 @@ from pathlib import Path
 import click
 
 from generator import clock
-from generator.content.loader import require_content
 from generator.errors import UsageError
-from generator.status.oncall import next_handoffs, on_call_now
 
 
 @click.command()
@@ -26,6 +24,9 @@ from generator.status.oncall import next_handoffs, on_call_now
 @click.pass_obj
 def oncall(root: Path, at_text: str | None, count: int, fmt: str) -> None:
     """Show who is on call now in each rotation of content/oncall.yml, and the next hand-offs."""
+    from generator.content.loader import require_content
+    from generator.status.oncall import next_handoffs, on_call_now
+
     now = clock.utc_now()
     at = clock.parse_time(at_text, "--at", now) if at_text else now
     content, _ = require_content(root, now.date())

@@ -27,6 +27,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.content.values import (  # noqa: F401 - part of the model; here without pydantic for the CLI
+    EARLIEST,
+    INCIDENT_STATES,
+    INCIDENT_STATUSES,
+    LATEST,
+    MAINTENANCE_STATUSES,
+    SCHEMA_KINDS,
+    ComponentState,
+    Severity,
+    UpdateStatus,
+)
+
 # --- The rules for single values: ids, text, times ---------------------------------------
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -107,10 +119,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _p
 OptionalLine = Annotated[str, _printable(multiline=False)]
 OptionalText = Annotated[str, _printable(multiline=True)]
 
-#: The times statusgen accepts, in content and from options (UTC, inclusive): later arithmetic (windows
-#: of days, feeds, calendars, and the 32-bit gzip mtime MkDocs writes from SOURCE_DATE_EPOCH) cannot overflow.
-EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+#: What a time outside EARLIEST .. LATEST (see generator.content.values) is told.
 _OUT_OF_RANGE = f"is outside {EARLIEST:%Y-%m-%d} .. {LATEST:%Y-%m-%d} (UTC)"
 
 
@@ -151,42 +160,6 @@ UtcDatetime = Annotated[AwareDatetime, _written_as_iso(dt.datetime, "timestamp",
 Date = Annotated[dt.date, _written_as_iso(dt.date, "date", "2026-03-30 (YYYY-MM-DD)"), AfterValidator(_date_in_range)]
 
 
-class ComponentState(StrEnum):
-    """A component's state, in Statuspage's value set; the order is not severity."""
-
-    OPERATIONAL = "operational"
-    DEGRADED_PERFORMANCE = "degraded_performance"
-    PARTIAL_OUTAGE = "partial_outage"
-    MAJOR_OUTAGE = "major_outage"
-    UNDER_MAINTENANCE = "under_maintenance"
-
-
-class Severity(StrEnum):
-    SEV1 = "SEV1"
-    SEV2 = "SEV2"
-    SEV3 = "SEV3"
-    SEV4 = "SEV4"
-
-
-class UpdateStatus(StrEnum):
-    """Statuses of both kinds; validation checks each belongs to its file's type."""
-
-    INVESTIGATING = "investigating"
-    IDENTIFIED = "identified"
-    MONITORING = "monitoring"
-    RESOLVED = "resolved"
-    SCHEDULED = "scheduled"
-    IN_PROGRESS = "in_progress"
-    VERIFYING = "verifying"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-INCIDENT_STATUSES = (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING,
-                     UpdateStatus.RESOLVED)
-MAINTENANCE_STATUSES = (UpdateStatus.SCHEDULED, UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING,
-                        UpdateStatus.COMPLETED, UpdateStatus.CANCELLED)
-INCIDENT_STATES = (ComponentState.DEGRADED_PERFORMANCE, ComponentState.PARTIAL_OUTAGE, ComponentState.MAJOR_OUTAGE)
 
 
 class _Strict(BaseModel):
@@ -485,6 +458,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "reference": ReferenceFile,
     "oncall": OncallFile,
 }
+assert sorted(SCHEMAS) == list(SCHEMA_KINDS), "values.SCHEMA_KINDS names the kinds of SCHEMAS"
 
 
 def json_schema(kind: str) -> dict[str, Any]:

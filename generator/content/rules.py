@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -451,19 +451,24 @@ def check_rendering(located: Located | None, body: str | None, body_line: int, r
     or of short table rows would otherwise make a page of many MB, or exhaust
     memory while parsing. Run it before anything else parses the body.
     """
-    texts: list[tuple[str, Callable[[int], tuple[int, int]]]] = []
+    #: each text with the path of its value, or None for the body
+    texts: list[tuple[str, tuple[str | int, ...] | None]] = []
     if located is not None:
-        for path, text in _texts(located.data, ()):
-            texts.append((text, lambda line, path=path: located.position(path)))
+        found = located.texts if located.texts is not None else _texts(located.data, ())
+        texts += [(text, path) for path, text in found]
     if body:
-        texts.append((body, lambda line: (body_line + line, 1)))
+        texts.append((body, None))
+
+    def where(path: tuple[str | int, ...] | None, line: int) -> tuple[int, int]:
+        return (body_line + line, 1) if path is None else located.position(path)  # type: ignore[union-attr]
+
     cells_left, bounds = MAX_TABLE_CELLS, []
-    for text, where in texts:
+    for text, path in texts:
         cells = 0
         for line, run in table_cells(text):
             cells, cells_left = cells + run, cells_left - run
             if cells_left < 0:
-                report.at(*where(line), "table-too-large",
+                report.at(*where(path, line), "table-too-large",
                           f"tables here would have more than {MAX_TABLE_CELLS} cells, the limit for one file (every "
                           "row of a table gets as many cells as its header row)")
                 return False
@@ -471,11 +476,11 @@ def check_rendering(located: Located | None, body: str | None, body_line: int, r
     if None not in bounds and sum(b for b in bounds if b is not None) <= MAX_RENDERED_BYTES:
         return True  # the usual case, cheap: small files without reference links are not rendered here
     bytes_left = MAX_RENDERED_BYTES
-    for text, where in texts:
+    for text, path in texts:
         size, line = rendered_size(text, bytes_left)
         bytes_left -= size
         if line is not None:
-            report.at(*where(line), "render-too-large",
+            report.at(*where(path, line), "render-too-large",
                       f"the Markdown of this file would render to more than {MAX_RENDERED_BYTES} bytes of HTML, the "
                       "limit for one file (a link definition used many times?)")
             return False

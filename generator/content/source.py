@@ -19,7 +19,9 @@ on lines indented deeper than its key, never on a line at or left of it.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -32,9 +34,45 @@ from generator.content.models import describe_char, find_unprintable
 from generator.errors import Diagnostic
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing; same results, slower
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+#: The safe resolver's implicit tags by a plain scalar's first character ('' for an empty one), the wildcard
+#: ones after them; the safe loader has no path resolvers (checked here), so the tag depends on the value only.
+_WILDCARD = list(_BaseLoader.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {first: list(resolvers) + _WILDCARD
+             for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+assert not _BaseLoader.yaml_path_resolvers
+_SCALAR_TAG: str = _BaseLoader.DEFAULT_SCALAR_TAG
+_SEQUENCE_TAG: str = _BaseLoader.DEFAULT_SEQUENCE_TAG
+_MAPPING_TAG: str = _BaseLoader.DEFAULT_MAPPING_TAG
+
+
+def resolve_tag(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag PyYAML's safe resolver gives a node of ``kind`` written as ``value``."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    return tag  # type: ignore[no-any-return]
+        return _SCALAR_TAG
+    return _SEQUENCE_TAG if kind is yaml.SequenceNode else _MAPPING_TAG
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, resolving tags as it does with less work per value: libyaml asks for every node.
+
+    :func:`resolve_tag` is this method; a property test holds it to PyYAML's own ``resolve``.
+    """
+
+    resolve = staticmethod(resolve_tag)  # called by libyaml for each node: one Python call, not two
+
+    # No path resolvers, so nothing to track on the way down and up (PyYAML's methods return at once): a
+    # builtin that takes the same arguments and does nothing is cheaper than calling them for every node.
+    descend_resolver = slice  # (parent, index)
+    ascend_resolver = tuple  # ()
+
 
 #: Limits that keep hostile files from exhausting time or memory (content files are a few KB).
 MAX_FILE_BYTES = 256 * 1024
@@ -69,6 +107,8 @@ class Located:
 
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: every text value of ``data`` with its path in document order, when the reader collected them
+    texts: list[tuple[Path_, str]] | None = None
 
     def position(self, path: Path_) -> tuple[int, int]:
         """Where ``path`` is written, or its nearest written ancestor."""
@@ -85,8 +125,12 @@ class _Lines:
 
     def __init__(self, text: str, line_offset: int) -> None:
         self.text = text
-        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
         self.offset = line_offset
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Where each line starts: found when first asked (most texts are read without mapping an index)."""
+        return [0] + [match.end() for match in re.finditer("\n", self.text)]
 
     def at(self, index: int) -> tuple[int, int]:
         number = bisect_right(self.starts, index) - 1
@@ -102,6 +146,14 @@ class _Problem(Exception):
         self.line, self.column, self.code, self.message = line, column, code, message
 
 
+#: Line breaks to YAML besides ``\n`` (and the byte-order mark, which libyaml skips): where a text has none,
+#: libyaml's own line and column of a mark are the editor's, and no index needs mapping (:meth:`_Builder.where`).
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029\ufeff]")
+_STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+#: Scalars kept as text: the schema decides what a timestamp must be.
+_TEXT_TAGS = frozenset({_STR, _TIMESTAMP})
+
+
 class _Builder:
     def __init__(self, lines: _Lines) -> None:
         self.lines = lines
@@ -110,49 +162,93 @@ class _Builder:
         self.duplicates: list[_Problem] = []
         #: a quoted or flow value spans lines: it may have swallowed keys (see :func:`_overrun`)
         self.multiline_flow = False
+        #: every text value with its path, in document order (what :func:`rules.check_rendering` measures)
+        self.texts: list[tuple[Path_, str]] = []
+        self._marks_agree = _OTHER_BREAKS.search(lines.text) is None
+        self._first_line = lines.offset + 1
 
     def where(self, node: yaml.Node) -> tuple[int, int]:
-        return self.lines.mark(node.start_mark)
+        mark = node.start_mark
+        if self._marks_agree:  # the common case, cheap: the same numbers as mapping the index (property-tested)
+            return mark.line + self._first_line, mark.column + 1
+        return self.lines.mark(mark)
 
     def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
         self.count += 1
-        if node.start_mark.line != node.end_mark.line and (
-                getattr(node, "flow_style", False) or getattr(node, "style", "|") not in ("|", ">")):
-            self.multiline_flow = True
         if self.count > MAX_YAML_NODES:
             raise _Problem(*self.where(node), "yaml-too-large",
                            f"YAML has more than {MAX_YAML_NODES} values (aliases expanded); refusing to read it")
         if depth > MAX_YAML_DEPTH:
             raise _Problem(*self.where(node), "yaml-too-deep", f"YAML is nested deeper than {MAX_YAML_DEPTH} levels")
-        if isinstance(node, yaml.MappingNode):
+        kind = type(node)
+        if node.start_mark.line != node.end_mark.line and not self.multiline_flow and (
+                node.style not in ("|", ">") if kind is yaml.ScalarNode else getattr(node, "flow_style", False)):
+            self.multiline_flow = True
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag in _TEXT_TAGS:
+                value = node.value
+                self.texts.append((path, value))
+                return value
+            make = _SCALARS.get(tag)
+            if make is None:
+                raise _Problem(*self.where(node), "yaml-tag", f"unsupported YAML tag '{tag}'")
+            try:
+                return make(node)
+            except (ValueError, yaml.YAMLError) as exc:
+                raise _Problem(*self.where(node), "yaml-value", f"invalid value {node.value!r}: {exc}") from None
+        positions, where, depth = self.positions, self.where, depth + 1
+        agree, first_line, texts = self._marks_agree, self._first_line, self.texts
+        # Text values, the most common nodes, are built here as build() builds them (the same counts, limits and
+        # multi-line check), without a call each; subclasses see every other node. Positions likewise.
+        inline = depth <= MAX_YAML_DEPTH
+        if kind is yaml.MappingNode:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise _Problem(*self.where(key_node), "yaml-merge-key", "YAML merge keys ('<<') are not supported")
+                    raise _Problem(*where(key_node), "yaml-merge-key", "YAML merge keys ('<<') are not supported")
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise _Problem(*self.where(key_node), "yaml-complex-key", "mapping keys must be plain text")
+                    raise _Problem(*where(key_node), "yaml-complex-key", "mapping keys must be plain text")
                 key = key_node.value
+                key_path = path + (key,)
                 if key in result:
-                    first = self.positions[path + (key,)]
-                    self.duplicates.append(_Problem(*self.where(key_node), "duplicate-key",
+                    first = positions[key_path]
+                    self.duplicates.append(_Problem(*where(key_node), "duplicate-key",
                                                     f"duplicate key '{key}' (first defined on line {first[0]})"))
                     continue
-                self.positions[path + (key,)] = self.where(key_node)
-                result[key] = self.build(value_node, path + (key,), depth + 1)
+                if agree:
+                    mark = key_node.start_mark
+                    positions[key_path] = (mark.line + first_line, mark.column + 1)
+                else:
+                    positions[key_path] = where(key_node)
+                if inline and type(value_node) is yaml.ScalarNode and value_node.tag in _TEXT_TAGS and \
+                        self.count < MAX_YAML_NODES:
+                    self.count += 1
+                    if value_node.start_mark.line != value_node.end_mark.line and value_node.style not in ("|", ">"):
+                        self.multiline_flow = True
+                    value = result[key] = value_node.value
+                    texts.append((key_path, value))
+                else:
+                    result[key] = self.build(value_node, key_path, depth)
             return result
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.positions[path + (index,)] = self.where(item)
-                items.append(self.build(item, path + (index,), depth + 1))
-            return items
-        make = _SCALARS.get(node.tag)
-        if make is None:
-            raise _Problem(*self.where(node), "yaml-tag", f"unsupported YAML tag '{node.tag}'")
-        try:
-            return make(node)
-        except (ValueError, yaml.YAMLError) as exc:
-            raise _Problem(*self.where(node), "yaml-value", f"invalid value {node.value!r}: {exc}") from None
+        items = []
+        for index, item in enumerate(node.value):
+            item_path = path + (index,)
+            if agree:
+                mark = item.start_mark
+                positions[item_path] = (mark.line + first_line, mark.column + 1)
+            else:
+                positions[item_path] = where(item)
+            if inline and type(item) is yaml.ScalarNode and item.tag in _TEXT_TAGS and self.count < MAX_YAML_NODES:
+                self.count += 1
+                if item.start_mark.line != item.end_mark.line and item.style not in ("|", ">"):
+                    self.multiline_flow = True
+                value = item.value
+                items.append(value)
+                texts.append((item_path, value))
+            else:
+                items.append(self.build(item, item_path, depth))
+        return items
 
 
 def _overrun(lines: _Lines) -> _Problem | None:
@@ -269,7 +365,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0, builder_class: type[_
     if builder.multiline_flow and (overrun := _overrun(lines)):
         return fail(overrun)
     duplicates = [Diagnostic(file, p.line, p.column, "error", p.code, p.message) for p in builder.duplicates]
-    return Located(data, builder.positions), sorted(duplicates)
+    return Located(data, builder.positions, builder.texts), sorted(duplicates)
 
 
 @dataclass
@@ -290,10 +386,11 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(rel, line, column, "error", code, message)]
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return error(1, 1, "file-too-large", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes")
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:  # one open, its size from the open file
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return error(1, 1, "file-too-large", f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes")
+            raw = handle.read()
     except OSError as exc:
         return error(1, 1, "file-unreadable", f"cannot read file: {exc.strerror or exc}")
     try:
@@ -303,10 +400,13 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return error(line, column, "not-utf8", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return error(1, 1, "empty-file", "file is empty")
-    for number, line in enumerate(text.split("\n"), start=1):
+    # Most files have neither a long line (no line is longer than the text) nor a NUL: then nothing to find.
+    for number, line in enumerate(text.split("\n") if len(text) > MAX_LINE_CHARS or "\x00" in text else (),
+                                  start=1):
         if len(line) > MAX_LINE_CHARS:
             return error(number, MAX_LINE_CHARS + 1, "line-too-long",
                          f"line is {len(line)} characters long; the limit is {MAX_LINE_CHARS}")

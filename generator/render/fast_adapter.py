@@ -263,8 +263,9 @@ def on_post_build(config: Any) -> None:
     previous = _FILLED.get(plan.audience, {}) if plan.kept is not None else {}
     filled: dict[str, tuple[Shell, tuple[Any, ...], bytes]] = {}
     folders: set[str] = set()
-    for path in sorted(plan.hidden, key=_walk_key):
-        file = files.get_file_from_path(path)
+    by_path = files.src_uris
+    for path in [path for path in plan.members if path in plan.hidden]:  # in MkDocs' order (plan_shells)
+        file = by_path[path]
         kind, page, url = plan.kinds[plan.members[path]], plan.pages[path], file.url
         values = (page.meta["title"], page.body, url, page.meta.get("statusgen_alternate"))
         last = previous.get(path)
@@ -322,12 +323,31 @@ class SitemapFile:
     page: SitemapPage
 
 
-def sitemap_page(url: str, site_url: str | None, update_date: str) -> SitemapPage:
-    """As ``mkdocs.structure.pages.Page`` sets its canonical address, date and ``abs_url``."""
+#: A page address that joins onto any base as plain text: no dot, no empty segment, nothing to quote or split off.
+_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9_~-]+/)+\Z")
+
+
+def sitemap_pages(urls: list[str], site_url: str | None, update_date: str) -> list[SitemapPage]:
+    """As ``mkdocs.structure.pages.Page`` sets each page's canonical address, ``abs_url`` and date (``urls``: files').
+
+    MkDocs joins every address onto the site's with ``urljoin``; a plain address (:data:`_PLAIN_URL`)
+    is the joined address of ``x`` less the ``x``, plus itself (one join per site, not per page).
+    """
     if not site_url:
-        return SitemapPage(None, None, update_date)
-    canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", url)
-    return SitemapPage(canonical, urlsplit(canonical).path, update_date)
+        return [SitemapPage(None, None, update_date) for _ in urls]
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    canonical_x = urljoin(base, "x")
+    path_x = urlsplit(canonical_x).path
+    prefix, path_prefix = canonical_x[:-1], path_x[:-1]
+    pages = []
+    for url in urls:
+        url = "" if url in (".", "./") else url  # as ``Page.url`` has it
+        if _PLAIN_URL.match(url) and canonical_x.endswith("/x") and path_x.endswith("/x"):
+            pages.append(SitemapPage(prefix + url, path_prefix + url, update_date))
+        else:
+            canonical = urljoin(base, url)
+            pages.append(SitemapPage(canonical, urlsplit(canonical).path, update_date))
+    return pages
 
 
 def write_sitemap(config: Any, plan: Plan, rendered: list[Any]) -> None:
@@ -351,12 +371,13 @@ def write_sitemap(config: Any, plan: Plan, rendered: list[Any]) -> None:
         mkdocs_made = ""
     template = plan.env.get_template("sitemap.xml")
     date = utils.get_build_date()
-    check = _build_template("sitemap.xml", template, [SitemapFile(sitemap_page(file.url, config.site_url, date))
-                                                      for file in rendered], config, plan.nav)
+    check = _build_template("sitemap.xml", template, [SitemapFile(page) for page in sitemap_pages(
+        [file.url for file in rendered], config.site_url, date)], config, plan.nav)
     if (check if check.strip() else "") != mkdocs_made:
         raise ShellError("the sitemap statusgen writes differs from the theme's for the pages MkDocs rendered "
                          "(a sitemap template that reads more of a page than its address and date?)")
-    light = [SitemapFile(sitemap_page(file.url, config.site_url, date)) for file in plan.files.documentation_pages()]
+    light = [SitemapFile(page) for page in sitemap_pages([file.url for file in plan.files.documentation_pages()],
+                                                         config.site_url, date)]
     output = _build_template("sitemap.xml", template, light, config, plan.nav)
     if not output.strip():
         for name in (target, f"{target}.gz"):  # MkDocs writes no empty sitemap

@@ -130,8 +130,10 @@ def reference_fill(parts: list[Any], values: dict[str, str]) -> bytes:
         "utf-8", errors="xmlcharrefreplace")
 
 
-_TEXT = st.lists(st.sampled_from(list("ab <>&\"'\r\n—é\U0001f600") + ["\ud800", "<b>", "&amp;", "\n\n"]),
-                max_size=12).map("".join)
+#: page values: markup, entities, line ends, non-ASCII, and lone surrogates (a pair split across two values too)
+_TEXT = st.lists(st.sampled_from(list("ab <>&\"'\r\n—é\U0001f600")
+                                 + ["\ud800", "\udc00", "\ud83d", "\ude00", "<b>", "&amp;", "\n\n"]),
+                 max_size=12).map("".join)
 
 
 @settings(max_examples=300, deadline=None)

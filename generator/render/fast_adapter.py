@@ -429,16 +429,22 @@ def _body(page: Page) -> str:
 
 @dataclass(frozen=True)
 class Shell:
-    """A kind's parts ready to fill: the literal text with a gap at each slot, and what goes in each gap."""
+    """A kind's parts ready to fill: the literal text, encoded once, with a gap at each slot and what goes in it."""
 
-    pieces: tuple[str, ...]
+    pieces: tuple[bytes, ...]
     slots: tuple[tuple[int, str, Callable[[str], str]], ...]
 
     @classmethod
     def of(cls, parts: list[str | Slot]) -> Shell:
-        pieces = tuple(part if isinstance(part, str) else "" for part in parts)
+        pieces = tuple(_encode(part) if isinstance(part, str) else b"" for part in parts)
         slots = tuple((at, part[0], part[1]) for at, part in enumerate(parts) if not isinstance(part, str))
         return cls(pieces, slots)
+
+
+def _encode(text: str) -> bytes:
+    """A page's text as written: UTF-8, a lone surrogate as a character reference (each on its own, as Python
+    never pairs them, so the parts encoded apart join to the whole encoded at once)."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
 
 
 def fill(kind: Kind, page: Page, url: str) -> bytes:
@@ -448,10 +454,10 @@ def fill(kind: Kind, page: Page, url: str) -> bytes:
         values.update({f"alt{i}x{name}": value for name, value in link.items()})
     shell = kind.shell
     pieces = list(shell.pieces)
-    made: dict[tuple[str, Callable[[str], str]], str] = {}
+    made: dict[tuple[str, Callable[[str], str]], bytes] = {}
     for at, name, form in shell.slots:
-        text = made.get((name, form))
-        if text is None:
-            text = made[(name, form)] = form(values[name])
-        pieces[at] = text
-    return "".join(pieces).encode("utf-8", errors="xmlcharrefreplace")
+        data = made.get((name, form))
+        if data is None:
+            data = made[(name, form)] = _encode(form(values[name]))
+        pieces[at] = data
+    return b"".join(pieces)

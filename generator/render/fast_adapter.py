@@ -2,8 +2,7 @@
 
 A long history is thousands of generated pages of a few kinds (incident, component and history pages,
 public postmortems, internal incident pages), each an HTML body in the same Material page. Rendering
-Material's page template for every one of them was most of a build. Here MkDocs still sees every page
-(navigation, links between pages, the sitemap and the search index are MkDocs' own), but renders only:
+Material's page template for every one of them was most of a build. Here MkDocs renders only:
 
 - every page that is not of a many-of-a-kind sort (the hand-written and index pages, Markdown pages,
   pages in the search index), exactly as :mod:`.mkdocs_adapter` does;
@@ -16,6 +15,11 @@ the shape of its metadata (everything but the title and the alternate links' val
 body has an ``<h1>`` (Material adds one when it has not). Fail closed: a shell whose body marker is
 missing or occurs twice, a marker in a form statusgen does not know (a template filter it cannot
 repeat), or a witness that differs from its filled shell stops the build; nothing is published.
+
+The other pages of a kind (*hidden*) are in MkDocs' ``files`` only, so that links to them from the pages
+MkDocs renders resolve (and a link to a missing page warns) as always; MkDocs makes no ``Page`` for them
+and reads no text of them. The sitemap, which lists them, is the theme's own template over light page
+objects, checked against the sitemap MkDocs itself made of the pages it rendered.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 A long history is thousands of generated pages of a few kinds (incident, component and history pages,
 public postmortems, internal incident pages), each an HTML body in the same Material page. Rendering
-Material's page template for every one of them was most of a build. Here MkDocs still sees every page
-(navigation, links between pages, the sitemap and the search index are MkDocs' own), but renders only:
+Material's page template for every one of them was most of a build. Here MkDocs renders only:
 
 - every page that is not of a many-of-a-kind sort (the hand-written and index pages, Markdown pages,
   pages in the search index), exactly as :mod:`.mkdocs_adapter` does;
@@ -16,17 +15,25 @@ the shape of its metadata (everything but the title and the alternate links' val
 body has an ``<h1>`` (Material adds one when it has not). Fail closed: a shell whose body marker is
 missing or occurs twice, a marker in a form statusgen does not know (a template filter it cannot
 repeat), or a witness that differs from its filled shell stops the build; nothing is published.
+
+The other pages of a kind (*hidden*) are in MkDocs' ``files`` only, so that links to them from the pages
+MkDocs renders resolve (and a link to a missing page warns) as always; MkDocs makes no ``Page`` for them
+and reads no text of them. The sitemap, which lists them, is the theme's own template over light page
+objects, checked against the sitemap MkDocs itself made of the pages it rendered.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import markupsafe
 
@@ -72,6 +79,7 @@ class Kind:
     body: str  # the probe's body, which the page's body replaces
     witness: str = ""
     parts: list[str | Slot] = field(default_factory=list)
+    shell: Shell | None = None  # the parts, ready to fill
 
 
 @dataclass
@@ -86,6 +94,7 @@ class Plan:
     #: when given, the hidden pages go here (output path -> bytes) instead of to disk (statusgen serve
     #: writes only the changed ones into the folder it serves)
     kept: dict[str, bytes] | None = None
+    audience: str = ""
     #: the MkDocs objects of the running build (set by the hooks)
     files: Any = None
     nav: Any = None
@@ -101,12 +110,17 @@ def render(site: Site, root: Path, user_config: dict[str, Any], out: Path, *, wo
     """As :func:`generator.render.mkdocs_adapter.render`, with the many pages of each kind filled from shells.
 
     ``kept``: a dict that receives the pages filled from shells (path below ``out`` -> bytes) instead of
-    their being written into ``out``; everything else is written into ``out`` as always.
+    their being written into ``out``; everything else is written into ``out`` as always. A page filled
+    with the same values into the same shell as in the previous build with ``kept`` (statusgen serve)
+    is that build's bytes again.
     """
     docs = work / f"{site.audience}-docs"
     plan = plan_shells(site)
     plan.kept = kept
-    stage_docs(docs, site, {**site.pages, **{kind.probe_path: kind.probe for kind in plan.kinds.values()}})
+    plan.audience = site.audience
+    shown = {path: page for path, page in site.pages.items() if path not in plan.hidden}
+    shown.update({kind.probe_path: kind.probe for kind in plan.kinds.values()})
+    stage_docs(docs, site, shown, unread=plan.hidden)
     theme_dir = prepare_theme(work / f"{site.audience}-theme", root, user_config)
     config = derive_config(site, root, user_config, docs, out, theme_dir)
     _PLANS[str(docs)] = plan
@@ -193,21 +207,32 @@ def plan_shells(site: Site) -> Plan:
 # --- The MkDocs events (mkdocs_files.py) ------------------------------------------------------------
 
 
-def on_nav(nav: Any, config: Any, files: Any) -> None:
-    """Keep the hidden pages out of what MkDocs reads and renders, but in ``files`` for links between pages."""
+def on_files(files: Any, config: Any) -> None:
+    """Keep the hidden pages out of every list of pages MkDocs makes, but in ``files`` for links between pages.
+
+    From here on MkDocs sees only the pages it renders: it makes no ``Page`` (nor canonical address)
+    for a hidden one, in the navigation or anywhere else. A Markdown page's link to a hidden page still
+    resolves to its address (and a link to a missing page still warns), as ``files`` holds them all.
+    """
     plan = _PLANS.get(str(config["docs_dir"]))
     if plan is None:
         return
     from mkdocs.structure.files import InclusionLevel
 
-    plan.nav, plan.files = nav, files
-    everything = files.documentation_pages
+    plan.files = files
     hidden = plan.hidden
 
     def documentation_pages(*, inclusion: Callable[[Any], bool] = InclusionLevel.is_included) -> list[Any]:
-        return [file for file in everything(inclusion=inclusion) if file.src_uri not in hidden]
+        return [file for file in files if file.src_uri not in hidden and file.is_documentation_page()
+                and inclusion(file.inclusion)]
 
     files.documentation_pages = documentation_pages
+
+
+def on_nav(nav: Any, config: Any, files: Any) -> None:
+    plan = _PLANS.get(str(config["docs_dir"]))
+    if plan is not None:
+        plan.nav = nav
 
 
 def on_env(env: Any, config: Any) -> None:
@@ -216,19 +241,22 @@ def on_env(env: Any, config: Any) -> None:
         plan.env = env
 
 
+#: audience -> what the last build with ``kept`` filled: page path -> (shell, values, bytes)
+_FILLED: dict[str, dict[str, tuple[Shell, tuple[Any, ...], bytes]]] = {}
+
+
 def on_post_build(config: Any) -> None:
     """Make the shells, check the witnesses, write the hidden pages, then the sitemap with every page."""
     plan = _PLANS.get(str(config["docs_dir"]))
     if plan is None or not plan.kinds:
         return
-    from mkdocs.commands.build import _build_theme_template
-    from mkdocs.structure.pages import Page as MkDocsPage
-
     files = plan.files
+    rendered = files.documentation_pages()  # what MkDocs' own sitemap lists
     for kind in plan.kinds.values():
         probe = files.get_file_from_path(kind.probe_path)
         output = Path(probe.abs_dest_path)
         kind.parts = compile_shell(output.read_text(encoding="utf-8"), kind, probe.url)
+        kind.shell = Shell.of(kind.parts)
         shutil.rmtree(output.parent)
         files.remove(probe)
         witness = files.get_file_from_path(kind.witness)
@@ -236,19 +264,135 @@ def on_post_build(config: Any) -> None:
         if Path(witness.abs_dest_path).read_bytes() != made:
             raise ShellError(f"the page shell of '{kind.folder}/' does not reproduce '{kind.witness}' as MkDocs "
                              "renders it (a theme change statusgen cannot repeat?)")
-    for path in sorted(plan.hidden, key=_walk_key):
-        file = files.get_file_from_path(path)
-        made = fill(plan.kinds[plan.members[path]], plan.pages[path], file.url)
+    previous = _FILLED.get(plan.audience, {}) if plan.kept is not None else {}
+    filled: dict[str, tuple[Shell, tuple[Any, ...], bytes]] = {}
+    folders: set[str] = set()
+    by_path = files.src_uris
+    for path in [path for path in plan.members if path in plan.hidden]:  # in MkDocs' order (plan_shells)
+        file = by_path[path]
+        kind, page, url = plan.kinds[plan.members[path]], plan.pages[path], file.url
+        values = (page.meta["title"], page.body, url, page.meta.get("statusgen_alternate"))
+        last = previous.get(path)
+        if last is not None and last[1] == values and last[0] == kind.shell:
+            made = last[2]
+        else:
+            made = fill(kind, page, url)
         if plan.kept is not None:
             plan.kept[file.dest_uri] = made
+            filled[path] = (kind.shell, values, made)
         else:
-            target = Path(file.abs_dest_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(made)
-        MkDocsPage(None, file, config)  # what the sitemap reads of it: its address and date
+            write_page(file.abs_dest_path, made, folders)
+    if plan.kept is not None:
+        _FILLED[plan.audience] = filled
     del files.documentation_pages  # every page again, in MkDocs' order
-    if "sitemap.xml" in config.theme.static_templates:
-        _build_theme_template("sitemap.xml", plan.env, files, config, plan.nav)
+    write_sitemap(config, plan, rendered)
+
+
+def write_page(target: str, data: bytes, folders: set[str]) -> None:
+    """One new file in its own new folder: one mkdir and one create, no existence checks (each costs)."""
+    folder = os.path.dirname(target)
+    if folder not in folders:
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        with memoryview(data) as view:
+            done = 0
+            while done < len(view):
+                done += os.write(handle, view[done:])
+    finally:
+        os.close(handle)
+
+
+# --- The sitemap -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SitemapPage:
+    """What a sitemap reads of a page (its address and date), without a MkDocs ``Page`` per page."""
+
+    canonical_url: str | None
+    abs_url: str | None
+    update_date: str
+    is_link: bool = False
+
+
+@dataclass(frozen=True)
+class SitemapFile:
+    page: SitemapPage
+
+
+#: A page address that joins onto any base as plain text: no dot, no empty segment, nothing to quote or split off.
+_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9_~-]+/)+\Z")
+
+
+def sitemap_pages(urls: list[str], site_url: str | None, update_date: str) -> list[SitemapPage]:
+    """As ``mkdocs.structure.pages.Page`` sets each page's canonical address, ``abs_url`` and date (``urls``: files').
+
+    MkDocs joins every address onto the site's with ``urljoin``; a plain address (:data:`_PLAIN_URL`)
+    is the joined address of ``x`` less the ``x``, plus itself (one join per site, not per page).
+    """
+    if not site_url:
+        return [SitemapPage(None, None, update_date) for _ in urls]
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    canonical_x = urljoin(base, "x")
+    path_x = urlsplit(canonical_x).path
+    prefix, path_prefix = canonical_x[:-1], path_x[:-1]
+    pages = []
+    for url in urls:
+        url = "" if url in (".", "./") else url  # as ``Page.url`` has it
+        if _PLAIN_URL.match(url) and canonical_x.endswith("/x") and path_x.endswith("/x"):
+            pages.append(SitemapPage(prefix + url, path_prefix + url, update_date))
+        else:
+            canonical = urljoin(base, url)
+            pages.append(SitemapPage(canonical, urlsplit(canonical).path, update_date))
+    return pages
+
+
+def write_sitemap(config: Any, plan: Plan, rendered: list[Any]) -> None:
+    """``sitemap.xml`` (and ``.gz``) with every page, from the theme's own template, as MkDocs writes it.
+
+    MkDocs already wrote it over the pages it rendered (``rendered``, the probes included), with its own
+    ``Page`` objects: the same
+    template over this module's light pages for those same pages must give exactly that, or the
+    build stops (a template that reads more of a page than its address and date).
+    """
+    if "sitemap.xml" not in config.theme.static_templates:
+        return
+    from mkdocs import utils
+    from mkdocs.commands.build import _build_template
+
+    target = os.path.join(config.site_dir, "sitemap.xml")
+    try:
+        with open(target, encoding="utf-8") as handle:
+            mkdocs_made = handle.read()
+    except FileNotFoundError:
+        mkdocs_made = ""
+    template = plan.env.get_template("sitemap.xml")
+    date = utils.get_build_date()
+    check = _build_template("sitemap.xml", template, [SitemapFile(page) for page in sitemap_pages(
+        [file.url for file in rendered], config.site_url, date)], config, plan.nav)
+    if (check if check.strip() else "") != mkdocs_made:
+        raise ShellError("the sitemap statusgen writes differs from the theme's for the pages MkDocs rendered "
+                         "(a sitemap template that reads more of a page than its address and date?)")
+    light = [SitemapFile(page) for page in sitemap_pages([file.url for file in plan.files.documentation_pages()],
+                                                         config.site_url, date)]
+    output = _build_template("sitemap.xml", template, light, config, plan.nav)
+    if not output.strip():
+        for name in (target, f"{target}.gz"):  # MkDocs writes no empty sitemap
+            Path(name).unlink(missing_ok=True)
+        return
+    data = output.encode("utf-8")
+    utils.write_file(data, target)
+    timestamp = utils.get_build_timestamp(pages=[entry.page for entry in light])
+    with open(f"{target}.gz", "wb") as handle, \
+            gzip.GzipFile(fileobj=handle, filename=f"{target}.gz", mode="wb", mtime=timestamp) as packed:
+        packed.write(data)
 
 
 # --- Shells ------------------------------------------------------------------------------------------
@@ -287,10 +431,37 @@ def _body(page: Page) -> str:
     return _as_read(page.body).lstrip("\n")
 
 
+@dataclass(frozen=True)
+class Shell:
+    """A kind's parts ready to fill: the literal text, encoded once, with a gap at each slot and what goes in it."""
+
+    pieces: tuple[bytes, ...]
+    slots: tuple[tuple[int, str, Callable[[str], str]], ...]
+
+    @classmethod
+    def of(cls, parts: list[str | Slot]) -> Shell:
+        pieces = tuple(_encode(part) if isinstance(part, str) else b"" for part in parts)
+        slots = tuple((at, part[0], part[1]) for at, part in enumerate(parts) if not isinstance(part, str))
+        return cls(pieces, slots)
+
+
+def _encode(text: str) -> bytes:
+    """A page's text as written: UTF-8, a lone surrogate as a character reference (each on its own, as Python
+    never pairs them, so the parts encoded apart join to the whole encoded at once)."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
+
+
 def fill(kind: Kind, page: Page, url: str) -> bytes:
-    """The page: its kind's shell with its own title, alternate links, address and body."""
+    """The page: its kind's shell with its own title, alternate links, address and body (each form made once)."""
     values = {"title": page.meta["title"], "body": _body(page), "url": url}
     for i, link in enumerate(page.meta.get("statusgen_alternate", [])):
         values.update({f"alt{i}x{name}": value for name, value in link.items()})
-    text = "".join(part if isinstance(part, str) else part[1](values[part[0]]) for part in kind.parts)
-    return text.encode("utf-8", errors="xmlcharrefreplace")
+    shell = kind.shell
+    pieces = list(shell.pieces)
+    made: dict[tuple[str, Callable[[str], str]], bytes] = {}
+    for at, name, form in shell.slots:
+        data = made.get((name, form))
+        if data is None:
+            data = made[(name, form)] = _encode(form(values[name]))
+        pieces[at] = data
+    return b"".join(pieces)

@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -98,17 +98,20 @@ def expected_path(docs: Path) -> Path:
 _STAGED: dict[str, dict[str, str | bytes]] = {}
 
 
-def stage_docs(docs: Path, site: Site, pages: dict[str, Page] | None = None) -> None:
+def stage_docs(docs: Path, site: Site, pages: dict[str, Page] | None = None, unread: Iterable[str] = ()) -> None:
     """Pages (Markdown with front matter) and assets, kept in memory for :func:`generated_files`.
 
     ``docs`` itself stays an empty folder (MkDocs requires one); writing thousands of files
     only for MkDocs to read them back cost seconds of system time on a long history. Only the
     metadata the hooks must read back is written, beside it. ``pages`` (default: all) are the
-    pages MkDocs renders; the assets always go with them.
+    pages MkDocs renders; the assets always go with them. ``unread``: pages MkDocs only links to
+    (the fast renderer fills them): they are files without text or expected metadata, so a page
+    MkDocs did read from them by mistake fails the metadata check.
     """
     pages = site.pages if pages is None else pages
     docs.mkdir(parents=True, exist_ok=True)
     files: dict[str, str | bytes] = {rel: _as_read(str(page)) for rel, page in pages.items()}
+    files.update(dict.fromkeys(unread, ""))
     files.update(site.assets)
     _STAGED[str(docs)] = files
     write_expected(docs, pages)

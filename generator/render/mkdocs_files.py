@@ -4,7 +4,7 @@
   become ``File.generated`` files (MkDocs 1.6), so no Markdown tree is written, read back and deleted.
 - ``on_env``: the theme's templates are compiled once per process (:mod:`.template_cache`), not
   once per build: statusgen serve rebuilds in the same process.
-- ``on_nav``, ``on_env``, ``on_post_build``: the fast renderer's shells
+- ``on_files``, ``on_nav``, ``on_env``, ``on_post_build``: the fast renderer's shells
   (:mod:`generator.render.fast_adapter`); they do nothing for a site rendered without it.
 """
 
@@ -18,7 +18,9 @@ from generator.render.mkdocs_adapter import generated_files
 
 
 def on_files(files: Any, config: Any) -> Any:
-    return generated_files(files, config)
+    files = generated_files(files, config)
+    fast_adapter.on_files(files, config)
+    return files
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> Any:

@@ -7,6 +7,7 @@ Events used:
   becomes escaped ``Markup``: Material inserts ``config.site_name`` raw in some places (``<title>``,
   the header, ``aria-label``) and with ``| e`` in others, and escaped Markup reads as text in both
   (``| e`` leaves Markup as it is), so ``site_name: 'A "<b>"'`` shows as typed and nothing is live.
+  The theme's files are listed without walking its dotted folders (:mod:`.theme_files`).
 - ``on_page_markdown``: first, the page's metadata as MkDocs read it must be exactly what statusgen
   wrote (MkDocs silently drops front matter its YAML reader rejects and would then render the page
   as raw Markdown); any difference fails the build (``page.check``). Then a page whose
@@ -26,6 +27,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.output.page import check
+from generator.render import theme_files
 from generator.render.mkdocs_adapter import OWN_EXTRA, load_expected
 
 _HTML: dict[str, str] = {}
@@ -39,6 +41,7 @@ def on_config(config: Any) -> Any:
     _EXPECTED.clear()
     _EXPECTED.update(load_expected(config["extra"].get("statusgen_pages")))
     config["site_name"] = Markup.escape(config["site_name"])
+    theme_files.install(config)
     return config
 
 

@@ -1,0 +1,84 @@
+"""The fast paths of describing pages give exactly what the slow paths gave, on random inputs of their class.
+
+Each fast path (Python in place of a Jinja macro, a time formatted from its fields, a front-matter
+string written without a per-character scan, plain text without markdown-it) claims a class of
+inputs; these tests draw from that class and compare with the slow path, kept here as the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from generator.clock import iso
+from generator.output import fragments
+from generator.output.labels import ICONS, IMPACT_LABELS
+from generator.output.markup import utc
+from generator.output.public_pages import environment
+
+#: The macros as they were in templates/public/_macros.html before they became output/fragments.py.
+MACROS = """\
+{% macro time(moment, with_date=True) -%}
+<time class="sg-t" datetime="{{ moment | iso }}">{{ moment | utc(with_date) }}</time>
+{%- endmacro %}
+{% macro state(value) -%}
+<span class="sg-state sg-state--{{ value }}"><span class="sg-icon" aria-hidden="true">{{ icons[value] }}</span> {{ labels[value] }}</span>
+{%- endmacro %}
+{% macro impact(value) -%}
+<span class="sg-impact sg-impact--{{ value }}">{{ impact_labels[value] }}</span>
+{%- endmacro %}
+{% macro duration(text) -%}
+<span class="sg-duration">{{ text }}</span>
+{%- endmacro %}
+"""
+
+
+def macro(name: str) -> object:
+    return getattr(environment().from_string(MACROS).module, name)
+
+
+offsets = st.integers(min_value=-23 * 60, max_value=23 * 60).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+moments = st.datetimes(timezones=st.just(dt.timezone.utc) | offsets)
+#: text that HTML escaping changes, and text it does not
+texts = st.text(alphabet=st.sampled_from("<>&\"'ab 1·–\u2028") | st.characters(), max_size=30)
+
+
+@given(moments, st.booleans())
+def test_time_is_the_macro(moment: dt.datetime, with_date: bool) -> None:
+    made = fragments.time(moment, with_date)
+    assert isinstance(made, Markup)
+    assert made == macro("time")(moment, with_date)
+
+
+def test_equal_moments_at_other_offsets_are_not_confused() -> None:
+    """The time cache is keyed by the offset too: 12:00Z and 13:00+01:00 are equal, yet shown differently."""
+    at_utc = dt.datetime(2026, 11, 26, 12, tzinfo=dt.timezone.utc)
+    at_paris = at_utc.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    assert at_utc == at_paris
+    assert fragments.time(at_utc) != fragments.time(at_paris)
+    assert fragments.time(at_paris) == macro("time")(at_paris)
+
+
+@given(st.sampled_from(sorted(ICONS)))
+def test_state_is_the_macro(value: str) -> None:
+    assert fragments.state(value) == macro("state")(value)
+
+
+@given(st.sampled_from(sorted(IMPACT_LABELS)))
+def test_impact_is_the_macro(value: str) -> None:
+    assert fragments.impact(value) == macro("impact")(value)
+
+
+@given(texts | st.integers())
+def test_duration_is_the_macro_and_escapes(text: object) -> None:
+    assert fragments.duration(text) == macro("duration")(text)
+    assert "<script>" not in fragments.duration("<script>")
+
+
+@given(moments, st.booleans())
+def test_utc_is_strftime(moment: dt.datetime, with_date: bool) -> None:
+    assert utc(moment, with_date) == moment.strftime("%b %-d, %Y %H:%M UTC" if with_date else "%H:%M UTC")
+    assert iso(moment) in fragments.time(moment, with_date)

@@ -16,7 +16,9 @@ from markupsafe import Markup
 from generator.clock import iso
 from generator.output import fragments
 from generator.output.labels import ICONS, IMPACT_LABELS
+from generator.content.source import yaml_quote
 from generator.output.markup import utc
+from generator.output.page import _value as page_value
 from generator.output.public_pages import environment
 
 #: The macros as they were in templates/public/_macros.html before they became output/fragments.py.
@@ -82,3 +84,24 @@ def test_duration_is_the_macro_and_escapes(text: object) -> None:
 def test_utc_is_strftime(moment: dt.datetime, with_date: bool) -> None:
     assert utc(moment, with_date) == moment.strftime("%b %-d, %Y %H:%M UTC" if with_date else "%H:%M UTC")
     assert iso(moment) in fragments.time(moment, with_date)
+
+
+ADD_TO_CALENDAR = """\
+{% macro add_to_calendar(view, root) -%}
+<a class="sg-ics" href="{{ root }}maintenance/{{ view.id }}.ics" type="text/calendar" download>Add to calendar</a>
+{%- endmacro %}
+"""
+
+
+@given(texts, texts)
+def test_add_to_calendar_is_the_macro(view_id: str, root: str) -> None:
+    view = type("View", (), {"id": view_id})()
+    reference = getattr(environment().from_string(ADD_TO_CALENDAR).module, "add_to_calendar")
+    assert fragments.add_to_calendar(view, root) == reference(view, root)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | texts)
+def test_front_matter_strings_are_yaml_quote(value: str) -> None:
+    """Printable ASCII skips yaml_quote's scan; every string still comes out as yaml_quote writes it."""
+    assert page_value(value) == yaml_quote(value)
+    assert page_value([value, {"k": value}]) == f"[{yaml_quote(value)}, {{k: {yaml_quote(value)}}}]"

@@ -1,4 +1,4 @@
-"""The small HTML pieces every public page repeats (a time, a state, an impact, a duration), as Python.
+"""The small HTML pieces every public page repeats (a time, a state, an impact, a duration, a calendar link), as Python.
 
 They were Jinja macros; a macro call costs a Jinja context and a few escapes each, and a long
 history calls them tens of thousands of times per build. Each function writes exactly what its
@@ -48,5 +48,11 @@ def duration(text: object) -> Markup:
     return Markup(f'<span class="sg-duration">{escape(text)}</span>')
 
 
+def add_to_calendar(view: object, root: str) -> Markup:
+    """A link to a maintenance's own calendar file (``root`` leads to the site's root)."""
+    return Markup(f'<a class="sg-ics" href="{escape(root)}maintenance/{escape(view.id)}.ics" '  # type: ignore[attr-defined]
+                  'type="text/calendar" download>Add to calendar</a>')
+
+
 #: the public templates' globals for these pieces
-GLOBALS = {"time": time, "state": state, "impact": impact, "duration": duration}
+GLOBALS = {"time": time, "state": state, "impact": impact, "duration": duration, "add_to_calendar": add_to_calendar}

@@ -8,6 +8,7 @@ inputs; these tests draw from that class and compare with the slow path, kept he
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from markupsafe import Markup
 
 from generator.clock import iso
 from generator.output import fragments
-from generator.output.labels import ICONS, IMPACT_LABELS
+from generator.output.labels import ICONS, IMPACT_LABELS, STATUS_LABELS
 from generator.content.source import yaml_quote
 from generator.output.markup import utc
 from generator.output.page import _value as page_value
@@ -105,3 +106,49 @@ def test_front_matter_strings_are_yaml_quote(value: str) -> None:
     """Printable ASCII skips yaml_quote's scan; every string still comes out as yaml_quote writes it."""
     assert page_value(value) == yaml_quote(value)
     assert page_value([value, {"k": value}]) == f"[{yaml_quote(value)}, {{k: {yaml_quote(value)}}}]"
+
+
+#: The update loop's body as it was in templates/public/incident.md, and the entry macro of _macros.html.
+UPDATE_AND_ENTRY = """\
+{% macro update_item(update, changes, component_names) -%}
+<li class="sg-update{% if update.automatic %} sg-update--automatic{% endif %}">
+<p class="sg-update__head"><strong>{{ status_labels[update.status] }}</strong> {{ time(update.at) }}</p>
+<div class="sg-update__body">{{ update.message | markdown }}</div>
+{% if changes %}<p class="sg-update__changes"><span class="sg-sr">Components: </span>{% for cid, value in changes.items() %}{{ component_names.get(cid, cid) }}: {{ state(value) }}{% if not loop.last %} · {% endif %}{% endfor %}</p>{% endif %}
+</li>
+{%- endmacro %}
+{% macro entry(view, root) -%}
+<li class="sg-entry">
+<p class="sg-entry__title"><a href="{{ root }}incidents/{{ view.id }}/">{{ view.title }}</a> {{ impact(view.impact) }}</p>
+<p class="sg-entry__meta">{% if view.is_maintenance %}{{ status_labels[view.status] }} · {{ time(view.start) }} – {{ time(view.end) }}{% else %}{{ status_labels[view.status] }} · {{ time(view.start) }} · {{ duration(view.duration_text) }}{% if not view.end %} so far{% endif %}{% endif %} · {% for c in view.components %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}</p>
+</li>
+{%- endmacro %}
+"""
+
+statuses = st.sampled_from(sorted(STATUS_LABELS))
+#: Markdown-ish messages: markup, raw HTML and entities that to_html must escape
+messages = st.text(alphabet=st.sampled_from("<>&\"'*_`#[]()!-\n ab") | st.characters(), max_size=40)
+
+
+@given(st.booleans(), statuses, moments, messages,
+       st.dictionaries(texts, st.sampled_from(sorted(ICONS)), max_size=3), st.dictionaries(texts, texts, max_size=3))
+def test_update_item_is_the_loop_body(automatic: bool, status: str, at: dt.datetime, message: str,
+                                      changes: dict[str, str], names: dict[str, str]) -> None:
+    names = {**names, **{cid: f"<b>{cid}</b>" for cid in list(changes)[:1]}}  # some known, some not
+    update = SimpleNamespace(automatic=automatic, status=status, at=at, message=message)
+    reference = getattr(environment().from_string(UPDATE_AND_ENTRY).module, "update_item")
+    assert fragments.update_item(update, changes, names) == reference(update, changes, names)
+
+
+@given(texts, texts, st.sampled_from(sorted(IMPACT_LABELS)), st.booleans(), statuses, moments,
+       st.none() | moments, texts, st.lists(texts, max_size=3), texts)
+def test_entry_is_the_macro(view_id: str, title: str, impact: str, is_maintenance: bool, status: str,
+                            start: dt.datetime, end: dt.datetime | None, duration_text: str, names: list[str],
+                            root: str) -> None:
+    if is_maintenance and end is None:
+        end = start  # a maintenance always has its window's end
+    view = SimpleNamespace(id=view_id, title=title, impact=impact, is_maintenance=is_maintenance, status=status,
+                           start=start, end=end, duration_text=duration_text,
+                           components=[SimpleNamespace(name=n) for n in names])
+    reference = getattr(environment().from_string(UPDATE_AND_ENTRY).module, "entry")
+    assert fragments.entry(view, root) == reference(view, root)

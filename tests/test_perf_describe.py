@@ -20,6 +20,7 @@ from generator.output.labels import ICONS, IMPACT_LABELS, STATUS_LABELS
 from generator.content.source import yaml_quote
 from generator.output.markup import utc
 from generator.output.page import _value as page_value
+from generator.output.internal_pages import environment as internal_environment
 from generator.output.public_pages import environment
 
 #: The macros as they were in templates/public/_macros.html before they became output/fragments.py.
@@ -152,3 +153,13 @@ def test_entry_is_the_macro(view_id: str, title: str, impact: str, is_maintenanc
                            components=[SimpleNamespace(name=n) for n in names])
     reference = getattr(environment().from_string(UPDATE_AND_ENTRY).module, "entry")
     assert fragments.entry(view, root) == reference(view, root)
+
+
+@given(st.none() | moments, st.none() | st.timedeltas())
+def test_internal_when_and_span_are_the_macros(moment: dt.datetime | None, delta: dt.timedelta | None) -> None:
+    """The internal HTML pages' when() and span() write what internal/_macros.md writes there."""
+    env = internal_environment(markdown=False)
+    macros = env.get_template("internal/_macros.md").module
+    assert env.globals["when"](moment) == getattr(macros, "when")(moment)
+    assert env.globals["span"](delta) == getattr(macros, "span")(delta)
+    assert "when" not in internal_environment(markdown=True).globals  # Markdown pages keep the macros (finalize)

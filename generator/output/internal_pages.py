@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import groupby
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import policy
 from generator.alerts.check import AlertIndex
@@ -57,14 +57,32 @@ def _inert(value: object) -> object:
 
 @lru_cache(maxsize=2)
 def environment(markdown: bool = True) -> jinja2.Environment:
+    # auto_reload off: the templates are the package's own; a stat per page and per import buys nothing
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             finalize=_inert if markdown else None)
+                             finalize=_inert if markdown else None, auto_reload=False)
     env.filters.update(public_environment().filters)
     env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text,
                        state=_state_label, status=_status_label, impact=lambda value: IMPACT_LABELS[str(value)],
                        postmortem_status=lambda value: POSTMORTEM_LABELS[str(value)])
+    if not markdown:
+        # The HTML pages (one per incident, a row per incident) call these on every line: Python, not the
+        # macros of internal/_macros.md (which the Markdown pages keep, where ``finalize`` applies).
+        env.globals.update(when=_when, span=_span)
     return env
+
+
+_DASH = Markup("—")
+
+
+def _when(moment: dt.datetime | None) -> Markup:
+    """A moment in UTC, or a dash: ``m.when`` of internal/_macros.md on an HTML page."""
+    return escape(utc(moment)) if moment else _DASH
+
+
+def _span(delta: dt.timedelta | None) -> Markup:
+    """A duration in minutes, or a dash: ``m.span`` of internal/_macros.md on an HTML page."""
+    return escape(tl.format_duration(delta)) if delta is not None else _DASH
 
 
 def _state_label(state: object) -> str:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from generator.clock import iso
+from generator.content.models import ComponentState
 from generator.output import fragments
 from generator.output.labels import ICONS, IMPACT_LABELS, STATUS_LABELS
 from generator.content.source import yaml_quote
@@ -22,6 +23,7 @@ from generator.output.markup import utc
 from generator.output.page import _value as page_value
 from generator.output.internal_pages import environment as internal_environment
 from generator.output.public_pages import environment
+from generator.status.timeline import Span, segments, state_at
 
 #: The macros as they were in templates/public/_macros.html before they became output/fragments.py.
 MACROS = """\
@@ -163,3 +165,33 @@ def test_internal_when_and_span_are_the_macros(moment: dt.datetime | None, delta
     assert env.globals["when"](moment) == getattr(macros, "when")(moment)
     assert env.globals["span"](delta) == getattr(macros, "span")(delta)
     assert "when" not in internal_environment(markdown=True).globals  # Markdown pages keep the macros (finalize)
+
+
+def segments_by_state_at(component_spans: list[Span], start: dt.datetime, end: dt.datetime
+                         ) -> list[tuple[dt.datetime, dt.datetime, ComponentState]]:
+    """timeline.segments as it was: the state at each cut asked of every span (quadratic)."""
+    cuts = {start, end}
+    for span in component_spans:
+        for moment in (span.start, span.end):
+            if moment is not None and start < moment < end:
+                cuts.add(moment)
+    points = sorted(cuts)
+    result: list[tuple[dt.datetime, dt.datetime, ComponentState]] = []
+    for left, right in zip(points, points[1:]):
+        state = state_at(component_spans, left)
+        if result and result[-1][1] == left and result[-1][2] == state:
+            result[-1] = (result[-1][0], right, state)
+        elif state != ComponentState.OPERATIONAL:
+            result.append((left, right, state))
+    return result
+
+
+BASE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+minutes = st.integers(min_value=0, max_value=60).map(lambda m: BASE + dt.timedelta(minutes=m))  # few: many ties
+spans = st.builds(lambda state, start, end: Span("i", "api", state, start, end),
+                  st.sampled_from(list(ComponentState)), minutes, st.none() | minutes)  # some end before they start
+
+
+@given(st.lists(spans, max_size=12), minutes, minutes)
+def test_segments_sweep_is_state_at_per_cut(component_spans: list[Span], start: dt.datetime, end: dt.datetime) -> None:
+    assert segments(component_spans, start, end) == segments_by_state_at(component_spans, start, end)

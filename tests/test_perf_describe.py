@@ -10,20 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from generator.clock import iso
+from generator.content.loader import require_content
 from generator.content.models import ComponentState
 from generator.output import fragments
+from generator.output import statuspage_api as api
+from generator.output.calendar import _calendar, event_calendar, event_ics, maintenance_calendar, maintenance_event
 from generator.output.labels import ICONS, IMPACT_LABELS, STATUS_LABELS
 from generator.content.source import yaml_quote
 from generator.output.markup import utc
 from generator.output.page import _value as page_value
 from generator.output.internal_pages import environment as internal_environment
 from generator.output.public_pages import environment
+from generator.settings import load_settings
+from generator.status.snapshot import Snapshot, build_snapshot
 from generator.status.timeline import Span, segments, state_at
+from tests.conftest import NOW, REPO
 
 #: The macros as they were in templates/public/_macros.html before they became output/fragments.py.
 MACROS = """\
@@ -195,3 +202,41 @@ spans = st.builds(lambda state, start, end: Span("i", "api", state, start, end),
 @given(st.lists(spans, max_size=12), minutes, minutes)
 def test_segments_sweep_is_state_at_per_cut(component_spans: list[Span], start: dt.datetime, end: dt.datetime) -> None:
     assert segments(component_spans, start, end) == segments_by_state_at(component_spans, start, end)
+
+
+@pytest.fixture(scope="module")
+def example() -> Snapshot:
+    """The example site's snapshot (its content has incidents, maintenance in every state, and groups)."""
+    content, _ = require_content(REPO, NOW.date(), None)
+    return build_snapshot(content, load_settings(REPO), NOW)
+
+
+def test_calendars_are_icalendars_own(example: Snapshot) -> None:
+    """Events written once and placed in each calendar give the bytes icalendar writes for the whole calendar."""
+    views = sorted((v for v in example.incidents if v.is_maintenance), key=lambda v: (v.start, v.id))
+    assert len(views) >= 2
+    whole = _calendar(example, f"{example.settings.site_name}: scheduled maintenance")
+    for view in views:
+        whole.add_component(maintenance_event(example, view))
+    assert maintenance_calendar(example) == whole.to_ical()
+    assert maintenance_calendar(example, {v.id: event_ics(example, v) for v in views}) == whole.to_ical()
+    for view in views:
+        own = _calendar(example, f"{example.settings.site_name}: {view.title}")
+        own.add_component(maintenance_event(example, view))
+        assert event_calendar(example, view) == own.to_ical()
+        assert event_calendar(example, view, event_ics(example, view)) == own.to_ical()
+
+
+def test_api_component_updated_is_its_incidents_newest_update(example: Snapshot) -> None:
+    """Each component's updated_at: the newest update of any incident that lists it (else the page's epoch)."""
+    documents = api.documents(example)
+    listed = documents["v2/components.json"].model_dump(mode="json")["components"]
+    seen = 0
+    for component in listed:
+        if component["group"]:
+            continue
+        times = [u.at for v in example.incidents for u in v.updates if any(c.id == component["id"] for c in v.components)]
+        if times:
+            seen += 1
+            assert component["updated_at"] == api.ts(max(times))
+    assert seen >= 2

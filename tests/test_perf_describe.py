@@ -11,12 +11,13 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from generator.clock import iso
 from generator.content.loader import require_content
+from generator.content.markdown import _is_plain, markdown_it_html, markdown_it_text, to_html, to_text
 from generator.content.models import ComponentState
 from generator.output import fragments
 from generator.output import statuspage_api as api
@@ -240,3 +241,52 @@ def test_api_component_updated_is_its_incidents_newest_update(example: Snapshot)
             seen += 1
             assert component["updated_at"] == api.ts(max(times))
     assert seen >= 2
+
+
+#: texts of the plain class and near it: letters (some not ASCII), digits, the punctuation it allows,
+#: and some it does not (list and heading markers, emphasis, code, links, HTML, entities, escapes, line breaks)
+plainish = st.text(alphabet=st.sampled_from("aZéßЖ中1 9,.;:?'%/()") | st.sampled_from("-*_#>`[]<&\\!|~=+\"\n\t\u00a0"),
+                   max_size=40)
+
+
+#: pieces that Markdown reads together: markers after a digit or at a line start, emphasis around a word
+pieces = st.lists(st.sampled_from(["a", "Word", "é", "1", "12", "2026", ".", ")", " ", "  ", ",", ":", "?", "'",
+                                   "%", "/", "(", "*", "_", "-", "#", ">", "`", "[", "]", "<", "&", "!", "=", "|",
+                                   "~", "\\", "\n", "\t", "\"", "http://x.io"]), max_size=12).map("".join)
+
+
+plain_run = st.text(alphabet=st.sampled_from("aZéßЖ中19 ,.;:?'%/()"), max_size=12)
+#: one character or marker the plain class leaves out
+intruders = st.sampled_from(["*", "_", "-", "+", "#", ">", "`", "[", "]", "<", "&", "!", "=", "|", "~", "\\", "\n",
+                             "\t", "\"", "\u00a0", "1.", "1)", "  \n", "\r", "\x00", "\u2028", "&amp;", "<b>"])
+#: a plain text with one or two intruders: the class's border, where a too-wide fast path would show
+near_plain = st.tuples(st.sampled_from(["", "a", "W", "1. ", "2) ", "12. ", " ", "    "]), plain_run, intruders, plain_run,
+                       intruders | st.just(""), plain_run, st.sampled_from(["", " ", "\t", "\n", "  ", "."])).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from("aZéßЖ中19 ,.;:?'%/()"), max_size=60) | plainish | pieces
+       | st.text(max_size=30))
+def test_plain_text_fast_path_is_markdown_it(text: str) -> None:
+    assert to_html(text) == markdown_it_html(text)
+    assert to_text(text) == markdown_it_text(text)
+
+
+@settings(max_examples=300)
+@given(near_plain)
+def test_plain_text_fast_path_is_markdown_it_at_the_border(text: str) -> None:
+    assert to_html(text) == markdown_it_html(text)
+    assert to_text(text) == markdown_it_text(text)
+
+
+@given(st.text(alphabet=st.sampled_from("aZéßЖ中19 ,.;:?'%/()"), min_size=1, max_size=60))
+def test_plain_class_is_often_taken(text: str) -> None:
+    """The fast path is taken for what it claims (so the test above compares it, not just the slow path twice)."""
+    if text[0].isalpha() and not text.endswith(" "):
+        assert _is_plain(text)
+    for numbered in ("1. ", "- ", "# ", "> ", "*", "_", "`", "[a]", "<b>", "&amp;", "a\\", "a  \nb", "a|b"):
+        assert not _is_plain(f"{text}{numbered}") or numbered.isalpha()
+
+
+def test_messages_of_the_synthetic_history_are_plain() -> None:
+    assert _is_plain("We are investigating the issue affecting Public API, Payments; next update soon.")

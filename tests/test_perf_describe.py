@@ -290,3 +290,24 @@ def test_plain_class_is_often_taken(text: str) -> None:
 
 def test_messages_of_the_synthetic_history_are_plain() -> None:
     assert _is_plain("We are investigating the issue affecting Public API, Payments; next update soon.")
+
+
+#: The update loop's body as it was in templates/internal/incident.md.
+INTERNAL_UPDATE = """\
+{% macro update_item(update, names) -%}
+<li><strong>{{ update.status | status }}</strong> {{ update.at | utc }}{% if update.components %} · {% for cid, state in update.components.items() %}{{ names.get(cid, cid) }} → {{ state | state }}{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}
+{{ update.message | markdown }}</li>
+{%- endmacro %}
+"""
+
+
+@given(statuses, moments, messages, st.none() | st.dictionaries(texts, st.sampled_from(list(ComponentState)), max_size=3),
+       st.dictionaries(texts, texts, max_size=3))
+def test_internal_update_item_is_the_loop_body(status: str, at: dt.datetime, message: str,
+                                               components: dict[str, ComponentState] | None,
+                                               names: dict[str, str]) -> None:
+    names = {**names, **{cid: f"<i>{cid}</i>" for cid in list(components or {})[:1]}}
+    update = SimpleNamespace(status=status, at=at, message=message, components=components)
+    env = internal_environment(markdown=False)
+    reference = getattr(env.from_string(INTERNAL_UPDATE).module, "update_item")
+    assert env.globals["update_item"](update, names) == reference(update, names)

@@ -89,9 +89,28 @@ def _as_text(token: Token) -> Token:
     return token
 
 
+#: Plain text: one line of words that starts with a letter and ends without a space, made of letters, digits,
+#: spaces and punctuation that CommonMark gives no meaning to there (no list or heading marker can start it,
+#: no emphasis, code, link, HTML, entity, escape, table or hard break can occur). markdown-it makes such a text
+#: one paragraph of itself, with nothing to escape: most update messages are of this class (tests compare
+#: both paths on random texts of it).
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?'%/()])*(?<! )")
+
+
+def _is_plain(markdown: str) -> bool:
+    return _PLAIN.fullmatch(markdown) is not None
+
+
 @lru_cache(maxsize=16384)  # each message is shown on several pages and in several feeds
 def to_html(markdown: str) -> Markup:
     """Render content Markdown to HTML with raw HTML escaped and comments dropped."""
+    if _is_plain(markdown):
+        return Markup(f"<p>{markdown}</p>\n")
+    return markdown_it_html(markdown)
+
+
+def markdown_it_html(markdown: str) -> Markup:
+    """``to_html`` by markdown-it, whatever the text (the path every text took before plain text had its own)."""
     md = parser()
     return Markup(md.renderer.render(tokens(markdown), md.options, {}))
 
@@ -99,6 +118,13 @@ def to_html(markdown: str) -> Markup:
 @lru_cache(maxsize=16384)
 def to_text(markdown: str) -> str:
     """Plain text of content Markdown (for JSON bodies, titles and tooltips)."""
+    if _is_plain(markdown):
+        return markdown
+    return markdown_it_text(markdown)
+
+
+def markdown_it_text(markdown: str) -> str:
+    """``to_text`` by markdown-it, whatever the text."""
     parts: list[str] = []
     for token in tokens(markdown):
         if token.type == "inline" and token.children:

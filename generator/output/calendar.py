@@ -53,15 +53,33 @@ def maintenance_event(snap: Snapshot, view: IncidentView) -> Event:
     return event
 
 
-def maintenance_calendar(snap: Snapshot) -> bytes:
-    calendar = _calendar(snap, f"{snap.settings.site_name}: scheduled maintenance")
-    for view in sorted((v for v in snap.incidents if v.is_maintenance), key=lambda v: (v.start, v.id)):
-        calendar.add_component(maintenance_event(snap, view))
-    return calendar.to_ical()
+def event_ics(snap: Snapshot, view: IncidentView) -> bytes:
+    """One maintenance's ``VEVENT`` lines, as its calendar and ``maintenance.ics`` both hold them."""
+    return maintenance_event(snap, view).to_ical()
 
 
-def event_calendar(snap: Snapshot, view: IncidentView) -> bytes:
+_END = b"END:VCALENDAR\r\n"
+
+
+def _with_events(calendar: Calendar, events: list[bytes]) -> bytes:
+    """``calendar`` (no events yet) with ``events`` (``event_ics``) inside: what ``add_component`` + ``to_ical``
+    write, as icalendar writes a calendar's events after its properties. Each event is folded and written
+    once per build, not once per file that holds it (tests compare with icalendar's own)."""
+    head = calendar.to_ical()
+    if not head.endswith(_END) or calendar.subcomponents:
+        raise ValueError("a calendar with events of its own")
+    return head[:-len(_END)] + b"".join(events) + _END
+
+
+def maintenance_calendar(snap: Snapshot, events: dict[str, bytes] | None = None) -> bytes:
+    """Every maintenance, by start; ``events`` (id -> ``event_ics``) are used as made, the others made here."""
+    events = events or {}
+    views = sorted((v for v in snap.incidents if v.is_maintenance), key=lambda v: (v.start, v.id))
+    return _with_events(_calendar(snap, f"{snap.settings.site_name}: scheduled maintenance"),
+                        [events[v.id] if v.id in events else event_ics(snap, v) for v in views])
+
+
+def event_calendar(snap: Snapshot, view: IncidentView, event: bytes | None = None) -> bytes:
     """``maintenance/<id>.ics``: one maintenance, for "Add to calendar" (a file a calendar app imports once)."""
-    calendar = _calendar(snap, f"{snap.settings.site_name}: {view.title}")
-    calendar.add_component(maintenance_event(snap, view))
-    return calendar.to_ical()
+    return _with_events(_calendar(snap, f"{snap.settings.site_name}: {view.title}"),
+                        [event if event is not None else event_ics(snap, view)])

@@ -16,14 +16,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from itertools import groupby
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import policy
 from generator.alerts.check import AlertIndex
-from generator.content.markdown import to_text
+from generator.content.markdown import to_html, to_text
 from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
 from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
@@ -57,19 +58,54 @@ def _inert(value: object) -> object:
 
 @lru_cache(maxsize=2)
 def environment(markdown: bool = True) -> jinja2.Environment:
+    # auto_reload off: the templates are the package's own; a stat per page and per import buys nothing
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                             finalize=_inert if markdown else None)
+                             finalize=_inert if markdown else None, auto_reload=False)
     env.filters.update(public_environment().filters)
     env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text,
                        state=_state_label, status=_status_label, impact=lambda value: IMPACT_LABELS[str(value)],
                        postmortem_status=lambda value: POSTMORTEM_LABELS[str(value)])
+    if not markdown:
+        # The HTML pages (one per incident, a row per incident) call these on every line: Python, not the
+        # macros of internal/_macros.md (which the Markdown pages keep, where ``finalize`` applies).
+        env.globals.update(when=_when, span=_span, update_item=_update_item)
     return env
+
+
+_DASH = Markup("—")
+
+
+def _when(moment: dt.datetime | None) -> Markup:
+    """A moment in UTC, or a dash: ``m.when`` of internal/_macros.md on an HTML page."""
+    return escape(utc(moment)) if moment else _DASH
+
+
+def _span(delta: dt.timedelta | None) -> Markup:
+    """A duration in minutes, or a dash: ``m.span`` of internal/_macros.md on an HTML page."""
+    return _minutes(delta) if delta is not None else _DASH
+
+
+def _update_item(update: Any, names: dict[str, str]) -> Markup:
+    """One update on an internal incident page: status, time, the component states it sets, its message."""
+    text = f"<li><strong>{escape(_status_label(update.status))}</strong> {escape(utc(update.at))}"
+    if update.components:
+        text += " · " + ", ".join(f"{escape(names.get(cid, cid))} → {escape(_state_label(state))}"
+                                  for cid, state in update.components.items())
+    return Markup(f"{text}{escape(to_html(update.message))}</li>")  # (the template trimmed the line break)
+
+
+@lru_cache(maxsize=1 << 14)  # four per incident, and many incidents share a time to detect or to resolve
+def _minutes(delta: dt.timedelta) -> Markup:
+    return escape(tl.format_duration(delta))
+
+
+_STATE_LABELS = {str(s.value): label for s, label in STATE_LABELS.items()}
 
 
 def _state_label(state: object) -> str:
     """A component state as people read it ("Major Outage"), never the enum value."""
-    return {str(s.value): label for s, label in STATE_LABELS.items()}[str(getattr(state, "value", state))]
+    return _STATE_LABELS[str(getattr(state, "value", state))]
 
 
 def _status_label(status: object) -> str:

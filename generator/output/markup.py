@@ -64,6 +64,15 @@ def to_page_markdown(markdown: str) -> Markup:
     return Markup("".join(parts))
 
 
+#: English month abbreviations, as ``%b`` writes them in the C locale (the sites' language, whatever the locale)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def utc(moment: dt.datetime, with_date: bool = True) -> str:
-    """A moment for people: 'Nov 26, 2026 14:32 UTC' (every time is held in UTC from the model on)."""
-    return moment.strftime("%b %-d, %Y %H:%M UTC" if with_date else "%H:%M UTC")
+    """A moment for people: 'Nov 26, 2026 14:32 UTC' (every time is held in UTC from the model on).
+
+    Written from the fields, not by ``strftime("%b %-d, %Y %H:%M UTC")``: the same text (a property
+    test compares), at a fraction of the cost for the tens of thousands of times a long history shows.
+    """
+    clock = f"{moment.hour:02d}:{moment.minute:02d} UTC"
+    return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year} {clock}" if with_date else clock

@@ -20,6 +20,7 @@ from generator import policy
 from generator.clock import iso
 from generator.content.markdown import to_html, to_text
 from generator.content.models import ComponentState
+from generator.output import fragments
 from generator.output.labels import (
     BAR_LEGEND,
     ICONS,
@@ -40,14 +41,17 @@ ASSETS = ("statusgen.css", "statusgen.js", "internal.css")
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    # auto_reload off: templates are the package's own, so asking the file system whether each changed
+    # (a stat per page and per import) buys nothing.
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             auto_reload=False)
     env.filters.update(
         iso=iso, utc=utc, markdown=to_html, text=to_text,
         day=lambda d: d.strftime("%b %-d, %Y"), zip=lambda a, b: list(zip(a, b, strict=True)))
     env.globals.update(icons=ICONS, labels={s.value: label for s, label in STATE_LABELS.items()}, impact_labels=IMPACT_LABELS,
                        status_labels=STATUS_LABELS, indicator_icons=INDICATOR_ICONS,
-                       bar_legend_items=BAR_LEGEND)
+                       bar_legend_items=BAR_LEGEND, **fragments.GLOBALS)
     return env
 
 

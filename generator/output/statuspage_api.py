@@ -214,13 +214,22 @@ class _Builder:
         updated = max((v.updated for v in snap.incidents), default=snap.now)
         self.page = Page(id=self.page_id, name=snap.settings.site_name, url=url.rstrip("/"), updated_at=ts(updated))
         self.epoch = ts(min([v.announced for v in snap.incidents], default=snap.now))
+        # Per component, its incidents' newest update, found in one pass (asking every update of every
+        # incident once per component grew with components times history).
+        self.latest: dict[str, dt.datetime] = {}
+        for view in snap.incidents:
+            if not view.updates:
+                continue
+            last = max(u.at for u in view.updates)
+            for component in view.components:
+                if component.id not in self.latest or last > self.latest[component.id]:
+                    self.latest[component.id] = last
         self.components = self._components()
         self.by_id = {c.id: c for c in self.components}
 
     def _component_updated(self, component_id: str) -> str:
-        times = [u.at for v in self.snap.incidents for u in v.updates
-                 if any(c.id == component_id for c in v.components)]
-        return ts(max(times)) if times else self.epoch
+        latest = self.latest.get(component_id)
+        return ts(latest) if latest is not None else self.epoch
 
     def _components(self) -> list[Component | GroupComponent]:
         result: list[Component | GroupComponent] = []

@@ -135,9 +135,23 @@ def segments(component_spans: Sequence[Span], start: dt.datetime, end: dt.dateti
             if moment is not None and start < moment < end:
                 cuts.add(moment)
     points = sorted(cuts)
+    # One sweep over the cuts, keeping how many spans of each state are open at ``left`` (a span is open
+    # at t when start <= t < end): state_at() per cut made a long history's metrics quadratic.
+    # A span that ends before it starts is never open: left out, it can never be counted out before it is counted in.
+    live = [s for s in component_spans if s.end is None or s.start < s.end]
+    starts = sorted(live, key=lambda s: s.start)
+    ends = sorted((s for s in live if s.end is not None), key=lambda s: s.end)  # type: ignore[arg-type,return-value]
+    open_count = dict.fromkeys(RANK, 0)
+    started = ended = 0
     result = []
     for left, right in zip(points, points[1:]):
-        state = state_at(component_spans, left)
+        while started < len(starts) and starts[started].start <= left:
+            open_count[starts[started].state] += 1
+            started += 1
+        while ended < len(ends) and ends[ended].end <= left:  # type: ignore[operator]
+            open_count[ends[ended].state] -= 1
+            ended += 1
+        state = worst(s for s, n in open_count.items() if n > 0)
         if result and result[-1][1] == left and result[-1][2] == state:
             result[-1] = (result[-1][0], right, state)
         elif state != S.OPERATIONAL:

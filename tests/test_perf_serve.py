@@ -8,6 +8,7 @@ computation gives.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import weakref
 from collections.abc import Iterator
@@ -18,9 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.synthetic import COMPONENTS, write_site
 from generator.build import build
+from generator.content.loader import require_content
+from generator.content.models import Content, Incident
 from generator.out_folder import folder_files
 from generator.serve import Generation, KeptHeap, Rebuilds, State
+from generator.settings import Settings, load_settings
+from generator.status.snapshot import build_snapshot
 
 from .conftest import NOW, make_site
 
@@ -156,3 +162,43 @@ def test_rebuilds_serve_what_a_full_build_makes_after_edits_and_a_failure(tmp_pa
     served, cold = folder_files(tmp_path / "out/public"), folder_files(tmp_path / "cold/public")
     assert served.keys() - {".statusgen-site"} == cold.keys() - {".statusgen-site"}
     assert all(served[rel].read_bytes() == cold[rel].read_bytes() for rel in cold if rel != ".statusgen-site")
+
+
+class History:
+    """A loaded site; a failing example prints its arguments, and this one's repr is short."""
+
+    def __init__(self, content: Content, settings: Settings) -> None:
+        self.content, self.settings = content, settings
+
+    def __repr__(self) -> str:
+        return f"History({len(self.content.incidents)} incidents)"
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """120 synthetic incidents and maintenance windows, loaded once."""
+    root = write_site(tmp_path_factory.mktemp("history") / "repo", 120, NOW)
+    content, _ = require_content(root, NOW.date())
+    return History(content, load_settings(root))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.lists(st.sampled_from(COMPONENTS), max_size=3)), max_size=40))
+def test_each_component_lists_the_incidents_that_affected_it_newest_first(
+        history: History, picks: list[tuple[int, list[str]]]) -> None:
+    """The snapshot groups views by component in one pass; it must list exactly the views naming the component,
+    in the snapshot's order, once each, whatever order and repetition the incidents name components in."""
+    content, site_settings = history.content, history.settings
+    incidents: dict[int, Incident] = {}
+    for number, later in picks:  # ``later``: components the incident's last update names too
+        index = number % len(content.incidents)
+        incident = content.incidents[index]
+        if later and not incident.is_maintenance:
+            updates = list(incident.meta.updates)
+            updates[-1] = updates[-1].model_copy(update={"components": {c: "degraded_performance" for c in later}})
+            incident = dataclasses.replace(incident, meta=incident.meta.model_copy(update={"updates": updates}))
+        incidents.setdefault(index, incident)
+    snap = build_snapshot(dataclasses.replace(content, incidents=tuple(incidents.values())), site_settings, NOW)
+    for status in snap.components:
+        expected = [v for v in snap.incidents if any(c.id == status.component.id for c in v.components)]
+        assert [id(v) for v in status.incidents] == [id(v) for v in expected]

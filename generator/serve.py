@@ -171,6 +171,17 @@ class KeptHeap(Heap):
         """The frozen objects grew past twice what the last tidy kept: tidy before the next rebuild."""
         return self.untidy and gc.get_freeze_count() > self._ceiling
 
+    @contextlib.contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """No full passes while a rebuild reads and renders: what they would walk is its own content, alive
+        until the build ends, when :meth:`release` collects all that is not frozen anyway. Young passes go on."""
+        young, middle, full = gc.get_threshold()
+        gc.set_threshold(young, middle, 1_000_000)
+        try:
+            yield
+        finally:
+            gc.set_threshold(young, middle, full)
+
     def tidy(self) -> None:
         gc.unfreeze()
         gc.collect()
@@ -210,8 +221,10 @@ class Rebuilds:
         replacing only the served files whose bytes changed."""
         memo = Generation(self.memo)
         try:
-            build(self.root, self.out, self.now or clock.utc_now(), progress=Progress(), sites=(self.audience,),
-                  cache=self.cache, swapped=self.state.built, in_place=self.in_place, memo=memo, heap=self.heap)
+            with self.heap.rebuilding():
+                build(self.root, self.out, self.now or clock.utc_now(), progress=Progress(), sites=(self.audience,),
+                      cache=self.cache, swapped=self.state.built, in_place=self.in_place, memo=memo,
+                      heap=self.heap)
         except StatusgenError as exc:
             lines = exc.lines()
             for line in lines:

@@ -99,6 +99,11 @@ def test_a_kept_heap_frees_frozen_cycles_when_tidied_and_is_due_once_doubled() -
     assert heap.due
     heap.tidy()
     assert not heap.due and len(kept) > 0
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), heap.rebuilding():
+        assert gc.get_threshold()[2] > before[2]  # no full passes during a rebuild
+        raise RuntimeError("a failed build")
+    assert gc.get_threshold() == before
 
 
 def test_a_generation_forgets_names_its_build_did_not_ask_for() -> None:

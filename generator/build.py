@@ -108,8 +108,8 @@ class Heap:
 
     Once the snapshot is made, everything alive is frozen (:func:`gc.freeze`) until the build ends, then
     handed back (:func:`gc.unfreeze`). There is no full collection before freezing: it walked the whole
-    heap (0.2 s at 2,000 incidents) only to free the few cycles left by reading, and those are not lost,
-    just kept until the build ends, when unfreezing gives them back to the collector.
+    heap (0.05 s CPU at 1,000 incidents, 0.16 s at 5,000) only to free the few dozen objects reading left
+    in cycles; those are not lost, just kept until the build ends, when unfreezing gives them back.
     """
 
     def hold(self) -> None:

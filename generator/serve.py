@@ -162,6 +162,8 @@ class KeptHeap(Heap):
     def hold(self) -> None:
         gc.freeze()
         self.untidy = True
+        if not self._ceiling:  # the first build: what it keeps is the measure until a tidy takes one
+            self._ceiling = 2 * gc.get_freeze_count()
 
     def release(self) -> None:
         gc.collect()  # walks only what is not frozen: this rebuild's rendering, mostly garbage now

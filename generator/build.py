@@ -102,6 +102,23 @@ def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None 
         noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
 
 
+class Heap:
+    """Keeps a build's long-lived objects out of the cyclic garbage collector's full passes, whose cost
+    otherwise grows with the history while the sites render.
+
+    Once the snapshot is made, everything alive is frozen (:func:`gc.freeze`) until the build ends, then
+    handed back (:func:`gc.unfreeze`). There is no full collection before freezing: it walked the whole
+    heap (0.05 s CPU at 1,000 incidents, 0.16 s at 5,000) only to free the few dozen objects reading left
+    in cycles; those are not lost, just kept until the build ends, when unfreezing gives them back.
+    """
+
+    def hold(self) -> None:
+        gc.freeze()
+
+    def release(self) -> None:
+        gc.unfreeze()
+
+
 #: The sites a build makes: both, unless a preview asks for the one it serves.
 BOTH: tuple[Audience, ...] = ("public", "internal")
 
@@ -109,7 +126,7 @@ BOTH: tuple[Audience, ...] = ("public", "internal")
 def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, progress: Progress | None = None,
           sites: tuple[Audience, ...] = BOTH, cache: ReadCache | None = None,
           swapped: Callable[[], None] | None = None, in_place: InPlace | None = None,
-          memo: Memo | None = None) -> BuildResult:
+          memo: Memo | None = None, heap: Heap | None = None) -> BuildResult:
     """Validate, compute and render ``sites`` into ``out``; ``cache`` keeps files as read (statusgen serve).
 
     ``swapped`` is called once the new site is in place, before the old one is deleted (which takes a
@@ -119,6 +136,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     as a whole but only the files whose bytes changed are put into ``out`` (each by a rename), and files
     gone from the site are removed; otherwise, or if that fails, the whole folder is swapped as always.
     ``memo`` (statusgen serve) keeps page descriptions, reused while their inputs are equal (:mod:`.output.memo`).
+    ``heap`` says how the build's long-lived objects are kept from the garbage collector (:class:`Heap`).
     """
     progress = progress or Progress(quiet=True)
     root = root.resolve()
@@ -132,10 +150,8 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "
                    f"{len(content.postmortems)} postmortems, {len(content.runbooks)} runbooks")
     snap = build_snapshot(content, settings, now)
-    # The content and the snapshot live for the whole build: keep them out of the garbage
-    # collector's full passes, whose cost otherwise grows with the history during rendering.
-    gc.collect()
-    gc.freeze()
+    heap = heap or Heap()
+    heap.hold()
     try:
         warnings = [d for d in diagnostics if d.severity == "warning"]
         try:
@@ -145,7 +161,7 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
             return _render(root, out, now, settings, snap, alerts, strict, progress, warnings, sites, swapped,
                            in_place, memo)
     finally:
-        gc.unfreeze()  # repeated builds (statusgen serve) must not pile up frozen objects
+        heap.release()
 
 
 def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: Snapshot, alerts: AlertIndex,

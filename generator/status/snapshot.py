@@ -140,13 +140,17 @@ def build_snapshot(content: Content, settings: Settings, now: dt.datetime) -> Sn
 
     groups = {g.id: g for g in content.groups}
     window = Window.last_days(now, settings.uptime_days)  # one window for every component's figure and bars
+    affecting: dict[str, list[IncidentView]] = {c.id: [] for c in content.components}
+    for view in views:  # one pass, newest first, instead of every view for every component
+        for component_id in dict.fromkeys(c.id for c in view.components):
+            affecting[component_id].append(view)
     statuses = []
     for component in content.components:
         status = ComponentStatus(
             component, groups.get(component.group) if component.group else None,
             tl.state_at(spans.get(component.id, []), now),
             uptime(component, spans.get(component.id, []), window, settings.weights))
-        status.incidents = [v for v in views if any(c.id == component.id for c in v.components)]
+        status.incidents = affecting[component.id]
         statuses.append(status)
 
     ordered: list[tuple[Group | None, list[ComponentStatus]]] = []

@@ -1302,6 +1302,11 @@ def test_markup_in_content_never_runs_on_the_internal_site(tmp_path: Path) -> No
 @settings(max_examples=150, deadline=None)
 @given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40))
 @example(text="[x](javascript:alert(1)) <img src=x onerror=alert(2)> `c` *e* _u_ | \\ #1. --- ~~~ !!! note")
+@example(text="1. first")  # an ordered list
+@example(text="١. first")  # Python-Markdown's \d is any decimal digit
+@example(text=" - a")  # a list, once the value is stripped
+@example(text="--")  # "- --" is a rule
+@example(text="---")
 def test_a_value_in_an_internal_markdown_page_shows_as_itself(text: str) -> None:
     """Whatever a value holds, Python-Markdown (as the internal site sets it up) shows exactly its text."""
     import markdown as python_markdown

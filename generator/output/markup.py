@@ -26,7 +26,12 @@ _FENCE = str.maketrans({"`": "&#96;", "~": "&#126;"})  # a fence opener at a lin
 def md_text(value: object) -> Markup:
     """Text (one line) that shows as itself in a Markdown page, in a table cell or an HTML attribute."""
     text = " ".join(str(value).split())
-    return Markup("".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text))
+    inert = "".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text)
+    # A line that starts with a digit or a dash may start a list ("1. x", "- x") or be a rule ("---"): the
+    # first character becomes a reference, which starts no block and shows as itself.
+    if text[:1] == "-" or text[:1].isdigit():
+        inert = f"&#{ord(text[0])};{inert[1:]}"
+    return Markup(inert)
 
 
 def md_code(value: object, language: str = "text") -> Markup:

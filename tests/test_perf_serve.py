@@ -207,3 +207,32 @@ def test_each_component_lists_the_incidents_that_affected_it_newest_first(
     for status in snap.components:
         expected = [v for v in snap.incidents if any(c.id == status.component.id for c in v.components)]
         assert [id(v) for v in status.incidents] == [id(v) for v in expected]
+
+
+def test_a_kept_incident_check_is_reused_only_while_its_file_and_the_component_ids_are_the_same(
+        tmp_path: Path) -> None:
+    """serve keeps each incident's checked outcome with its file as read; an edit of components.yml that
+    removes a component an unchanged incident names must still fail that incident, at its line."""
+    from generator.content.loader import load_content
+
+    from .conftest import COMPONENTS, write
+
+    root = make_site(tmp_path / "site")
+    cache: dict[str, Any] = {}
+    first, _ = load_content(root, NOW.date(), cache)
+    again, _ = load_content(root, NOW.date(), cache)
+    assert first is not None and again is not None
+    assert all(a is b for a, b in zip(first.incidents, again.incidents, strict=True))  # reused, not rebuilt
+    assert again == load_content(root, NOW.date())[0]  # and equal to a load without the cache
+
+    write(root, "content/components.yml", COMPONENTS.replace(
+        "  - id: payments\n    name: Payments\n    group: platform\n", ""))
+    broken, diagnostics = load_content(root, NOW.date(), cache)
+    assert broken is None
+    unknown = [d for d in diagnostics if d.code == "unknown-component"]
+    assert unknown and {d.file for d in unknown} == {"content/incidents/2026-03-30-payment-outage.md"}
+    assert [d.format_text() for d in diagnostics] == [d.format_text() for d in load_content(root, NOW.date())[1]]
+
+    write(root, "content/components.yml", COMPONENTS)
+    fixed, _ = load_content(root, NOW.date(), cache)
+    assert fixed == load_content(root, NOW.date())[0]

@@ -7,6 +7,7 @@ is how values are written into the Markdown pages the renderer reads, so that th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 
 from markdown_it.token import Token
@@ -23,13 +24,16 @@ _ACTIVE = frozenset(string.punctuation) - set("-.:/,")  # these five stay: ids, 
 _FENCE = str.maketrans({"`": "&#96;", "~": "&#126;"})  # a fence opener at a line start inside an HTML block
 
 
+_ORDERED = re.compile(r"\d+\.")  # Python-Markdown's ordered list marker (\d: any decimal digit)
+
+
 def md_text(value: object) -> Markup:
     """Text (one line) that shows as itself in a Markdown page, in a table cell or an HTML attribute."""
     text = " ".join(str(value).split())
     inert = "".join(f"&#{ord(c)};" if c in _ACTIVE else c for c in text)
-    # A line that starts with a digit or a dash may start a list ("1. x", "- x") or be a rule ("---"): the
-    # first character becomes a reference, which starts no block and shows as itself.
-    if text[:1] == "-" or text[:1].isdigit():
+    # A line that starts with digits and a dot, or with a dash, may start a list ("1. x", "- x") or be a rule
+    # ("---"): the first character becomes a reference, which starts no block and shows as itself.
+    if text[:1] == "-" or _ORDERED.match(text):
         inert = f"&#{ord(text[0])};{inert[1:]}"
     return Markup(inert)
 

@@ -296,43 +296,42 @@ def _documents(root: Path, files: list[tuple[str, Path, str]], diagnostics: list
         yield id_, doc, report
 
 
-def _rendering_checked(rel: str, doc: SourceFile, report: Reporter, cache: ReadCache | None) -> bool:
-    """:func:`check_rendering` of a Markdown file, whose outcome (and problems) are kept with the file as
-    read (statusgen serve): it reads nothing but the file, so while the cache hands back the very same
-    read of the file (``is``), the outcome cannot differ. The cross-file rules still run every time."""
+def _kept(cache: ReadCache | None, key: str, doc: SourceFile, inputs: Any, report: Reporter,
+          check: Callable[[], T]) -> T:
+    """``check()``, whose outcome and problems are kept with the file as read (statusgen serve).
+
+    For a check that reads nothing but the file and ``inputs``: while the cache hands back the very same read
+    of the file (``is``) and the inputs are equal, the outcome cannot differ. ``key`` starts with NUL, which
+    no file's path does.
+    """
     if cache is None:
-        return check_rendering(doc.front, doc.body, doc.body_line, report)
-    key = f"\0rendering\0{rel}"  # no file's path starts with NUL
+        return check()
     found = cache.get(key)
-    if found is not None and found[1][0] is doc:
-        _, ok, items = found[1]
+    if found is not None and found[1][0] is doc and found[1][1] == inputs:
+        _, _, result, items = found[1]
         report.items.extend(items)
-        return bool(ok)
+        return result  # type: ignore[no-any-return]
     before = len(report.items)
-    ok = check_rendering(doc.front, doc.body, doc.body_line, report)
-    cache[key] = ((), (doc, ok, tuple(report.items[before:])))
-    return ok
+    result = check()
+    cache[key] = ((), (doc, inputs, result, tuple(report.items[before:])))
+    return result
+
+
+def _rendering_checked(rel: str, doc: SourceFile, report: Reporter, cache: ReadCache | None) -> bool:
+    """:func:`check_rendering` of a Markdown file: it reads nothing but the file. The cross-file rules
+    still run every time."""
+    return _kept(cache, f"\0rendering\0{rel}", doc, (), report,
+                 lambda: check_rendering(doc.front, doc.body, doc.body_line, report))
 
 
 def _incident_checked(doc: SourceFile, id_: str, component_ids: set[str] | None, report: Reporter,
                       cache: ReadCache | None) -> m.Incident | None:
-    """:func:`check_incident`, whose outcome is kept with the file as read (statusgen serve). It reads the file,
-    its id and the component ids alone, so while the cache hands back the very same read of the file (``is``)
-    and the ids are equal, the outcome cannot differ: at 5,000 incidents, checking them all again was a
-    quarter of a preview's rebuild. The other per-kind and cross-file rules still run every time."""
-    if cache is None:
-        return check_incident(doc, id_, component_ids, report)
-    key = f"\0incident\0{doc.path}"  # no file's path starts with NUL
+    """:func:`check_incident`: it reads the file, its id and the component ids alone. At 5,000 incidents,
+    checking them all again was a quarter of a preview's rebuild. The other per-kind and cross-file rules
+    still run every time."""
     ids = None if component_ids is None else frozenset(component_ids)
-    found = cache.get(key)
-    if found is not None and found[1][0] is doc and found[1][1] == (id_, ids):
-        _, _, incident, items = found[1]
-        report.items.extend(items)
-        return incident  # type: ignore[no-any-return]
-    before = len(report.items)
-    incident = check_incident(doc, id_, component_ids, report)
-    cache[key] = ((), (doc, (id_, ids), incident, tuple(report.items[before:])))
-    return incident
+    return _kept(cache, f"\0incident\0{doc.path}", doc, (id_, ids), report,
+                 lambda: check_incident(doc, id_, component_ids, report))
 
 
 def require_content(root: Path, today: dt.date, cache: ReadCache | None = None

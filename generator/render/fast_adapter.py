@@ -343,10 +343,11 @@ def sitemap_pages(urls: list[str], site_url: str | None, update_date: str) -> li
     canonical_x = urljoin(base, "x")
     path_x = urlsplit(canonical_x).path
     prefix, path_prefix = canonical_x[:-1], path_x[:-1]
+    as_text = canonical_x.endswith("/x") and path_x.endswith("/x")  # the base keeps a joined segment whole
     pages = []
     for url in urls:
         url = "" if url in (".", "./") else url  # as ``Page.url`` has it
-        if _PLAIN_URL.match(url) and canonical_x.endswith("/x") and path_x.endswith("/x"):
+        if as_text and _PLAIN_URL.match(url):
             pages.append(SitemapPage(prefix + url, path_prefix + url, update_date))
         else:
             canonical = urljoin(base, url)

@@ -1,6 +1,7 @@
-"""One job in a second, forked process: the internal site renders beside the public one where two cores allow.
+"""One job in a second, forked process, where two cores allow: the internal site renders beside the public
+one, and half of a long history's incident files are read beside the other half.
 
-The child shares the loaded content copy-on-write, dies with its parent (a killed build leaves no
+The child shares what is loaded copy-on-write, dies with its parent (a killed build leaves no
 renderer writing behind it), and sends its result or its error back through a pipe, so a failure in
 either process is one line, as when the sites were rendered one after the other.
 """
@@ -15,7 +16,7 @@ import os
 import signal
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from generator.errors import ContentError, StatusgenError, UsageError
 
@@ -29,40 +30,43 @@ def parallel() -> bool:
 
 
 Outcome = tuple[Any, ...]
+T = TypeVar("T")
 
 
-class Background:
-    """One job run in a forked process (it shares the loaded content, copy-on-write); its result, or its
-    error as the same :class:`StatusgenError`, comes back through a pipe.
+class Background(Generic[T]):
+    """One job run in a forked process (it shares what is loaded, copy-on-write); its result (pickled), or
+    its error as the same :class:`StatusgenError`, comes back through a pipe.
 
     The child dies with the parent (a killed build leaves no renderer writing behind it), and a failure
     in either process is reported as one line, as when the sites were rendered one after the other.
     """
 
-    def __init__(self, job: Callable[[], tuple[int, list[str]]]) -> None:
+    def __init__(self, job: Callable[[], T], what: str) -> None:
+        self._what = what  # for a bug's message: "<what> failed: <traceback>"
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_child, args=(job, send, os.getpid()), daemon=True)
         self._process.start()
         send.close()
 
-    def result(self) -> tuple[int, list[str]]:
+    def result(self) -> T:
         try:
             outcome: Outcome = self._receive.recv()
         except EOFError:
             self._process.join()
-            outcome = ("bug", f"the second rendering process ended with exit code {self._process.exitcode}")
+            outcome = ("bug", f"the second process ended with exit code {self._process.exitcode}")
         self._process.join()
         kind = outcome[0]
         if kind == "ok":
-            return outcome[1], outcome[2]
+            value: T = outcome[1]
+            return value
         if kind == "content":
             raise ContentError(outcome[1])
         if kind == "usage":
             raise UsageError(outcome[1])
         if kind == "error":
             raise StatusgenError(outcome[1])
-        raise RuntimeError(f"rendering the internal site failed: {outcome[1]}")  # a statusgen bug: show it
+        raise RuntimeError(f"{self._what} failed: {outcome[1]}")  # a statusgen bug: show it
 
     def stop(self) -> None:
         if self._process.is_alive():
@@ -71,12 +75,11 @@ class Background:
         self._receive.close()
 
 
-def _child(job: Callable[[], tuple[int, list[str]]], send: Any, parent: int) -> None:
+def _child(job: Callable[[], Any], send: Any, parent: int) -> None:
     _die_with(parent)
     outcome: Outcome
     try:
-        count, found = job()
-        outcome = ("ok", count, found)
+        outcome = ("ok", job())
     except ContentError as exc:
         outcome = ("content", exc.diagnostics)
     except UsageError as exc:

@@ -186,11 +186,11 @@ def test_the_second_process_returns_errors_as_the_same_exceptions() -> None:
         return 7, ["a warning"]
 
     with pytest.raises(ContentError) as caught:
-        Background(content).result()
+        Background(content, "a test job").result()
     assert caught.value.diagnostics == [diagnostic]
     with pytest.raises(StatusgenError, match="^plain trouble$"):
-        Background(plain).result()
-    assert Background(fine).result() == (7, ["a warning"])
+        Background(plain, "a test job").result()
+    assert Background(fine, "a test job").result() == (7, ["a warning"])
 
 
 def test_no_markdown_tree_is_written(tmp_path: Path) -> None:
@@ -205,23 +205,3 @@ def test_no_markdown_tree_is_written(tmp_path: Path) -> None:
     render(public, root, load_settings(root).raw, tmp_path / "out", work=work, strict=True, epoch=EPOCH)
     assert (tmp_path / "out/incidents/2026-03-11-plain/index.html").is_file()
     assert list((work / "public-docs").iterdir()) == []
-
-
-def test_theme_templates_compile_once_per_process_and_render_the_same(tmp_path: Path) -> None:
-    """A rebuild (statusgen serve) reuses the compiled theme, though each build copies it to a new folder."""
-    from generator.render import render
-    from generator.render.template_cache import TEMPLATE_CACHE
-    from generator.settings import load_settings
-
-    root = sample_site(tmp_path / "repo")
-    public, _ = describe(root)
-    outputs = []
-    sizes = []
-    for run in range(2):
-        work = tmp_path / f"work-{run}"
-        work.mkdir()
-        render(public, root, load_settings(root).raw, tmp_path / f"out-{run}", work=work, strict=True, epoch=EPOCH)
-        outputs.append(tree(tmp_path / f"out-{run}"))
-        sizes.append(len(TEMPLATE_CACHE._code))
-    assert sizes[0] > 10 and sizes[1] == sizes[0], "the second build compiled templates again"
-    assert outputs[0] == outputs[1]

@@ -1,0 +1,94 @@
+"""Reading a long history's incidents in two processes gives what reading them in one gives: the same
+incidents in the same order, the same problems at the same places, for any mix of good and broken files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic import write_site
+from generator.background import parallel
+from generator.content import loader
+from tests.conftest import NOW
+from tests.tools import tool_missing
+
+#: Ways an author breaks an incident file, each found by a different rule (or none: the file stays good).
+BREAKS = {
+    "good": lambda text: text,
+    "yaml": lambda text: text.replace("severity:", "severity: [", 1),
+    "unclosed-quote": lambda text: text.replace('channel: "#incident"', 'channel: "#incident', 1),
+    "unknown-component": lambda text: text.replace("components:\n", "components:\n  nope: major_outage\n", 1),
+    "no-front-matter": lambda text: text.split("---\n", 2)[-1],
+    "control-character": lambda text: text.replace("title: ", "title: \x1b[31m", 1),
+    "bad-time": lambda text: text.replace("started: 20", "started: 19", 1),
+    "empty": lambda text: "",
+}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not parallel():
+        tool_missing("one core only: incidents are read in one process here (CI has two)")
+    return write_site(tmp_path_factory.mktemp("history") / "site", 24, NOW)
+
+
+def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[object, list[object]]:
+    started: list[str] = []
+
+    class Counted(loader.Background):  # type: ignore[misc,type-arg]
+        def __init__(self, job: object, what: str) -> None:
+            started.append(what)
+            super().__init__(job, what)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "PARALLEL_FILES", 2 if in_parallel else 10**9)
+        patch.setattr(loader, "Background", Counted)
+        found = loader.load_content(root, NOW.date())
+    assert started == (["reading incidents"] if in_parallel else [])
+    return found
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(breaks=st.lists(st.sampled_from(sorted(BREAKS)), min_size=24, max_size=24))
+def test_two_processes_read_what_one_reads(history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            breaks: list[str]) -> None:
+    root = tmp_path / f"site-{abs(hash(tuple(breaks)))}"
+    shutil.copytree(history, root)
+    files = sorted((root / "content" / "incidents").glob("*.md"))
+    for path, how in zip(files, breaks, strict=False):
+        path.write_text(BREAKS[how](path.read_text(encoding="utf-8")), encoding="utf-8")
+    serial = loaded(root, False, monkeypatch)
+    assert loaded(root, True, monkeypatch) == serial
+    content, diagnostics = serial
+    assert (content is None) == any(d.severity == "error" for d in diagnostics)  # type: ignore[attr-defined]
+
+
+def test_a_bug_in_the_second_process_is_raised_with_its_traceback(history: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted((history / "content" / "incidents").glob("*.md"))
+    broken = files[-1].name  # in the second half: read by the second process
+
+    real = loader.read_markdown_file
+
+    def failing(path: Path, rel: str, **options: object) -> object:
+        if path.name == broken:
+            raise KeyError("a bug")
+        return real(path, rel, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "read_markdown_file", failing)
+    with pytest.raises(RuntimeError, match=r"(?s)^reading incidents failed: Traceback.*KeyError: 'a bug'"):
+        loaded(history, True, monkeypatch)
+
+
+def test_a_short_history_is_read_in_one_process(history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_second_process(*args: object) -> None:
+        raise AssertionError("a second process for a short history")
+
+    monkeypatch.setattr(loader, "Background", no_second_process)
+    content, _ = loader.load_content(history, dt.date(2026, 11, 26))
+    assert content is not None and len(content.incidents) == 24

@@ -26,12 +26,7 @@ from generator.content.loader import ReadCache, require_content
 from generator.errors import Diagnostic
 from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
 from generator.output.memo import Memo
-from generator.output.internal_pages import internal_name, internal_pages
-from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
-from generator.output.public_pages import ASSETS, asset, public_pages
 from generator.output.site import Audience, NavItem, Site
-from generator.output.subscriber_files import subscriber_files
-from generator.render import render
 from generator.settings import Settings, load_settings
 from generator.status.snapshot import Snapshot, build_snapshot
 
@@ -69,11 +64,15 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
 
 def shared_assets() -> dict[str, bytes]:
     """The stylesheets and script both sites publish under ``assets/``."""
+    from generator.output.public_pages import ASSETS, asset
+
     return {f"assets/{name}": asset(name).encode() for name in ASSETS}
 
 
 def public_site(settings: Settings, snap: Snapshot, memo: Memo | None = None) -> Site:
     """The status page for customers: no search, feeds offered as alternate links."""
+    from generator.output.public_pages import public_pages  # each site's modules load in its own process
+
     return Site(
         audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap, memo),
         assets=shared_assets(),
@@ -84,6 +83,9 @@ def public_site(settings: Settings, snap: Snapshot, memo: Memo | None = None) ->
 
 def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None = None) -> Site:
     """The engineers' site: search, and no page indexed by search engines."""
+    from generator.output.internal_pages import internal_name, internal_pages
+    from generator.output.oncall_pages import ALERTS_PAGE, ONCALL_PAGE, oncall_files
+
     assert settings.site_url is not None  # load_settings() refuses settings without it
     pattern = f"{settings.internal_url or 'https://internal.example/'}runbooks/<id>/"
     pages = internal_pages(snap, settings.site_url, pattern, alerts=alerts)
@@ -177,18 +179,24 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
         staging = work / "site"
 
         def render_internal() -> tuple[int, list[str]]:
+            from generator.render import render  # the renderer loads in each site's process, in parallel
+
             internal = internal_site(settings, snap, alerts)
             found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch,
                            kept=kept)
             return len(internal.pages), found
 
-        background = Background(render_internal) if parallel() and set(sites) == set(BOTH) else None
+        background = (Background(render_internal, "rendering the internal site")
+                      if parallel() and set(sites) == set(BOTH) else None)
         pages, render_warnings, internal_count = 0, [], 0
         with contextlib.ExitStack() as stack:
             if background is not None:
                 stack.callback(background.stop)  # the public site failed: end the internal one, then clean up
                 progress.stage("rendering the internal site (in a second process)")
             if "public" in sites:
+                from generator.output.subscriber_files import subscriber_files
+                from generator.render import render
+
                 progress.stage("rendering the public site")
                 public = public_site(settings, snap, memo)
                 render_warnings = render(public, root, settings.raw, staging / "public", work=work, strict=strict,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -12,6 +14,11 @@ import pytest
 from hypothesis import settings
 
 from benchmarks.synthetic import copy_settings
+
+# Compiled templates (generator.output.template_cache) go to a cache folder of this test run, not the user's,
+# for every build the tests run, in this process and in the processes they start.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="statusgen-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 # In CI the property-based tests draw the same examples on every run, so a run is reproducible;
 # on a laptop they explore new ones each time.

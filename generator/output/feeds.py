@@ -25,6 +25,7 @@ from generator.content.markdown import to_text
 from generator.output.labels import status_label
 from generator.output.memo import Memo
 from generator.status.snapshot import IncidentView, Snapshot
+from generator.output.template_cache import template_cache
 
 MAX_ENTRIES = 50
 
@@ -50,7 +51,8 @@ class _HtmlLink:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates/feeds"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              bytecode_cache=template_cache())
 
 
 def entry_id(host: str, view: IncidentView) -> str:

@@ -35,6 +35,7 @@ from generator.output.page import Meta, Page
 from generator.status.snapshot import IncidentView, Snapshot
 from generator.status.timeline import format_duration
 from generator.status.uptime import Day
+from generator.output.template_cache import template_cache
 
 ASSETS = ("statusgen.css", "statusgen.js", "internal.css")
 
@@ -45,6 +46,7 @@ def environment() -> jinja2.Environment:
     # (a stat per page and per import) buys nothing.
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             bytecode_cache=template_cache(),
                              auto_reload=False)
     env.filters.update(
         iso=iso, utc=utc, markdown=to_html, text=to_text,

@@ -12,6 +12,8 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup, escape
 
+from generator.output.template_cache import template_cache
+
 
 def _xml_text(value: object) -> Markup:
     """A value escaped as XML text that reads back as it is, in an attribute too: XML reads a tab or a line
@@ -25,6 +27,7 @@ def environment() -> jinja2.Environment:
     so templates read one element a line while the SVG is one line, as before."""
     return jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates/svg"), autoescape=True,
                               finalize=_xml_text, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              bytecode_cache=template_cache(),
                               lstrip_blocks=True)
 
 

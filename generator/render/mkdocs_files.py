@@ -2,8 +2,7 @@
 
 - ``on_files``: the pages and assets staged by :func:`~generator.render.mkdocs_adapter.stage_docs`
   become ``File.generated`` files (MkDocs 1.6), so no Markdown tree is written, read back and deleted.
-- ``on_env``: the theme's templates are compiled once per process (:mod:`.template_cache`), not
-  once per build: statusgen serve rebuilds in the same process.
+- ``on_env``: the theme's templates are compiled once (:mod:`generator.output.template_cache`), not once per build.
 - ``on_files``, ``on_nav``, ``on_env``, ``on_post_build``: the fast renderer's shells
   (:mod:`generator.render.fast_adapter`); they do nothing for a site rendered without it.
 """
@@ -13,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.render import fast_adapter
-from generator.render.template_cache import TEMPLATE_CACHE
+from generator.output.template_cache import template_cache
 from generator.render.mkdocs_adapter import generated_files
 
 
@@ -29,7 +28,7 @@ def on_nav(nav: Any, config: Any, files: Any) -> Any:
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
-    env.bytecode_cache = TEMPLATE_CACHE
+    env.bytecode_cache = template_cache()
     fast_adapter.on_env(env, config)
     return env
 

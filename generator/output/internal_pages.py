@@ -29,7 +29,7 @@ from generator.content.models import ActionItem, Content, Postmortem, Severity
 from generator.output.charts import stacked_bars
 from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
 from generator.output.oncall_pages import oncall_pages
-from generator.output.markup import md_code, md_text, to_page_markdown, utc
+from generator.output.markup import md_code, md_text, raw_block, raw_table, to_page_markdown, utc
 from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
 from generator.output.public_pages import meta
@@ -43,6 +43,7 @@ from generator.status.metrics import (
 )
 from generator.status.oncall import on_call_now
 from generator.status.snapshot import Snapshot
+from generator.output.template_cache import template_cache
 
 SEVERITIES = tuple(s.value for s in Severity)
 
@@ -61,6 +62,7 @@ def environment(markdown: bool = True) -> jinja2.Environment:
     # auto_reload off: the templates are the package's own; a stat per page and per import buys nothing
     env = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             bytecode_cache=template_cache(),
                              finalize=_inert if markdown else None, auto_reload=False)
     env.filters.update(public_environment().filters)
     env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text,
@@ -240,12 +242,27 @@ def _metrics_page(render, responses: list[Response], content: Content, now: dt.d
     major = [sum(v[0] for v in outages.get(m, {}).values()) for m in months]
     partial = [sum(v[1] for v in outages.get(m, {}).values()) for m in months]
     return render(
-        "metrics.md", meta("Metrics", search={"exclude": True}), rows=rows, outage_rows=outage_rows,
-        count_chart=stacked_bars("Incidents per month by severity", months, counts, axis="Incidents"),
-        mttr_chart=stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
-                                unit=" min", axis="Minutes"),
-        outage_chart=stacked_bars("Outage minutes per month", months,
-                                  {"major outage": major, "partial outage": partial}, unit=" min", axis="Minutes"))
+        "metrics.md", meta("Metrics", search={"exclude": True}),
+        month_table=raw_table(["Month", "Severity", "Incidents", "MTTD", "MTTR"],
+                              ((r.month, r.severity, r.count, _span(r.mttd), _span(r.mttr)) for r in rows)),
+        outage_table=raw_table(["Month", "Component", "Major outage (min)", "Partial outage (min)"],
+                               ((month, name, "%.0f" % major, "%.0f" % partial)
+                                for month, name, major, partial in outage_rows)),
+        count_chart=_figure(stacked_bars("Incidents per month by severity", months, counts, axis="Incidents"),
+                            "Incidents per month, by severity"),
+        mttr_chart=_figure(stacked_bars("Mean time to resolve per month (minutes, all severities)", months, mttr,
+                                        unit=" min", axis="Minutes"),
+                           "Mean time to resolve per month (minutes), all severities"),
+        outage_chart=_figure(stacked_bars("Outage minutes per month", months,
+                                          {"major outage": major, "partial outage": partial}, unit=" min",
+                                          axis="Minutes"),
+                             "Major and partial outage minutes per month, all components"))
+
+
+def _figure(chart: Markup, caption: str) -> Markup:
+    """A chart and its caption, set aside whole for the renderer (``raw_block``): no Markdown in it."""
+    return raw_block(Markup('<figure class="sg-figure">\n{}\n<figcaption>{}</figcaption>\n</figure>').format(chart,
+                                                                                                              caption))
 
 
 def _last_months(now: dt.datetime, count: int) -> list[str]:

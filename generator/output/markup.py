@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from collections.abc import Iterable, Sequence
 
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.content.markdown import highlight, parser, tokens
+from generator.output.site import RAW_END, RAW_START
 
 # Markdown page bodies (the internal site) --------------------------------------------------------------------------
 # The renderer's Markdown (Python-Markdown) passes raw HTML through and makes any URL a link, so content
@@ -36,6 +38,24 @@ def md_text(value: object) -> Markup:
     if text[:1] == "-" or _ORDERED.match(text):
         inert = f"&#{ord(text[0])};{inert[1:]}"
     return Markup(inert)
+
+
+def raw_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Markup:
+    """A table of a Markdown page as HTML, set aside for the renderer to use as it is (``RAW_START``): the
+    HTML Python-Markdown makes of a Markdown table, without parsing one, which for a long history's table
+    was most of the internal site's Markdown work. Cells are text, escaped."""
+    parts = ["<table>", "<thead>", "<tr>", *(f"<th>{escape(h)}</th>" for h in headers), "</tr>", "</thead>", "<tbody>"]
+    for row in rows:
+        parts.append("<tr>")
+        parts += [f"<td>{escape(cell)}</td>" for cell in row]
+        parts.append("</tr>")
+    parts += ["</tbody>", "</table>"]
+    return raw_block(Markup("\n".join(parts)))
+
+
+def raw_block(html: Markup) -> Markup:
+    """HTML statusgen made, on lines of their own in a Markdown page, for the renderer to use as it is."""
+    return Markup(f"\n{RAW_START}\n{html}\n{RAW_END}\n")
 
 
 def md_code(value: object, language: str = "text") -> Markup:

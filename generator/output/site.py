@@ -9,7 +9,8 @@ What a page's metadata says (``Page.meta``), for every renderer:
 
 - ``title``: the page title, already HTML-escaped (markup in a title stays text);
 - ``statusgen_html: true``: the body is HTML, to be used as it is; otherwise it is Markdown
-  (tables, admonitions, fenced code, heading anchors);
+  (tables, admonitions, fenced code, heading anchors), in which the lines between a line
+  :data:`RAW_START` and a line :data:`RAW_END` are HTML, to be used as they are;
 - ``statusgen_alternate``: links to offer as ``<link rel="alternate">`` (``type``, ``href``, ``title``);
 - ``hide`` (``navigation``, ``toc``, ``footer``) and ``search: {exclude: true}``: parts of the
   page chrome to leave out, and pages to keep out of the search index.
@@ -23,6 +24,10 @@ from typing import Literal
 from generator.output.page import Page
 
 Audience = Literal["public", "internal"]
+#: The lines around HTML in a Markdown page (a long table): no value in a Markdown page can make them, as
+#: its ``<`` is a character reference there.
+RAW_START = "<!-- statusgen:html -->"
+RAW_END = "<!-- /statusgen:html -->"
 
 
 @dataclass(frozen=True)

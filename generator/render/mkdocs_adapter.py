@@ -57,7 +57,7 @@ OWN_EXTRA = ("generator", "statusgen_noindex", "statusgen_pages")
 #: Few extensions for the internal site's Markdown pages: MkDocs sets up Python-Markdown anew for every
 #: page, so each one costs per page. The public site's pages are all HTML.
 _INTERNAL_MARKDOWN: list[Any] = ["tables", "admonition", {"toc": {"permalink": True}}, "pymdownx.superfences",
-                                 {"pymdownx.highlight": {"use_pygments": True}}]
+                                 {"pymdownx.highlight": {"use_pygments": True}}, "generator.render.raw_blocks"]
 
 #: The internal site's palette: light and dark like the public site's (the reader's system preference first,
 #: then a toggle in the header), both in the internal orange (``internal.css``).

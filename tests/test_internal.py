@@ -281,3 +281,30 @@ def test_internal_site_has_light_and_dark_with_a_toggle_and_a_wide_incidents_pag
     assert row is not None
     assert [td.get("data-label") for td in row.findall("td")] == [
         None, "Severity", "Status", "Started", "Detect", "First update", "Resolve", "Largest gap", "Flags"]
+
+
+def test_an_internal_incident_page_shows_every_fact_as_text(tmp_path: Path) -> None:
+    """Each field of an incident's internal page, in order, with markup in any value shown as typed."""
+    site = make_site(tmp_path / "repo")
+    write(site, "content/incidents/2026-03-30-payment-outage.md", INCIDENT.replace(
+        "title: Payment processing failing", "title: Payments <b>failing</b> & \"slow\"").replace(
+        "internal:\n  commander: alice\n",
+        "internal:\n  commander: alice <i>\n  tech_lead: bob & co\n  channel: \"#inc-<1>\"\n"
+        "  alerts: [PaymentErrors, Latency<High>]\n  notes: |\n    Rolled *back* <script>x</script>.\n"))
+    build(site, site / "site", NOW)
+    path = site / "site/internal/incidents/2026-03-30-payment-outage/index.html"
+    page = visible_text(path, article=True)
+    assert page.startswith('Payments <b>failing</b> & "slow" Public page · content/incidents/2026-03-30-payment-outage.md')
+    assert ("Severity SEV1 Status Resolved Impact Critical Started Mar 30, 2026 14:15 UTC Detected Mar 30, 2026 14:32 "
+            "UTC Resolved Mar 30, 2026 15:02 UTC Components Payments (Major Outage) Commander alice <i> "
+            "Technical lead bob & co Communications lead — Scribe — Channel #inc-<1> "
+            "Alerts PaymentErrors , Latency<High>") in page
+    assert ("Time to detect 17 min Time to first public update 3 min Time to resolve 47 min Largest gap between "
+            "public updates 15 min Postmortem Payment Processing Outage (Published)") in page
+    assert "Notes Rolled back <script>x</script>." in page
+    updates = page.split("Updates", 1)[1]
+    assert updates.index("Resolved Mar 30, 2026 15:02 UTC") < updates.index(
+        "Identified Mar 30, 2026 14:50 UTC · Payments → Partial Outage") < updates.index("Investigating")
+    assert updates.rstrip().endswith("Public description Public description.")
+    html = path.read_text()
+    assert "<script>x" not in html and "<b>failing" not in html and "<em>back</em>" in html

@@ -26,6 +26,7 @@ from generator.output.labels import ICONS, IMPACT_LABELS, STATUS_LABELS
 from generator.content.source import yaml_quote
 from generator.output.markup import utc
 from generator.output.page import _value as page_value
+from generator.output.internal_pages import _update_item
 from generator.output.internal_pages import environment as internal_environment
 from generator.output.public_pages import environment
 from generator.settings import load_settings
@@ -292,7 +293,7 @@ def test_messages_of_the_synthetic_history_are_plain() -> None:
     assert _is_plain("We are investigating the issue affecting Public API, Payments; next update soon.")
 
 
-#: The update loop's body as it was in templates/internal/incident.md.
+#: The update loop's body as it was in the template of the internal incident page (now internal_pages._incident_page).
 INTERNAL_UPDATE = """\
 {% macro update_item(update, names) -%}
 <li><strong>{{ update.status | status }}</strong> {{ update.at | utc }}{% if update.components %} · {% for cid, state in update.components.items() %}{{ names.get(cid, cid) }} → {{ state | state }}{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}
@@ -310,4 +311,4 @@ def test_internal_update_item_is_the_loop_body(status: str, at: dt.datetime, mes
     update = SimpleNamespace(status=status, at=at, message=message, components=components)
     env = internal_environment(markdown=False)
     reference = getattr(env.from_string(INTERNAL_UPDATE).module, "update_item")
-    assert env.globals["update_item"](update, names) == reference(update, names)
+    assert _update_item(update, names) == reference(update, names)

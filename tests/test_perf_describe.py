@@ -120,7 +120,8 @@ def test_front_matter_strings_are_yaml_quote(value: str) -> None:
     assert page_value([value, {"k": value}]) == f"[{yaml_quote(value)}, {{k: {yaml_quote(value)}}}]"
 
 
-#: The update loop's body as it was in templates/public/incident.md, and the entry macro of _macros.html.
+#: The update loop's body as it was in the template of the public incident page (now public_pages.incident_body),
+#: and the entry macro of _macros.html.
 UPDATE_AND_ENTRY = """\
 {% macro update_item(update, changes, component_names) -%}
 <li class="sg-update{% if update.automatic %} sg-update--automatic{% endif %}">

@@ -112,13 +112,23 @@ class Heap:
     handed back (:func:`gc.unfreeze`). There is no full collection before freezing: it walked the whole
     heap (0.05 s CPU at 1,000 incidents, 0.16 s at 5,000) only to free the few dozen objects reading left
     in cycles; those are not lost, just kept until the build ends, when unfreezing gives them back.
+    The collector is off meanwhile, as while loading: describing and rendering make many objects and next
+    to no cycles, and its passes over the young objects were 0.15 s of the public site's process at 2,000
+    incidents (peak memory is the same without them: 171 MB at 5,000, reached while loading).
     """
+
+    def __init__(self) -> None:
+        self._enabled = False
 
     def hold(self) -> None:
         gc.freeze()
+        self._enabled = gc.isenabled()
+        gc.disable()
 
     def release(self) -> None:
         gc.unfreeze()
+        if self._enabled:
+            gc.enable()
 
 
 #: The sites a build makes: both, unless a preview asks for the one it serves.

@@ -292,6 +292,21 @@ def test_loading_gives_the_cycle_collector_back_as_it_found_it(site, tmp_path) -
         gc.enable()
 
 
+def test_a_build_gives_the_cycle_collector_back_as_it_found_it(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A build pauses the collector while it describes and renders, and gives it back, frozen objects too,
+    after a failed render as well."""
+    from generator.build import build
+    from generator.errors import StatusgenError
+
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    build(site, tmp_path / "out", NOW)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with mock.patch("generator.render.render", side_effect=StatusgenError("rendering failed")), \
+            pytest.raises(StatusgenError, match="rendering failed"):
+        build(site, tmp_path / "out2", NOW)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
 def test_schema_of_every_kind_still_names_them_all() -> None:
     """``statusgen schema`` without KIND: every kind, as the model gives it (the kinds now come from values)."""
     import json

@@ -61,7 +61,7 @@ def test_a_raw_table_reads_as_the_markdown_table_it_replaces(headers: list[str],
     rows = [row[: len(headers)] for row in rows]
     written = "\n".join(["| " + " | ".join(md_text(h) for h in headers) + " |", "|" + "---|" * len(headers)]
                         + ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows])
-    page = f"# Title\n\nBefore.\n{{}}\n## After\n\nText.\n"
+    page = "# Title\n\nBefore.\n{}\n## After\n\nText.\n"
     assert shape(to_html(page.format(raw_table(headers, rows)))) == shape(to_html(page.format("\n" + written + "\n")))
 
 

@@ -24,8 +24,8 @@ from lxml import etree
 from generator.content.markdown import to_text
 from generator.output.labels import status_label
 from generator.output.memo import Memo
-from generator.status.snapshot import IncidentView, Snapshot
 from generator.output.template_cache import template_cache
+from generator.status.snapshot import IncidentView, Snapshot
 
 MAX_ENTRIES = 50
 

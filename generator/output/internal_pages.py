@@ -33,6 +33,7 @@ from generator.output.markup import md_code, md_text, raw_block, raw_table, to_p
 from generator.output.page import Meta, Page
 from generator.output.public_pages import environment as public_environment
 from generator.output.public_pages import meta
+from generator.output.template_cache import template_cache
 from generator.status import timeline as tl
 from generator.status.metrics import (
     Response,
@@ -43,7 +44,6 @@ from generator.status.metrics import (
 )
 from generator.status.oncall import on_call_now
 from generator.status.snapshot import Snapshot
-from generator.output.template_cache import template_cache
 
 SEVERITIES = tuple(s.value for s in Severity)
 

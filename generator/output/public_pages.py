@@ -32,10 +32,10 @@ from generator.output.labels import (
 from generator.output.markup import utc
 from generator.output.memo import Memo
 from generator.output.page import Meta, Page
+from generator.output.template_cache import template_cache
 from generator.status.snapshot import IncidentView, Snapshot
 from generator.status.timeline import format_duration
 from generator.status.uptime import Day
-from generator.output.template_cache import template_cache
 
 ASSETS = ("statusgen.css", "statusgen.js", "internal.css")
 

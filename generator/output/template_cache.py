@@ -3,9 +3,9 @@
 Every build copies the theme into a fresh scratch folder (``prepare_theme``), so Jinja's own keys
 (template name and file name) never repeat: MkDocs compiled Material's templates anew on every build,
 and compiling them and statusgen's page templates was a tenth of each site's rendering (0.3-0.4 s of
-CPU per site). Here the key is the template's name, its
-source and everything else its compiled code depends on: the same key gives the same code, so the
-output cannot change, and changed source is compiled again.
+CPU per site). Here the key is the template's name, its source and everything else its compiled code
+depends on: the same key gives the same code, so the output cannot change, and changed source is
+compiled again.
 
 Compiled templates are kept in memory for the process (statusgen serve rebuilds in it) and, as
 Python keeps ``.pyc`` files, in the user's cache folder for the next build
@@ -45,9 +45,6 @@ class SourceKeyedCache(jinja2.BytecodeCache):
     def __init__(self, folder: Path | None = None) -> None:
         self._code: dict[str, bytes] = {}
         self.folder = folder
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return name
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
         key = hashlib.sha256(f"{name}\0{_settings(environment, name)}\0{source}".encode()).hexdigest()

@@ -16,8 +16,8 @@ from typing import Any
 import jinja2
 from mkdocs.plugins import event_priority
 
-from generator.render import fast_adapter
 from generator.output.template_cache import template_cache
+from generator.render import fast_adapter
 from generator.render.mkdocs_adapter import generated_files
 
 

@@ -69,9 +69,9 @@ def environment(markdown: bool = True) -> jinja2.Environment:
                        state=_state_label, status=_status_label, impact=lambda value: IMPACT_LABELS[str(value)],
                        postmortem_status=lambda value: POSTMORTEM_LABELS[str(value)])
     if not markdown:
-        # The HTML pages (one per incident, a row per incident) call these on every line: Python, not the
-        # macros of internal/_macros.md (which the Markdown pages keep, where ``finalize`` applies).
-        env.globals.update(when=_when, span=_span)
+        # The incidents page (a row per incident) calls these on every line: Python, not the macros of
+        # internal/_macros.md (which the Markdown pages keep, where ``finalize`` applies).
+        env.globals.update(when=_when, span=_span, row=_incident_row)
     return env
 
 
@@ -95,6 +95,21 @@ def _update_item(update: Any, names: dict[str, str]) -> Markup:
         text += " · " + ", ".join(f"{escape(names.get(cid, cid))} → {escape(_state_label(state))}"
                                   for cid, state in update.components.items())
     return Markup(f"{text}{escape(to_html(update.message))}</li>")  # (the template trimmed the line break)
+
+
+def _incident_row(r: Response) -> Markup:
+    """An incident's row on the incidents page: title, severity, status, start, response times, flags."""
+    incident = r.incident
+    flags = (f'<span title="{escape("; ".join(r.flags))}">⚠ {len(r.flags)}</span>' if r.flags else _DASH)
+    return Markup(f'<tr><td class="sg-cards__title"><a href="{escape(incident.id)}/">{escape(incident.title)}</a></td>'
+                  f'<td data-label="Severity">{escape(incident.meta.severity)}</td>'
+                  f'<td data-label="Status">{escape(_status_label(incident.updates[-1].status))}</td>'
+                  f'<td data-label="Started">{_when(incident.meta.started)}</td>'
+                  f'<td data-label="Detect">{_span(r.time_to_detect)}</td>'
+                  f'<td data-label="First update">{_span(r.time_to_first_update)}</td>'
+                  f'<td data-label="Resolve">{_span(r.time_to_resolve)}</td>'
+                  f'<td data-label="Largest gap">{_span(r.largest_update_gap)}</td>'
+                  f'<td data-label="Flags">{flags}</td></tr>')
 
 
 def _incident_page(incident: Incident, response: Response | None, names: dict[str, str], public_url: str) -> str:

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
+from markupsafe import Markup
 
 from generator.content.models import DAY_NAMES, WEEKDAYS, Layer, Rotation
 from generator.content.rotation import zone
+from generator.output.markup import raw_table, utc
 from generator.output.page import Page
 from generator.output.public_pages import meta
 from generator.status.alert_review import alert_review
@@ -74,8 +76,13 @@ def oncall_pages(snap: Snapshot, render: Render, known_alerts: Iterable[str] = (
             turn_text=turn_text, horizon_weeks=HORIZON.days // 7, day_names=dict(zip(WEEKDAYS, DAY_NAMES)))
     # A row per alert and per incident of the last year: a generated listing that grows with the history,
     # kept out of the search index (which a reader downloads whole) like the incidents and metrics pages.
+    review = alert_review(content, now, known_alerts)
+    # the longest table (an incident of the year a row) as HTML set aside, not Markdown to parse
+    reported = raw_table(["Incident", "Severity", "Started"],
+                         ((Markup('<a href="../incidents/{}/">{}</a>').format(i.id, i.title), i.meta.severity,
+                           utc(i.meta.started)) for i in review.reported))
     pages[ALERTS_PAGE] = render("alert-review.md", meta("Alert review", search={"exclude": True}),
-                                review=alert_review(content, now, known_alerts), windows=WINDOWS)
+                                review=review, windows=WINDOWS, reported=reported)
     return pages
 
 

@@ -26,7 +26,7 @@ from generator.output.labels import ICONS, IMPACT_LABELS, STATUS_LABELS
 from generator.content.source import yaml_quote
 from generator.output.markup import utc
 from generator.output.page import _value as page_value
-from generator.output.internal_pages import _update_item
+from generator.output.internal_pages import _span, _update_item, _when
 from generator.output.internal_pages import environment as internal_environment
 from generator.output.public_pages import environment
 from generator.settings import load_settings
@@ -172,9 +172,9 @@ def test_internal_when_and_span_are_the_macros(moment: dt.datetime | None, delta
     """The internal HTML pages' when() and span() write what internal/_macros.md writes there."""
     env = internal_environment(markdown=False)
     macros = env.get_template("internal/_macros.md").module
-    assert env.globals["when"](moment) == getattr(macros, "when")(moment)
-    assert env.globals["span"](delta) == getattr(macros, "span")(delta)
-    assert "when" not in internal_environment(markdown=True).globals  # Markdown pages keep the macros (finalize)
+    assert _when(moment) == getattr(macros, "when")(moment)
+    assert _span(delta) == getattr(macros, "span")(delta)
+    assert "row" not in internal_environment(markdown=True).globals  # Markdown pages keep the macros (finalize)
 
 
 def segments_by_state_at(component_spans: list[Span], start: dt.datetime, end: dt.datetime

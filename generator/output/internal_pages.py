@@ -69,9 +69,9 @@ def environment(markdown: bool = True) -> jinja2.Environment:
                        state=_state_label, status=_status_label, impact=lambda value: IMPACT_LABELS[str(value)],
                        postmortem_status=lambda value: POSTMORTEM_LABELS[str(value)])
     if not markdown:
-        # The incidents page (a row per incident) calls these on every line: Python, not the macros of
+        # The incidents page (a row per incident): a row is one Python call, not the macros of
         # internal/_macros.md (which the Markdown pages keep, where ``finalize`` applies).
-        env.globals.update(when=_when, span=_span, row=_incident_row)
+        env.globals.update(row=_incident_row)
     return env
 
 
@@ -79,12 +79,12 @@ _DASH = Markup("—")
 
 
 def _when(moment: dt.datetime | None) -> Markup:
-    """A moment in UTC, or a dash: ``m.when`` of internal/_macros.md on an HTML page."""
+    """A moment in UTC, or a dash: ``m.when`` of internal/_macros.md, on the HTML pages made in Python."""
     return escape(utc(moment)) if moment else _DASH
 
 
 def _span(delta: dt.timedelta | None) -> Markup:
-    """A duration in minutes, or a dash: ``m.span`` of internal/_macros.md on an HTML page."""
+    """A duration in minutes, or a dash: ``m.span`` of internal/_macros.md, on the HTML pages made in Python."""
     return _minutes(delta) if delta is not None else _DASH
 
 

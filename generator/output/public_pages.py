@@ -9,6 +9,7 @@ written from a dict by ``frontmatter.Page``, never by a template.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 from itertools import groupby
@@ -179,11 +180,15 @@ def public_pages(snap: Snapshot, memo: Memo | None = None) -> dict[str, Page]:
             day_title=lambda day: day_title(day, titles), day_tip=lambda day: day_tip(day, titles), **values)
         return Page(page_meta, body, source)
 
+    def kept(name: object, inputs: object, make: Callable[[], Page]) -> Page:
+        """``make()``, or the page the memo keeps for ``name`` while ``inputs`` are equal (statusgen serve)."""
+        return make() if memo is None else memo.get(name, inputs, make)
+
     def render(template: str, page_meta: Meta, source: str = "mkdocs.yml", **values: object) -> Page:
-        if memo is None or template not in MEMOIZABLE:
+        if template not in MEMOIZABLE:
             return describe(template, page_meta, source, values)
-        return memo.get(("public", template, source, page_meta.get("title")), (page_meta, values),
-                        lambda: describe(template, page_meta, source, values))
+        return kept(("public", template, source, page_meta.get("title")), (page_meta, values),
+                    lambda: describe(template, page_meta, source, values))
 
     names = {s.component.id: s.component.name for s in snap.components}
     site_name = snap.settings.site_name
@@ -203,8 +208,7 @@ def public_pages(snap: Snapshot, memo: Memo | None = None) -> dict[str, Page]:
                  page_meta: Meta = page_meta) -> Page:
             return Page(page_meta, incident_body(*values), values[0].incident.path)
 
-        pages[f"incidents/{view.id}.md"] = make() if memo is None else memo.get(
-            ("public", "incident", view.id), (page_meta, values), make)
+        pages[f"incidents/{view.id}.md"] = kept(("public", "incident", view.id), (page_meta, values), make)
     for status in snap.components:
         name = status.component.name
         pages[f"components/{status.component.id}.md"] = render(

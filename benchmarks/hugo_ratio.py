@@ -98,8 +98,8 @@ def main() -> None:
             time.sleep(SETTLE_SECONDS)
             ours, theirs = [], []
             for run in range(1, args.runs + 1):
-                ours.append(measured([*build, str(Path(tmp) / f"out-{size}-{run}")], Path(tmp) / f"out-{size}-{run}",
-                                     env))
+                out = Path(tmp) / f"out-{size}-{run}"
+                ours.append(measured([*build, str(out)], out, env))
                 hugo_out = Path(tmp) / f"hugo-out-{size}-{run}"
                 theirs.append(measured([*hugo_cmd, str(hugo_out)], hugo_out))
             hugo_pages = len(list(hugo_out.rglob("index.html")))

@@ -133,3 +133,22 @@ def test_builds_with_a_cold_a_warm_and_an_unusable_cache_are_byte_identical(tmp_
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == written, "a warm build compiled again"
     (tmp_path / "not-a-folder").write_text("")
     assert build(root, tmp_path / "none", tmp_path / "not-a-folder") == cold
+
+
+def test_a_warm_build_compiles_no_template(tmp_path: Path) -> None:
+    """Every environment a build makes keeps compiled templates: statusgen's, MkDocs' own and the ones Material's
+    search plugin makes to read the theme's language templates."""
+    root = make_site(tmp_path / "repo")
+    build(root, tmp_path / "cold", tmp_path / "cache")
+    script = ("import sys, jinja2\ncompiled = []\nplain = jinja2.Environment.compile\n"
+              "def compile(self, source, name=None, *args, **kwargs):\n    compiled.append(name)\n"
+              "    return plain(self, source, name, *args, **kwargs)\n"
+              "jinja2.Environment.compile = compile\n"
+              "import generator.build\ngenerator.build.parallel = lambda: False  # one process: one list\n"
+              "from generator.cli import main\nsys.argv[1:] = sys.argv[2:]\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\nprint(compiled)\n")
+    environ = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", script, "-", "--root", str(root), "build", "-q", "--out",
+                           str(tmp_path / "warm"), "--now", "2026-11-26T12:00:00Z"], env=environ, check=True,
+                          capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

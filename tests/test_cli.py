@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -132,3 +136,41 @@ def test_example_files_reference_their_schema() -> None:
     for kind, folder in (("incident", "incidents"), ("postmortem", "postmortems"), ("runbook", "runbooks")):
         for path in (REPO / "content" / folder).glob("*.md"):
             assert f"$schema=../../schemas/{kind}.schema.json" in path.read_text().splitlines()[1], path
+
+
+def _process(*args: str) -> "subprocess.CompletedProcess[str]":
+    """The installed command's own process (``main``), which ends without freeing its objects."""
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+
+
+def test_the_process_exits_with_the_commands_code_and_all_its_output(site: Path) -> None:
+    """``main`` ends the process at once: the exit code and every line written still reach the caller."""
+    version = _process("--version")
+    assert version.returncode == 0 and version.stdout.startswith("statusgen, version ")
+    usage = _process("--root", str(site), "validate", "--bogus")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    schemas = _process("schema")
+    assert schemas.returncode == 0 and len(json.loads(schemas.stdout)) >= 4  # 26 KB, all of it
+    write(site, INC, BAD)
+    failed = _process("--root", str(site), "validate", "--format", "json")
+    assert failed.returncode == 1 and json.loads(failed.stdout)[0]["code"] == "invalid-value"
+    built = _process("--root", str(site), "build", "--out", str(site / "out"))
+    assert built.returncode == 1 and built.stderr.splitlines()[-1].startswith(f"{INC}:3:1: error:")
+    assert "Traceback" not in built.stderr and not (site / "out").exists()
+
+
+def test_a_reader_that_goes_away_ends_the_process_quietly() -> None:
+    """``statusgen schema | head -c 1``: the output the reader never took is one failed exit, no traceback."""
+    read, written = os.pipe()
+    fcntl.fcntl(written, 1031, 4096)  # F_SETPIPE_SZ: a pipe smaller than the 26 KB of schemas
+    # Buffered output, as a shell gives it (PYTHONUNBUFFERED makes Python drop what a partial write left).
+    environ = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with subprocess.Popen([sys.executable, "-m", "generator.cli", "schema"], stdout=written, stderr=subprocess.PIPE,
+                          env={**environ, "PYTHONPATH": str(REPO)}) as process:
+        os.close(written)
+        with os.fdopen(read, "rb") as reader:
+            assert reader.read(1) == b"{"
+        assert process.stderr is not None
+        errors = process.stderr.read().decode()
+    assert process.returncode == 1 and "Traceback" not in errors and "Exception ignored" not in errors

@@ -145,8 +145,7 @@ def test_a_warm_build_compiles_no_template(tmp_path: Path) -> None:
               "    return plain(self, source, name, *args, **kwargs)\n"
               "jinja2.Environment.compile = compile\n"
               "import generator.build\ngenerator.build.parallel = lambda: False  # one process: one list\n"
-              "from generator.cli import main\nsys.argv[1:] = sys.argv[2:]\n"
-              "try:\n    main()\nexcept SystemExit:\n    pass\nprint(compiled)\n")
+              "from generator.cli import run\nsys.argv[1:] = sys.argv[2:]\nrun()\nprint(compiled)\n")
     environ = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-c", script, "-", "--root", str(root), "build", "-q", "--out",
                            str(tmp_path / "warm"), "--now", "2026-11-26T12:00:00Z"], env=environ, check=True,

@@ -83,7 +83,12 @@ def main() -> None:
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+        # statusgen as installed: pip compiles a package's modules when it installs it. Here the untimed first
+        # build compiles them into the temporary folder, even where PYTHONDONTWRITEBYTECODE is set (this machine
+        # sets it), which would otherwise compile every statusgen module again in every run.
+        env = {**{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
+               "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+               "PYTHONPYCACHEPREFIX": str(Path(tmp) / "bytecode")}
         for size in args.sizes:
             root = write_site(Path(tmp) / f"site-{size}", size, NOW)
             build = [sys.executable, "-m", "generator.cli", "--root", str(root), "build", "-q",

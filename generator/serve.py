@@ -159,6 +159,9 @@ class KeptHeap(Heap):
         self.untidy = False  # frozen objects since the last tidy may include garbage
         self._ceiling = 0
 
+    def start(self) -> None:
+        pass  # the collector stays on: :meth:`rebuilding` holds off its full passes
+
     def hold(self) -> None:
         gc.freeze()
         self.untidy = True

@@ -306,6 +306,51 @@ def test_a_build_gives_the_cycle_collector_back_as_it_found_it(site, tmp_path) -
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
+def test_a_build_reads_and_describes_with_the_collector_off(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No pass of the collector between reading and rendering: re-enabled after reading, its first pass walked
+    everything read. The collector is off from before the content is read, and given back at the end."""
+    import generator.build as build_module
+
+    seen: list[tuple[str, bool]] = []
+
+    def watched(name: str) -> Any:
+        real = getattr(build_module, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            seen.append((f"{name} starts", gc.isenabled()))
+            result = real(*args, **kwargs)
+            seen.append((f"{name} ends", gc.isenabled()))
+            return result
+        return call
+
+    assert gc.isenabled()
+    with mock.patch.object(build_module, "require_content", watched("require_content")), \
+            mock.patch.object(build_module, "build_snapshot", watched("build_snapshot")):
+        build_module.build(site, tmp_path / "out", NOW)
+    assert seen == [("require_content starts", False), ("require_content ends", False),
+                    ("build_snapshot starts", False), ("build_snapshot ends", False)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_only_a_process_that_ends_with_its_build_keeps_the_collector_off(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``statusgen build`` run by :func:`generator.cli.main` (the process ends next) hands nothing back to the
+    collector; the same command run in a process that goes on (click's test runner, ``run()``) gives it back."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    arguments = ["--root", str(site), "build", "-q", "--now", "2026-11-26T12:00:00Z", "--out"]
+    assert CliRunner().invoke(cli, [*arguments, str(tmp_path / "a")]).exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    code = ("import gc, sys\nfrom generator.cli import run\nout, ending = sys.argv[1:]\n"
+            f"sys.argv = {['statusgen', *arguments]!r} + [out]\n"
+            "assert run(ending=ending == 'ending') == 0\nprint(gc.isenabled(), gc.get_freeze_count() > 0)")
+    for ending, expected in (("ending", "False True"), ("going-on", "True False")):
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path / ending), ending], capture_output=True,
+                              text=True, check=True)
+        assert done.stdout.split() == expected.split(), (ending, done.stdout, done.stderr)
+
+
 def test_schema_of_every_kind_still_names_them_all() -> None:
     """``statusgen schema`` without KIND: every kind, as the model gives it (the kinds now come from values)."""
     import json

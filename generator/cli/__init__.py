@@ -111,13 +111,13 @@ def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: st
 @click.pass_obj
 def build(root: Path, out: Path, now_text: str | None, strict: bool, quiet: bool) -> None:
     """Validate the content and build the sites into --out."""
-    from generator.build import Progress
+    from generator.build import LastHeap, Progress
     from generator.build import build as run_build
 
     now = clock.build_time(now_text)
     out = out.expanduser()  # `--out=~/x` reaches us unexpanded; the build then checks the folder it names
     out = out if out.is_absolute() else root / out
-    result = run_build(root, out, now, strict=strict, progress=Progress(quiet))
+    result = run_build(root, out, now, strict=strict, progress=Progress(quiet), heap=LastHeap() if _ending else None)
     # Date-dependent content warnings are shown but never fail a build: an old action
     # item must not block publishing an incident update.
     for diagnostic in result.warnings:
@@ -171,8 +171,17 @@ for command in (init_command, import_group, notify_command, oncall_command):
     cli.add_command(command)
 
 
-def run() -> int:
-    """The command line's exit code, as click's standalone mode ends it (user errors included)."""
+#: The process ends when the command returns (:func:`main`): what it made need not be handed back to the
+#: garbage collector (:class:`~generator.build.LastHeap`).
+_ending = False
+
+
+def run(*, ending: bool = False) -> int:
+    """The command line's exit code, as click's standalone mode ends it (user errors included).
+
+    ``ending``: the process ends right after (:func:`main`)."""
+    global _ending
+    _ending = ending
     # lxml (feedgen reads and writes feeds with it) imports rnc2rng whenever it is installed, for RelaxNG
     # compact syntax, which statusgen never reads: a fifth of a second and ssl with it, in every build where
     # the test tools are installed. The command line's own process keeps lxml from finding it.
@@ -197,7 +206,7 @@ def main() -> None:
     So the output is flushed and the process ends, as mypy's command line does. A thread the command left
     running (none does today) gets the ordinary exit, which waits for it.
     """
-    code = run()
+    code = run(ending=True)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -205,3 +205,46 @@ def test_no_markdown_tree_is_written(tmp_path: Path) -> None:
     render(public, root, load_settings(root).raw, tmp_path / "out", work=work, strict=True, epoch=EPOCH)
     assert (tmp_path / "out/incidents/2026-03-11-plain/index.html").is_file()
     assert list((work / "public-docs").iterdir()) == []
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_the_processes_of_a_build_make_what_one_process_makes(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Incidents read by two processes, the sites and the feeds made by three: every file as one process makes it."""
+    import generator.build
+    import generator.content.loader
+    from benchmarks.synthetic import write_site
+    from generator.background import parallel
+
+    if not parallel():
+        tool_missing("one core only: a build runs in one process here (CI has two)")
+    root = write_site(tmp_path / "repo", generator.content.loader.PARALLEL_FILES + 10, NOW)
+    generator.build.build(root, tmp_path / "three", NOW)
+    monkeypatch.setattr(generator.build, "parallel", lambda: False)
+    monkeypatch.setattr(generator.content.loader, "parallel", lambda: False)
+    generator.build.build(root, tmp_path / "one", NOW)
+    three, one = _tree(tmp_path / "three"), _tree(tmp_path / "one")
+    assert sorted(three) == sorted(one) and "public/history.atom" in one
+    assert [name for name in one if three[name] != one[name]] == []
+
+
+def test_an_error_in_the_feeds_process_is_one_line_and_nothing_is_published(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.output.subscriber_files
+    from generator.background import parallel
+
+    if not parallel():
+        tool_missing("one core only: the feeds are made in the public site's process here (CI has two)")
+
+    def failing(*args: object) -> None:
+        raise StatusgenError("the feeds could not be made")
+
+    monkeypatch.setattr(generator.output.subscriber_files, "subscriber_files", failing)  # the fork inherits it
+    root = sample_site(tmp_path / "repo")
+    result = build(root, tmp_path / "site")
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == "statusgen: error: the feeds could not be made"
+    assert not (tmp_path / "site").exists() and not list(tmp_path.glob(".statusgen-*"))

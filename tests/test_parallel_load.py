@@ -4,7 +4,9 @@ incidents in the same order, the same problems at the same places, for any mix o
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -37,52 +39,63 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_site(tmp_path_factory.mktemp("history") / "site", 24, NOW)
 
 
-def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[object, list[object]]:
+def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch, chunk: int = 16,
+           delay: float = 0.0) -> tuple[object, list[object]]:
+    """``load_content``, in two processes or one; each claims ``chunk`` files at a time, and this one first
+    waits ``delay`` seconds (its ``meanwhile``), so that the other claims more, or all, of them."""
     started: list[str] = []
+    called: list[int] = []
 
     class Counted(loader.Background):  # type: ignore[misc,type-arg]
         def __init__(self, job: object, what: str) -> None:
             started.append(what)
             super().__init__(job, what)  # type: ignore[arg-type]
 
+    def meanwhile() -> None:
+        called.append(os.getpid())
+        time.sleep(delay)
+
     with monkeypatch.context() as patch:
         patch.setattr(loader, "PARALLEL_FILES", 2 if in_parallel else 10**9)
+        patch.setattr(loader, "CHUNK_FILES", chunk)
         patch.setattr(loader, "Background", Counted)
-        found = loader.load_content(root, NOW.date())
+        found = loader.load_content(root, NOW.date(), meanwhile=meanwhile)
     assert started == (["reading incidents"] if in_parallel else [])
+    assert called == ([os.getpid()] if in_parallel else [])  # once, in this process, only beside a second one
     return found
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(breaks=st.lists(st.sampled_from(sorted(BREAKS)), min_size=24, max_size=24))
+@given(breaks=st.lists(st.sampled_from(sorted(BREAKS)), min_size=24, max_size=24),
+       chunk=st.integers(min_value=1, max_value=30), delay=st.sampled_from([0.0, 0.01, 0.3]))
 def test_two_processes_read_what_one_reads(history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            breaks: list[str]) -> None:
+                                            breaks: list[str], chunk: int, delay: float) -> None:
+    """Whoever claims which files (the second process all of them after a long ``meanwhile``), the same result."""
     root = tmp_path / f"site-{abs(hash(tuple(breaks)))}"
     shutil.copytree(history, root)
     files = sorted((root / "content" / "incidents").glob("*.md"))
     for path, how in zip(files, breaks, strict=False):
         path.write_text(BREAKS[how](path.read_text(encoding="utf-8")), encoding="utf-8")
     serial = loaded(root, False, monkeypatch)
-    assert loaded(root, True, monkeypatch) == serial
+    assert loaded(root, True, monkeypatch, chunk, delay) == serial
     content, diagnostics = serial
     assert (content is None) == any(d.severity == "error" for d in diagnostics)  # type: ignore[attr-defined]
 
 
 def test_a_bug_in_the_second_process_is_raised_with_its_traceback(history: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    files = sorted((history / "content" / "incidents").glob("*.md"))
-    broken = files[-1].name  # in the second half: read by the second process
-
     real = loader.read_markdown_file
+    parent = os.getpid()
 
     def failing(path: Path, rel: str, **options: object) -> object:
-        if path.name == broken:
+        if os.getpid() != parent and path.parent.name == "incidents":
             raise KeyError("a bug")
         return real(path, rel, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loader, "read_markdown_file", failing)
+    # this process waits (its meanwhile) while the second one claims the files and fails on its first
     with pytest.raises(RuntimeError, match=r"(?s)^reading incidents failed: Traceback.*KeyError: 'a bug'"):
-        loaded(history, True, monkeypatch)
+        loaded(history, True, monkeypatch, chunk=1, delay=0.5)
 
 
 def test_a_short_history_is_read_in_one_process(history: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -190,17 +191,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_content(root: Path, today: dt.date, cache: ReadCache | None = None
-                 ) -> tuple[m.Content | None, list[Diagnostic]]:
+def load_content(root: Path, today: dt.date, cache: ReadCache | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> tuple[m.Content | None, list[Diagnostic]]:
     """Load and validate everything; the content is returned only when it has no errors.
 
     ``cache`` (statusgen serve) keeps what each file read as, so that only changed files are read again.
+    ``meanwhile``: work for this process while a second one reads incidents (:func:`_incidents`); not called
+    when no second process reads.
     """
     with _collector_paused():
-        return _load_content(root, today, cache)
+        return _load_content(root, today, cache, meanwhile)
 
 
-def _load_content(root: Path, today: dt.date, cache: ReadCache | None) -> tuple[m.Content | None, list[Diagnostic]]:
+def _load_content(root: Path, today: dt.date, cache: ReadCache | None, meanwhile: Callable[[], None] | None
+                  ) -> tuple[m.Content | None, list[Diagnostic]]:
     root = root.resolve()
     inventory = scan(root)
     diagnostics = list(inventory.problems)
@@ -235,7 +239,7 @@ def _load_content(root: Path, today: dt.date, cache: ReadCache | None) -> tuple[
         diagnostics += report.items
         templates[name] = (template_sections(doc) if doc is not None else None, rel)
 
-    incidents, problems = _incidents(root, inventory.files["incidents"], component_ids, cache)
+    incidents, problems = _incidents(root, inventory.files["incidents"], component_ids, cache, meanwhile)
     diagnostics += problems
 
     incident_ids = {id_ for id_, _, _ in inventory.files["incidents"]}
@@ -293,29 +297,53 @@ def _documents(root: Path, files: list[tuple[str, Path, str]], diagnostics: list
         yield id_, doc, report
 
 
-#: From this many incident files on, a second process reads half of them (where two cores allow): below it,
-#: starting the process and sending its half back cost more than they save.
+#: From this many incident files on, a second process reads part of them (where two cores allow): below it,
+#: starting the process and sending its part back cost more than they save.
 PARALLEL_FILES = 400
+#: Incident files claimed at a time by the process that reads them (a few milliseconds of work).
+CHUNK_FILES = 16
+
+Chunk = tuple[int, tuple[list[m.Incident], list[Diagnostic]]]
 
 
 def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: set[str] | None,
-               cache: ReadCache | None) -> tuple[list[m.Incident], list[Diagnostic]]:
+               cache: ReadCache | None, meanwhile: Callable[[], None] | None = None
+               ) -> tuple[list[m.Incident], list[Diagnostic]]:
     """Each incident file read and checked, in order, with the problems found.
 
     Each file is read and checked alone (the rules across files come after), and at 2,000 incidents this
-    is half of a build's start before its two sites render in parallel, so a long history's second half is
-    read in a second process meanwhile. Not in statusgen serve (``cache``), which reads only changed files.
+    is half of a build's start before its two sites render in parallel, so a long history is read by two
+    processes at once. Each claims the next few files when it is free, so this one can first do
+    ``meanwhile`` while the other reads, and the two still finish together. Not in statusgen serve
+    (``cache``), which reads only changed files.
     """
     if cache is not None or len(files) < PARALLEL_FILES or not parallel():
         return _checked_incidents(root, files, component_ids, cache)
-    half = len(files) // 2
-    helper = Background(lambda: _checked_incidents(root, files[half:], component_ids, None), "reading incidents")
+    claimed = multiprocessing.get_context("fork").Value("q", 0)  # the first file no process has claimed
+
+    def share() -> list[Chunk]:
+        done: list[Chunk] = []
+        while True:
+            with claimed.get_lock():
+                start = claimed.value
+                claimed.value = start + CHUNK_FILES
+            if start >= len(files):
+                return done
+            done.append((start, _checked_incidents(root, files[start:start + CHUNK_FILES], component_ids, None)))
+
+    helper = Background(share, "reading incidents")
     try:
-        incidents, problems = _checked_incidents(root, files[:half], component_ids, None)
-        more, more_problems = helper.result()
+        if meanwhile is not None:
+            meanwhile()
+        chunks = share() + helper.result()
     finally:
         helper.stop()
-    return incidents + more, problems + more_problems
+    incidents: list[m.Incident] = []
+    problems: list[Diagnostic] = []
+    for _, (found, found_problems) in sorted(chunks, key=lambda chunk: chunk[0]):
+        incidents += found
+        problems += found_problems
+    return incidents, problems
 
 
 def _checked_incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: set[str] | None,
@@ -368,10 +396,10 @@ def _incident_checked(doc: SourceFile, id_: str, component_ids: set[str] | None,
                  lambda: check_incident(doc, id_, component_ids, report))
 
 
-def require_content(root: Path, today: dt.date, cache: ReadCache | None = None
-                    ) -> tuple[m.Content, list[Diagnostic]]:
-    """Load content or raise :class:`ContentError`; returns the warnings too."""
-    content, diagnostics = load_content(root, today, cache)
+def require_content(root: Path, today: dt.date, cache: ReadCache | None = None,
+                    meanwhile: Callable[[], None] | None = None) -> tuple[m.Content, list[Diagnostic]]:
+    """Load content or raise :class:`ContentError`; returns the warnings too (``meanwhile``: :func:`load_content`)."""
+    content, diagnostics = load_content(root, today, cache, meanwhile)
     if content is None:
         raise ContentError([d for d in diagnostics if d.severity == "error"] or diagnostics)
     return content, diagnostics

@@ -8,6 +8,24 @@ which renderer does it is decided here alone. Two adapters stand behind the seam
   shell per kind of generated page and fills it for the other pages of that kind.
 """
 
+import importlib
+
 from generator.render.fast_adapter import render
 
-__all__ = ["render"]
+__all__ = ["preload", "render"]
+
+#: What a render imports as MkDocs builds a site: MkDocs, the theme, the Markdown extensions and their
+#: dependencies (a fifth of a second of each site's process at first).
+_RENDERING = ("mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.nav", "mkdocs.structure.pages",
+              "mkdocs.theme", "mkdocs.localization", "mkdocs.utils.templates", "mkdocs.contrib.search.search_index",
+              "material.plugins.search.plugin", "markdown.extensions.admonition", "markdown.extensions.attr_list",
+              "markdown.extensions.tables", "markdown.extensions.toc", "pymdownx.highlight", "pymdownx.superfences",
+              "pygments.formatters.html", "pygments.lexers.special", "pygments.styles.default", "babel.support",
+              "generator.render.raw_blocks")
+
+
+def preload() -> None:
+    """Import now what rendering would import later: done once before a build forks a process per site,
+    it is not done again in each (it changes no output; a module left out is imported when first used)."""
+    for name in _RENDERING:
+        importlib.import_module(name)

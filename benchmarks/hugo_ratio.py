@@ -8,9 +8,9 @@ statusgen's peak RSS (largest process, from ``getrusage(RUSAGE_CHILDREN)``), tar
 
 Each figure is the best of ``--runs`` runs, statusgen and Hugo alternating, so both see the same
 load on a shared machine. Every run is a full, cold build into a folder that does not exist yet (as in CI,
-which starts from a fresh checkout): both output folders are removed, untimed, before each run. Otherwise
-Hugo's later runs overwrite the files of its first (overwriting a file costs a tenth of creating one on this
-machine's disk) while statusgen builds a new folder beside the old one and deletes the old one.
+which starts from a fresh checkout), and nothing is deleted until all runs are done: overwriting a file
+costs a tenth of creating one on this machine's disk, and creating files in the seconds after many were
+deleted costs ten times as much (benchmarks/README.md).
 
     python benchmarks/hugo_ratio.py [--sizes 2000] [--runs 3] [--hugo /usr/bin/hugo]
 """

@@ -4,6 +4,7 @@ incidents in the same order, the same problems at the same places, for any mix o
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
 import time
@@ -40,9 +41,10 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch, chunk: int = 16,
-           delay: float = 0.0) -> tuple[object, list[object]]:
-    """``load_content``, in two processes or one; each claims ``chunk`` files at a time, and this one first
-    waits ``delay`` seconds (its ``meanwhile``), so that the other claims more, or all, of them."""
+           delay: float = 0.0, per_pipe: int = 4096) -> tuple[object, list[object]]:
+    """``load_content``, in two processes or one; each claims ``chunk`` files at a time (more when ``per_pipe``
+    chunks would not hold them all), and this one first waits ``delay`` seconds (its ``meanwhile``), so that
+    the other claims more, or all, of them."""
     started: list[str] = []
     called: list[int] = []
 
@@ -58,6 +60,7 @@ def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch, chunk
     with monkeypatch.context() as patch:
         patch.setattr(loader, "PARALLEL_FILES", 2 if in_parallel else 10**9)
         patch.setattr(loader, "CHUNK_FILES", chunk)
+        patch.setattr(loader, "_CHUNKS_PER_PIPE", per_pipe)
         patch.setattr(loader, "Background", Counted)
         found = loader.load_content(root, NOW.date(), meanwhile=meanwhile)
     assert started == (["reading incidents"] if in_parallel else [])
@@ -67,9 +70,10 @@ def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch, chunk
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(breaks=st.lists(st.sampled_from(sorted(BREAKS)), min_size=24, max_size=24),
-       chunk=st.integers(min_value=1, max_value=30), delay=st.sampled_from([0.0, 0.01, 0.3]))
+       chunk=st.integers(min_value=1, max_value=30), delay=st.sampled_from([0.0, 0.01, 0.3]),
+       per_pipe=st.sampled_from([1, 2, 5, 4096]))
 def test_two_processes_read_what_one_reads(history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            breaks: list[str], chunk: int, delay: float) -> None:
+                                            breaks: list[str], chunk: int, delay: float, per_pipe: int) -> None:
     """Whoever claims which files (the second process all of them after a long ``meanwhile``), the same result."""
     root = tmp_path / f"site-{abs(hash(tuple(breaks)))}"
     shutil.copytree(history, root)
@@ -77,7 +81,7 @@ def test_two_processes_read_what_one_reads(history: Path, tmp_path: Path, monkey
     for path, how in zip(files, breaks, strict=False):
         path.write_text(BREAKS[how](path.read_text(encoding="utf-8")), encoding="utf-8")
     serial = loaded(root, False, monkeypatch)
-    assert loaded(root, True, monkeypatch, chunk, delay) == serial
+    assert loaded(root, True, monkeypatch, chunk, delay, per_pipe) == serial
     content, diagnostics = serial
     assert (content is None) == any(d.severity == "error" for d in diagnostics)  # type: ignore[attr-defined]
 
@@ -105,3 +109,30 @@ def test_a_short_history_is_read_in_one_process(history: Path, monkeypatch: pyte
     monkeypatch.setattr(loader, "Background", no_second_process)
     content, _ = loader.load_content(history, dt.date(2026, 11, 26))
     assert content is not None and len(content.incidents) == 24
+
+
+def test_a_pipe_too_small_for_the_chunks_means_one_process_reads(history: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system gives the pipe of chunk numbers less room than they need, no second process waits on
+    it: this one reads every file, as with a short history."""
+    serial = loaded(history, False, monkeypatch)
+    monkeypatch.setattr(loader, "_fill", lambda pipe, data: False)
+
+    def no_second_process(*args: object) -> None:
+        raise AssertionError("a second process without its chunks")
+
+    monkeypatch.setattr(loader, "Background", no_second_process)
+    monkeypatch.setattr(loader, "PARALLEL_FILES", 2)
+    assert loader.load_content(history, NOW.date()) == serial
+
+
+def test_the_chunk_numbers_fit_a_small_pipe() -> None:
+    """The most chunk numbers a read asks for fit the smallest pipe that Linux or macOS gives by default."""
+    read, written = os.pipe()
+    try:
+        fcntl.fcntl(written, 1031, 16384)  # F_SETPIPE_SZ: 16 KB, a macOS pipe's first size (Linux gives 64 KB)
+        assert loader._fill(written, b"\0" * 4 * loader._CHUNKS_PER_PIPE)
+        assert not loader._fill(written, b"\0")  # full now: refused at once, not waited on
+    finally:
+        os.close(read)
+        os.close(written)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import multiprocessing
 import os
+import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,6 +302,9 @@ def _documents(root: Path, files: list[tuple[str, Path, str]], diagnostics: list
 PARALLEL_FILES = 400
 #: Incident files claimed at a time by the process that reads them (a few milliseconds of work).
 CHUNK_FILES = 16
+#: At most this many chunks (4 bytes each): a pipe holds them all before either process reads (Linux and
+#: macOS give a pipe at least 16 KB); a longer history has larger chunks.
+_CHUNKS_PER_PIPE = 4096
 
 Chunk = tuple[int, tuple[list[m.Incident], list[Diagnostic]]]
 
@@ -319,31 +322,52 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
     """
     if cache is not None or len(files) < PARALLEL_FILES or not parallel():
         return _checked_incidents(root, files, component_ids, cache)
-    claimed = multiprocessing.get_context("fork").Value("q", 0)  # the first file no process has claimed
+    # The chunks to claim: their first files' numbers, written into a pipe whose writing end is then closed.
+    # A read of 4 bytes takes one number whole (the kernel serialises reads of a pipe), and none once all are
+    # taken. No semaphore, which not every system gives a process (multiprocessing's locks need one).
+    size = max(CHUNK_FILES, -(-len(files) // _CHUNKS_PER_PIPE))
+    starts, ends = os.pipe()
+    try:
+        filled = _fill(ends, b"".join(struct.pack("=I", start) for start in range(0, len(files), size)))
+    finally:
+        os.close(ends)
+    if not filled:  # a pipe smaller than asked for: read them all here
+        os.close(starts)
+        return _checked_incidents(root, files, component_ids, cache)
 
     def share() -> list[Chunk]:
         done: list[Chunk] = []
-        while True:
-            with claimed.get_lock():
-                start = claimed.value
-                claimed.value = start + CHUNK_FILES
-            if start >= len(files):
-                return done
-            done.append((start, _checked_incidents(root, files[start:start + CHUNK_FILES], component_ids, None)))
+        while claimed := os.read(starts, 4):
+            start = struct.unpack("=I", claimed)[0]
+            done.append((start, _checked_incidents(root, files[start:start + size], component_ids, None)))
+        return done
 
-    helper = Background(share, "reading incidents")
     try:
-        if meanwhile is not None:
-            meanwhile()
-        chunks = share() + helper.result()
+        helper = Background(share, "reading incidents")
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            chunks = share() + helper.result()
+        finally:
+            helper.stop()
     finally:
-        helper.stop()
+        os.close(starts)
     incidents: list[m.Incident] = []
     problems: list[Diagnostic] = []
     for _, (found, found_problems) in sorted(chunks, key=lambda chunk: chunk[0]):
         incidents += found
         problems += found_problems
     return incidents, problems
+
+
+def _fill(pipe: int, data: bytes) -> bool:
+    """Write all of ``data`` into an empty ``pipe`` without waiting; False if it does not fit (a system may give
+    a pipe less room than usual, when its user holds many)."""
+    os.set_blocking(pipe, False)
+    try:
+        return os.write(pipe, data) == len(data)
+    except BlockingIOError:
+        return False
 
 
 def _checked_incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: set[str] | None,

@@ -71,7 +71,7 @@ def shared_assets() -> dict[str, bytes]:
 
 def public_site(settings: Settings, snap: Snapshot, memo: Memo | None = None) -> Site:
     """The status page for customers: no search, feeds offered as alternate links."""
-    from generator.output.public_pages import public_pages  # each site's modules load in its own process
+    from generator.output.public_pages import public_pages  # loaded by _preload() on a long history
 
     return Site(
         audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap, memo),
@@ -217,7 +217,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
         staging = work / "site"
 
         def render_internal() -> tuple[int, list[str]]:
-            from generator.render import render  # the renderer loads in each site's process, in parallel
+            from generator.render import render  # loaded by _preload() on a long history
 
             internal = internal_site(settings, snap, alerts)
             found = render(internal, root, settings.raw, staging / "internal", work=work, strict=strict, epoch=epoch,
@@ -225,7 +225,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
             return len(internal.pages), found
 
         def feeds() -> dict[str, bytes]:
-            from generator.output.subscriber_files import subscriber_files  # loads where the files are made
+            from generator.output.subscriber_files import subscriber_files  # as render above
 
             return subscriber_files(snap, memo)
 

@@ -138,7 +138,7 @@ def test_example_files_reference_their_schema() -> None:
             assert f"$schema=../../schemas/{kind}.schema.json" in path.read_text().splitlines()[1], path
 
 
-def _process(*args: str) -> "subprocess.CompletedProcess[str]":
+def _process(*args: str) -> subprocess.CompletedProcess[str]:
     """The installed command's own process (``main``), which ends without freeing its objects."""
     return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)

@@ -136,3 +136,22 @@ def test_the_chunk_numbers_fit_a_small_pipe() -> None:
     finally:
         os.close(read)
         os.close(written)
+
+
+def test_a_chunk_that_never_comes_back_fails_the_reading(history: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail closed: should the second process end without sending a chunk it read, no history is published
+    with those files left out."""
+    from multiprocessing.connection import Connection
+
+    parent, real = os.getpid(), Connection.send
+    dropped: list[bool] = []
+
+    def send(self: Connection, message: object) -> None:
+        if os.getpid() != parent and not dropped:  # the second process's first chunk is lost
+            dropped.append(True)
+            return
+        real(self, message)
+
+    monkeypatch.setattr(Connection, "send", send)
+    with pytest.raises(RuntimeError, match=r"^reading incidents failed: \d+ of 24 chunks came back$"):
+        loaded(history, True, monkeypatch, chunk=1, delay=0.5)  # the other process claims every chunk meanwhile

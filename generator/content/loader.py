@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import gc
+import multiprocessing
 import os
 import struct
 from collections.abc import Callable, Iterator
@@ -335,29 +337,69 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
         os.close(starts)
         return _checked_incidents(root, files, component_ids, cache)
 
-    def share() -> list[Chunk]:
-        done: list[Chunk] = []
+    total = -(-len(files) // size)
+    # The other process sends each chunk it read as soon as it is read, and this one takes them between its
+    # own: pickling and unpickling them then overlap the reading, instead of following it.
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    _widen(send.fileno())  # room for what it reads while this one is busy with ``meanwhile``
+
+    def read(start: int) -> Chunk:
+        return start, _checked_incidents(root, files[start:start + size], component_ids, None)
+
+    def claims() -> Iterator[int]:
         while claimed := os.read(starts, 4):
-            start = struct.unpack("=I", claimed)[0]
-            done.append((start, _checked_incidents(root, files[start:start + size], component_ids, None)))
-        return done
+            yield struct.unpack("=I", claimed)[0]
+
+    def send_each() -> None:
+        for start in claims():
+            send.send(read(start))
+
+    chunks: list[Chunk] = []
+
+    def take(wait: bool) -> bool:
+        """Add what the other process sent (waiting for one chunk if ``wait``); False once it has ended."""
+        try:
+            while wait or receive.poll():
+                chunks.append(receive.recv())
+                wait = False
+        except EOFError:  # it ended (all sent, or failed: its result says why)
+            return False
+        return True
 
     try:
-        helper = Background(share, "reading incidents")
+        helper = Background(send_each, "reading incidents")
+        send.close()  # the other process's copy stays open until it ends: then receiving ends too
         try:
             if meanwhile is not None:
                 meanwhile()
-            chunks = share() + helper.result()
+            sending = True
+            for start in claims():
+                chunks.append(read(start))
+                sending = sending and take(wait=False)
+            while sending and len(chunks) < total:
+                sending = take(wait=True)
+            helper.result()
+            if len(chunks) != total:  # never publish a history with files left out
+                raise RuntimeError(f"reading incidents failed: {len(chunks)} of {total} chunks came back")
         finally:
             helper.stop()
     finally:
         os.close(starts)
+        receive.close()
+        send.close()
     incidents: list[m.Incident] = []
     problems: list[Diagnostic] = []
     for _, (found, found_problems) in sorted(chunks, key=lambda chunk: chunk[0]):
         incidents += found
         problems += found_problems
     return incidents, problems
+
+
+def _widen(pipe: int) -> None:
+    """Give ``pipe`` 1 MB of room where the system allows it (Linux's ``F_SETPIPE_SZ``); elsewhere a full pipe
+    only makes its writer wait for the reader."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
 
 
 def _fill(pipe: int, data: bytes) -> bool:

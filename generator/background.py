@@ -1,5 +1,5 @@
-"""One job in a second, forked process, where two cores allow: the internal site renders beside the public
-one, and half of a long history's incident files are read beside the other half.
+"""One job in another, forked process, where two cores allow: the internal site, and the feeds, render beside
+the public site, and a long history's incident files are read by two processes at once.
 
 The child shares what is loaded copy-on-write, dies with its parent (a killed build leaves no
 renderer writing behind it), and sends its result or its error back through a pipe, so a failure in

@@ -328,16 +328,17 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
     # A read of 4 bytes takes one number whole (the kernel serialises reads of a pipe), and none once all are
     # taken. No semaphore, which not every system gives a process (multiprocessing's locks need one).
     size = max(CHUNK_FILES, -(-len(files) // _CHUNKS_PER_PIPE))
+    firsts = range(0, len(files), size)
     starts, ends = os.pipe()
     try:
-        filled = _fill(ends, b"".join(struct.pack("=I", start) for start in range(0, len(files), size)))
+        filled = _fill(ends, b"".join(struct.pack("=I", start) for start in firsts))
     finally:
         os.close(ends)
     if not filled:  # a pipe smaller than asked for: read them all here
         os.close(starts)
         return _checked_incidents(root, files, component_ids, cache)
 
-    total = -(-len(files) // size)
+    total = len(firsts)
     # The other process sends each chunk it read as soon as it is read, and this one takes them between its
     # own: pickling and unpickling them then overlap the reading, instead of following it.
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)

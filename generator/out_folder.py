@@ -23,6 +23,9 @@ MARKER = ".statusgen-site"
 MARKER_TEXT = "statusgen build made this folder; the next build into it replaces all of it.\n"
 #: Builds render beside ``--out`` in folders named so; ones left by a killed build are removed.
 TEMP_PREFIX = ".statusgen-build-"
+#: Written into every such work folder: a folder that merely has the name (someone's own) is never removed.
+WORK_MARKER = ".statusgen-work"
+WORK_MARKER_TEXT = "a statusgen build works in this folder; a later build removes it if it is left behind.\n"
 
 
 def check_out(root: Path, out: Path) -> None:
@@ -52,9 +55,12 @@ def _refuse(out: Path, why: str) -> None:
                      "so give it a folder of its own (the default is site/)")
 
 
-def _marked(folder: Path) -> bool:
-    marker = folder / MARKER
-    return marker.is_file() and not marker.is_symlink() and marker.read_text(errors="replace") == MARKER_TEXT
+def _marked(folder: Path, name: str = MARKER, text: str = MARKER_TEXT) -> bool:
+    marker = folder / name
+    try:
+        return marker.is_file() and not marker.is_symlink() and marker.read_text(errors="replace") == text
+    except OSError:
+        return False
 
 
 def mark(folder: Path) -> None:
@@ -86,13 +92,15 @@ def out_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Iterato
 @contextlib.contextmanager
 def temporary_folder(out: Path) -> Iterator[Path]:
     """A fresh build folder beside ``out`` (same file system, so the swap is a rename); call under
-    :func:`out_lock`. It ignores itself in git, and those of killed builds are removed first."""
+    :func:`out_lock`. It ignores itself in git, and those of killed builds are removed first: only
+    folders that hold :data:`WORK_MARKER`, so a folder of someone's own with a name like theirs stays."""
     for stale in out.parent.glob(f"{TEMP_PREFIX}*"):
-        if stale.is_dir() and not stale.is_symlink():
+        if stale.is_dir() and not stale.is_symlink() and _marked(stale, WORK_MARKER, WORK_MARKER_TEXT):
             shutil.rmtree(stale, ignore_errors=True)
     try:
         temporary = tempfile.TemporaryDirectory(dir=out.parent, prefix=TEMP_PREFIX)
         work = Path(temporary.name)
+        (work / WORK_MARKER).write_text(WORK_MARKER_TEXT, encoding="utf-8")
         (work / ".gitignore").write_text("*\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write in {out.parent}: {exc.strerror}") from None

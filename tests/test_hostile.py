@@ -1389,6 +1389,68 @@ def test_an_unclosed_quote_never_publishes_internal_fields(tmp_path: Path, needl
     assert not any(c.encode() in after or c.lower().encode() in after.lower() for c in QUOTE_CANARIES)
 
 
+@pytest.mark.parametrize("fence", ["---", "..."])
+def test_a_line_that_ends_the_front_matter_early_never_publishes_internal_fields(tmp_path: Path, fence: str) -> None:
+    """The class: a stray fence before any line of the front matter (an author's slip, a pasted separator)
+    is refused where it leaves text that reads as front matter, and nothing internal is ever published."""
+    root = make_site(tmp_path / "repo")
+    lines = CANARY_INCIDENT.split("\n")
+    end = lines.index("---", 1)
+    for index in range(2, end + 1):
+        text = "\n".join(lines[:index] + [fence] + lines[index:])
+        write(root, INC, text)
+        content, diagnostics = load_content(root, NOW.date())
+        if content is None:
+            assert any(d.file == INC and d.severity == "error" for d in diagnostics), (index, diagnostics)
+            continue
+        build(root, root / "site", NOW)
+        published = _every_public_byte(root / "site/public")
+        assert not any(c.encode() in published for c in QUOTE_CANARIES), (index, fence)
+
+
+@pytest.mark.parametrize(("body", "line", "code"), [
+    ("internal:\n  notes: CANARY-Q-NOTES-42cd\n---\n", 1, "front-matter-ended"),
+    ("Public description.\ninternal:\n  notes: CANARY-Q-NOTES-42cd\n", 2, "front-matter-ended"),
+    ("  notes: CANARY-Q-NOTES-42cd\n", 1, "front-matter-ended"),
+    ("\n\n\tchannel: '#CANARY-Q-CHANNEL-53ef'\n", 3, "front-matter-ended"),
+    ("commander: CANARY-Q-COMMANDER-31ab\n---\n", 1, "front-matter-ended"),
+    ("CANARY-Q-NOTES-42cd is on it\n...\n", 2, "front-matter-ended"),
+])
+def test_text_the_author_took_for_front_matter_is_refused(tmp_path: Path, body: str, line: int, code: str) -> None:
+    root = make_site(tmp_path / "repo")
+    text = INCIDENT.replace("Public description.\n", body)
+    write(root, INC, text)
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None
+    body_line = text.split("\n").index("---", 1) + 2
+    assert [(d.line, d.code) for d in diagnostics if d.file == INC] == [(body_line + line - 1, code)], diagnostics
+
+
+def test_a_description_may_hold_rules_and_colons_that_are_not_front_matter(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    write(root, INC, INCIDENT.replace("Public description.\n", (
+        "Public description.\n\n---\n\nNote: the *title* is kept.\nTitle of the fix: rollback.\n")))
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is not None, diagnostics
+
+
+def test_yaml_aliases_are_refused_in_incidents(tmp_path: Path) -> None:
+    """An alias would copy an internal note into a public message while the diff shows only '*name'."""
+    root = make_site(tmp_path / "repo")
+    internal = CANARY_INCIDENT[CANARY_INCIDENT.index("internal:"):CANARY_INCIDENT.rindex("---")]
+    text = (CANARY_INCIDENT.replace(internal, "").replace("updates:\n", internal + "updates:\n")  # anchor first
+            .replace(f"notes: '{QUOTE_CANARIES[1]} is on it'", f"notes: &n '{QUOTE_CANARIES[1]}'")
+            .replace(LAST_MESSAGE, "message: *n"))
+    write(root, INC, text)
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None
+    line, column = _line_col(text, "message: *n", len("message: "))
+    assert (diagnostics[0].line, diagnostics[0].column, diagnostics[0].code) == (line, column, "yaml-alias")
+    result = CliRunner().invoke(cli, ["--root", str(root), "validate", "--now", "2026-11-26T12:00:00Z"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith(f"{INC}:{line}:{column}: error: YAML alias '*n'"), result.output
+
+
 def _scalar_lines(text: str) -> list[int]:
     """Indexes of front-matter lines ``key: plain value`` (a quote can be opened before the value)."""
     lines = text.split("\n")
@@ -1744,6 +1806,24 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next(tmp_path: Path) -> 
     assert ".statusgen-build-" not in status, "git must not offer the temporary folder for a commit"
     assert cli_build(root, "site").exit_code == 0
     assert not list(root.glob(".statusgen-build-*"))
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink", "forged-marker"])
+def test_a_folder_of_ones_own_named_like_a_leftover_survives_a_build(tmp_path: Path, kind: str) -> None:
+    """Only work folders a build marked are removed as leftovers, never one that merely has the name."""
+    root = make_site(tmp_path / "repo")
+    mine = root / ".statusgen-build-notes"
+    if kind == "symlink":
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "elsewhere" / "keep.txt").write_text("mine\n")
+        mine.symlink_to(tmp_path / "elsewhere")
+    else:
+        mine.mkdir()
+        (mine / "keep.txt").write_text("mine\n")
+        if kind == "forged-marker":  # a marker with other words in it is not the build's
+            (mine / ".statusgen-work").write_text("not written by statusgen\n")
+    assert cli_build(root, "site").exit_code == 0
+    assert (mine / "keep.txt").read_text() == "mine\n"
 
 
 def test_builds_into_one_out_take_turns(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from generator.content.source import (
     MAX_TABLE_CELLS,
     Located,
     SourceFile,
+    aliases,
 )
 from generator.errors import Diagnostic, Severity
 
@@ -188,9 +189,46 @@ def check_components(located: Located, report: Reporter) -> m.ComponentsFile | N
 # --- incidents -------------------------------------------------------------------------
 
 
+def check_front_matter_end(doc: SourceFile, report: Reporter) -> None:
+    """Refuse a description that reads as the rest of the front matter: a stray ``---`` ended it early,
+    and what follows (``internal:`` notes among it) would be published as the public description.
+
+    The signs, each of which no description needs: a first line that is indented (a YAML value's
+    continuation, a code block nobody meant), a line that starts as a front matter field does
+    (``internal:``, ``notes:``), and a ``---`` or ``...`` line right under text (the fence the author meant to
+    close the front matter with; Markdown would make it a heading's underline).
+    """
+    fields = _field_names(m.IncidentMeta)  # every level's: 'notes:' belongs under 'internal:'
+    ended = doc.body_line - 1
+    lines = doc.body.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first][:1] in (" ", "\t"):
+        report.at(doc.body_line + first, 1, "front-matter-ended",
+                  f"the description starts with an indented line, as a front matter value would; the front matter "
+                  f"ended at line {ended}: move the line above that '---', or unindent it")
+        return
+    for index, line in enumerate(lines):
+        name = line.split(":", 1)[0]
+        if ":" in line and name in fields:
+            report.at(doc.body_line + index, 1, "front-matter-ended",
+                      f"'{name}:' is a front matter field, but the front matter ended at line {ended}: move it above "
+                      f"that '---' (a description line may not start with '{name}:')")
+            return
+        if line.rstrip() in ("---", "...") and index and lines[index - 1].strip():
+            report.at(doc.body_line + index, 1, "front-matter-ended",
+                      f"a '{line.rstrip()}' line under text: the front matter ended at line {ended}, so this line "
+                      "would publish what is above it as the description; remove the earlier '---', or put a blank "
+                      "line above this one")
+            return
+
+
 def check_incident(doc: SourceFile, id_: str, component_ids: set[str] | None, report: Reporter
                    ) -> m.Incident | None:
     assert doc.front is not None
+    check_front_matter_end(doc, report)
+    for line, column, name in aliases(doc):
+        report.at(line, column, "yaml-alias", f"YAML alias '*{name}' repeats a value from elsewhere in the front "
+                  "matter, which could publish an internal one; write the value out")
     meta = apply_schema(m.IncidentMeta, doc.front, report)
     if meta is None:
         return None

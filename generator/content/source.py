@@ -453,6 +453,20 @@ def split_front_matter(text: str, rel: str, parse: bool = True) -> tuple[SourceF
     return SourceFile(rel, text, located, body, index + 2), problems
 
 
+def aliases(doc: SourceFile) -> list[tuple[int, int, str]]:
+    """Every YAML alias (``*name``) in ``doc``'s front matter: (line, column, name). An alias repeats a value
+    written elsewhere, so a public field can show what was written under an internal one."""
+    if "*" not in doc.text:  # no alias without one; most files have none
+        return []
+    front = "\n".join(doc.text.split("\n")[1:doc.body_line - 2])
+    try:
+        tokens = list(yaml.scan(front, Loader=_BaseLoader))
+    except yaml.YAMLError:
+        return []  # the parse reports it
+    return [(token.start_mark.line + 2, token.start_mark.column + 1, token.value)
+            for token in tokens if isinstance(token, yaml.AliasToken)]
+
+
 def read_yaml_file(path: Path, rel: str) -> tuple[Located | None, list[Diagnostic]]:
     text, problems = read_text(path, rel)
     if text is None:

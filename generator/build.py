@@ -14,16 +14,17 @@ import contextlib
 import datetime as dt
 import gc
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from generator.alerts.check import AlertIndex, require_alerts
 from generator.background import Background, parallel
 from generator.content.loader import ReadCache, require_content
-from generator.errors import Diagnostic
+from generator.errors import ContentError, Diagnostic, StatusgenError
 from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
 from generator.output.memo import Memo
 from generator.output.site import Audience, NavItem, Site
@@ -69,16 +70,22 @@ def shared_assets() -> dict[str, bytes]:
     return {f"assets/{name}": asset(name).encode() for name in ASSETS}
 
 
+#: How each site presents itself, whatever its pages: the builds and validate's trial render (:func:`render_problems`).
+_PUBLIC_FRAME: dict[str, Any] = dict(audience="public", search=False, stylesheets=["assets/statusgen.css"],
+                                     scripts=["assets/statusgen.js"])
+_INTERNAL_FRAME: dict[str, Any] = dict(audience="internal", search=True, noindex=True,
+                                       stylesheets=["assets/statusgen.css", "assets/internal.css"])
+
+
 def public_site(settings: Settings, snap: Snapshot, memo: Memo | None = None) -> Site:
     """The status page for customers: no search, feeds offered as alternate links."""
     from generator.output.public_pages import public_pages  # loaded by _preload() on a long history
 
     return Site(
-        audience="public", name=settings.site_name, url=settings.site_url, pages=public_pages(snap, memo),
+        **_PUBLIC_FRAME, name=settings.site_name, url=settings.site_url, pages=public_pages(snap, memo),
         assets=shared_assets(),
         nav=[NavItem("Current status", "index.md"), NavItem("History", "history/index.md"),
-             NavItem("Subscribe to updates", "subscribe/index.md")],
-        search=False, stylesheets=["assets/statusgen.css"], scripts=["assets/statusgen.js"])
+             NavItem("Subscribe to updates", "subscribe/index.md")])
 
 
 def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None = None) -> Site:
@@ -98,10 +105,34 @@ def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None 
     if "reference/index.md" in pages:
         nav.append(NavItem("Reference", "reference/index.md"))
     return Site(
-        audience="internal", name=internal_name(snap), url=settings.internal_url, pages=pages,
-        assets={**shared_assets(), **oncall_files(snap), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav,
-        search=True,
-        noindex=True, stylesheets=["assets/statusgen.css", "assets/internal.css"])
+        **_INTERNAL_FRAME, name=internal_name(snap), url=settings.internal_url, pages=pages,
+        assets={**shared_assets(), **oncall_files(snap), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav)
+
+
+def render_problems(root: Path, settings: Settings) -> list[Diagnostic]:
+    """What the renderer refuses in the settings, for ``statusgen validate``: one page of each site, framed as
+    a build frames it, rendered into a temporary folder. Some settings fail only as the theme's templates
+    read them (``theme.features: 5``), so a build would refuse them; validate then does too."""
+    from generator.output.page import Page
+    from generator.output.public_pages import meta
+    from generator.render import render
+    from generator.settings import FILE
+
+    problems: list[Diagnostic] = []
+    with tempfile.TemporaryDirectory(prefix="statusgen-validate-") as folder:
+        work = Path(folder)
+        for frame in (_PUBLIC_FRAME, _INTERNAL_FRAME):
+            site = Site(**frame, name=settings.site_name,
+                        url=settings.site_url if frame is _PUBLIC_FRAME else settings.internal_url,
+                        pages={"index.md": Page(meta(settings.site_name), "A page.\n")}, assets=shared_assets(),
+                        nav=[NavItem(settings.site_name, "index.md")])
+            try:
+                render(site, root, settings.raw, work / "site" / frame["audience"], work=work, strict=False, epoch=0)
+            except ContentError as exc:
+                problems += exc.diagnostics
+            except StatusgenError as exc:
+                problems.append(Diagnostic(FILE, 1, 1, "error", "render", f"the {frame['audience']} site: {exc}"))
+    return problems
 
 
 class Heap:

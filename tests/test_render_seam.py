@@ -227,3 +227,33 @@ def test_an_error_in_the_sites_own_templates_is_one_line(tmp_path: Path) -> None
     assert result.output.splitlines() == [
         "statusgen: error: rendering failed: the theme has no template 'nope.html'"], result.output
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("setting", [
+    "  features: 5\n", "  features: [5]\n", "  icon: 5\n", "  icon: {logo: [1]}\n", "  logo: {a: 1}\n",
+    "  favicon: [1]\n", "  direction: 5\n", "  language: [en]\n", "  font: {text: 5}\n",
+], ids=lambda setting: setting.strip())
+def test_validate_and_build_agree_on_theme_settings_of_any_shape(tmp_path: Path, setting: str) -> None:
+    """The class: a theme setting of a shape the theme's templates do not expect fails in both commands, with one
+    located line and no traceback, or in neither; a build that fails leaves nothing behind."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    root = make_site(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    key = setting.split(":")[0] + ":"
+    kept = "\n".join(line for line in text.split("\n") if not line.startswith(key))  # the setting replaces its own
+    config.write_text(kept.replace("  name: material\n", "  name: material\n" + setting), encoding="utf-8")
+    runner = CliRunner()
+    validated = runner.invoke(cli, ["--root", str(root), "validate", "--now", "2026-11-26T12:00:00Z"])
+    built = runner.invoke(cli, ["--root", str(root), "build", "-q", "--now", "2026-11-26T12:00:00Z"])
+    for result in (validated, built):
+        assert "Traceback" not in result.output and isinstance(result.exception, (SystemExit, type(None))), (
+            result.output, result.exception)
+    assert (validated.exit_code == 0) == (built.exit_code == 0), (validated.output, built.output)
+    if built.exit_code:
+        assert validated.output.splitlines()[0].startswith("mkdocs.yml:"), validated.output
+        assert len(built.output.strip().splitlines()) == 1, built.output
+        assert not (root / "site").exists() and not list(root.glob(".statusgen-build-*"))

@@ -67,6 +67,7 @@ def print_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> None:
 def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     """Check every content file against its template and the rules."""
     from generator.alerts.check import check_alerts
+    from generator.build import render_problems
     from generator.content.loader import load_content
     from generator.settings import check_settings
 
@@ -77,6 +78,7 @@ def validate(root: Path, fmt: str, strict: bool, now_text: str | None) -> None:
     diagnostics += found
     if settings is not None:  # the Prometheus rule files mkdocs.yml names, with the runbooks
         diagnostics += check_alerts(root, settings, content.runbooks if content else None)[1]
+        diagnostics += render_problems(root, settings)  # what only rendering finds, which a build would refuse
     print_diagnostics(diagnostics, fmt)
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors

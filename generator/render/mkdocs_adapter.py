@@ -320,6 +320,7 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, *, strict: bool, epoch
     from mkdocs.config import load_config
 
     config_path.write_text(yaml.safe_dump(config, sort_keys=True, allow_unicode=True), encoding="utf-8")
+    loaded = None
     with _environment(epoch) as log:
         try:
             loaded = load_config(config_file=str(config_path), strict=strict)
@@ -337,4 +338,36 @@ def run_mkdocs(config: dict[str, Any], config_path: Path, *, strict: bool, epoch
             where = f" in {exc.name}:{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
             raise StatusgenError(f"rendering failed: theme template{where}: {' '.join(str(exc.message).split())}"
                                  ) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            # A setting of the wrong shape (theme.features: 5) fails only as a template reads it; our own bugs
+            # (no template in the traceback) still fail loudly.
+            frame = _template_frame(exc, loaded.theme.dirs if loaded is not None else [])
+            if frame is None:
+                raise
+            raise StatusgenError(f"rendering failed: theme template {frame}: {type(exc).__name__}: "
+                                 f"{' '.join(str(exc).split())} (a setting in mkdocs.yml of a shape the theme "
+                                 "does not expect?)") from None
     return log.messages
+
+
+def _template_frame(exc: BaseException, theme_dirs: list[str]) -> str | None:
+    """``name:line`` of the innermost theme template in ``exc``'s traceback (Jinja names its frames by template
+    file and line), as the theme names it, else by its file name alone.
+
+    The file may be named where it was first compiled (the template cache keeps code by source), a work folder
+    of an earlier build: the name is the longest tail of that path that a theme folder of this build holds."""
+    found = None
+    traceback = exc.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".j2", ".jinja")):
+            found = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    if found is None:
+        return None
+    parts = Path(found[0]).parts
+    for start in range(1, len(parts)):
+        tail = Path(*parts[start:])
+        if any((Path(folder) / tail).is_file() for folder in theme_dirs):
+            return f"{tail.as_posix()}:{found[1]}"
+    return f"{parts[-1]}:{found[1]}"

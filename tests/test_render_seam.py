@@ -257,3 +257,26 @@ def test_validate_and_build_agree_on_theme_settings_of_any_shape(tmp_path: Path,
         assert validated.output.splitlines()[0].startswith("mkdocs.yml:"), validated.output
         assert len(built.output.strip().splitlines()) == 1, built.output
         assert not (root / "site").exists() and not list(root.glob(".statusgen-build-*"))
+
+
+@pytest.mark.parametrize("key", ["site_name", "site_description", "site_author", "repo_name"])
+def test_text_settings_stay_text_on_every_page(tmp_path: Path, key: str) -> None:
+    """Material inserts these settings raw in places (``<meta content="...">``): markup in them must stay text."""
+    from generator.build import build
+
+    root = make_site(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    value = f'{key}"><script>alert(1)</script><b x="'
+    lines = [line for line in config.read_text().split("\n") if not line.startswith(f"{key}:")]
+    config.write_text("\n".join(lines) + f"\n{key}: '{value}'\nrepo_url: https://git.example/acme/status\n",
+                      encoding="utf-8")
+    build(root, root / "site", NOW)
+    pages = sorted((root / "site").rglob("*.html"))
+    assert pages
+    escaped = html.escape(value, quote=True).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
+    seen = False
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text and '<b x="' not in text, page
+        seen = seen or escaped in text or html.escape(value, quote=False) in text
+    assert seen or key == "repo_name", f"{key} appears on no page"

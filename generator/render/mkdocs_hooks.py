@@ -3,8 +3,8 @@
 Events used:
 - ``on_config``: loads the metadata statusgen wrote for every page (``extra.statusgen_pages``), and
   keeps only statusgen's own keys in ``extra``: the user's ``extra`` (``extra.statusgen`` above all),
-  merged in from their ``mkdocs.yml`` through ``INHERIT``, reaches no template. The site name
-  becomes escaped ``Markup``: Material inserts ``config.site_name`` raw in some places (``<title>``,
+  merged in from their ``mkdocs.yml`` through ``INHERIT``, reaches no template. The site name (and the
+  other text settings, :data:`TEXT_SETTINGS`) becomes escaped ``Markup``: Material inserts ``config.site_name`` raw in some places (``<title>``,
   the header, ``aria-label``) and with ``| e`` in others, and escaped Markup reads as text in both
   (``| e`` leaves Markup as it is), so ``site_name: 'A "<b>"'`` shows as typed and nothing is live.
   The theme's files are listed without walking its dotted folders (:mod:`.theme_files`).
@@ -30,6 +30,10 @@ from generator.output.page import check
 from generator.render import theme_files
 from generator.render.mkdocs_adapter import OWN_EXTRA, load_expected
 
+#: The settings that are text, not HTML, which Material inserts raw in places (the site name, the description and
+#: author in ``<meta>`` attributes, the repository name in the header). ``copyright`` stays HTML, as MkDocs documents.
+TEXT_SETTINGS = ("site_name", "site_description", "site_author", "repo_name")
+
 _HTML: dict[str, str] = {}
 _EXPECTED: dict[str, dict[str, Any]] = {}
 
@@ -40,7 +44,9 @@ def on_config(config: Any) -> Any:
         del extra[key]
     _EXPECTED.clear()
     _EXPECTED.update(load_expected(config["extra"].get("statusgen_pages")))
-    config["site_name"] = Markup.escape(config["site_name"])
+    for key in TEXT_SETTINGS:
+        if isinstance(config[key], str):
+            config[key] = Markup.escape(config[key])
     theme_files.install(config)
     return config
 

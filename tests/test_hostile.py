@@ -1095,6 +1095,9 @@ COMMENT_PLACES = [
     "<!-- SECRET -->trailing text",
     "<div>\n<!-- SECRET -->\n</div>",
     "<!-- one SECRET --><!-- two SECRET -->\nVisible text.",
+    "![alt <!-- SECRET --> text](x.png)",
+    "[![a ![b <!-- SECRET --> c](y.png)](x.png)](https://example.com/)",
+    "*emphasis ![alt <!-- SECRET -->](x.png)*",
 ]
 
 

@@ -66,10 +66,20 @@ def _clean(stream: list[Token]) -> list[Token]:
             out.extend(_html_block(token.content))
             continue
         if token.children:
-            token.children = [_as_text(child) for child in token.children
-                              if not (child.type == "html_inline" and child.content.startswith("<!--"))]
+            _clean_inline(token)
         out.append(token)
     return out
+
+
+def _clean_inline(token: Token) -> None:
+    """Comments dropped and tags made text in ``token``'s children, at every depth (an image's alt text is
+    its children, and an image may stand in a link or another image's alt text)."""
+    assert token.children is not None
+    token.children = [_as_text(child) for child in token.children
+                      if not (child.type == "html_inline" and child.content.startswith("<!--"))]
+    for child in token.children:
+        if child.children:
+            _clean_inline(child)
 
 
 def _html_block(content: str) -> list[Token]:

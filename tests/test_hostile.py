@@ -25,7 +25,7 @@ from generator.output.public_pages import public_pages
 from generator.settings import load_settings
 from generator.status.snapshot import build_snapshot
 
-from .conftest import INCIDENT, NOW, make_site, write
+from .conftest import INCIDENT, NOW, REPO, make_site, write
 
 INC = "content/incidents/2026-03-30-payment-outage.md"
 XSS_TITLE = '<script>alert(1)</script><img src=x onerror=alert(2)> "q" \'s & more'
@@ -923,6 +923,24 @@ def test_bad_settings_fail_validate_and_build_at_their_position(tmp_path: Path, 
     built = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
     _one_error_line(built, f"mkdocs.yml:{line}:{column}: error: ")
     assert not (root / "site").exists()
+
+
+def test_a_bad_address_is_quoted_in_its_error(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "repo")
+    (root / "mkdocs.yml").write_text("site_url: ftp://x.example/\n", encoding="utf-8")
+    assert _cli(root, "validate").output.splitlines()[0] == (
+        "mkdocs.yml:1:1: error: 'site_url': 'ftp://x.example/' must be an absolute http(s) URL, "
+        "like https://status.example.com/")
+
+
+def test_error_templates_hold_only_plain_placeholders() -> None:
+    """pydantic fills '{name}' and nothing more: '{value!r}' would reach the author as it is written."""
+    found = []
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        for match in re.finditer(r"PydanticCustomError\(\s*\"[^\"]*\",\s*\"((?:[^\"\\]|\\.)*)\"", path.read_text()):
+            found += [(path.name, placeholder) for placeholder in re.findall(r"\{[^}]*\}", match.group(1))
+                      if not re.fullmatch(r"\{[a-z_]+\}", placeholder)]
+    assert not found
 
 
 def test_a_settings_typo_suggests_the_key(tmp_path: Path) -> None:

@@ -106,7 +106,8 @@ def new(root: Path, kind: str, title: str, incident_id: str | None, now_text: st
 
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="Where to write site/public/ and site/internal/: a folder of its own, replaced whole.")
+              help="Where to write site/public/ and site/internal/: a folder of its own, replaced whole "
+                   "(a relative path is taken from --root).")
 @now_option
 @click.option("--strict", is_flag=True, help="Rendering warnings (broken links, missing pages) are errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")

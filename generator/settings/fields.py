@@ -47,7 +47,8 @@ def _absolute_url(value: str) -> str:
         elif problem is None and (parts.query or parts.fragment or "?" in value or "#" in value):
             problem = "must not have a '?query' or '#fragment'"
     if problem:
-        raise PydanticCustomError("url", "{value!r} {problem}", {"value": value[:80], "problem": problem})
+        # pydantic fills '{name}' in a message with the context's value as it is: no format specs, so quote here
+        raise PydanticCustomError("url", "{value} {problem}", {"value": repr(value[:80]), "problem": problem})
     return value if value.endswith("/") else value + "/"
 
 

@@ -1435,7 +1435,8 @@ def test_a_line_that_ends_the_front_matter_early_never_publishes_internal_fields
     ("  notes: CANARY-Q-NOTES-42cd\n", 1, "front-matter-ended"),
     ("\n\n\tchannel: '#CANARY-Q-CHANNEL-53ef'\n", 3, "front-matter-ended"),
     ("commander: CANARY-Q-COMMANDER-31ab\n---\n", 1, "front-matter-ended"),
-    ("CANARY-Q-NOTES-42cd is on it\n...\n", 2, "front-matter-ended"),
+    ("# CANARY-Q-NOTES-42cd is on it\n...\n", 2, "front-matter-ended"),
+    ("pager_note: CANARY-Q-NOTES-42cd\nescalated: yes\n---\n", 3, "front-matter-ended"),
 ])
 def test_text_the_author_took_for_front_matter_is_refused(tmp_path: Path, body: str, line: int, code: str) -> None:
     root = make_site(tmp_path / "repo")
@@ -1450,7 +1451,8 @@ def test_text_the_author_took_for_front_matter_is_refused(tmp_path: Path, body: 
 def test_a_description_may_hold_rules_and_colons_that_are_not_front_matter(tmp_path: Path) -> None:
     root = make_site(tmp_path / "repo")
     write(root, INC, INCIDENT.replace("Public description.\n", (
-        "Public description.\n\n---\n\nNote: the *title* is kept.\nTitle of the fix: rollback.\n")))
+        "Public description.\n\n---\n\nNote: the *title* is kept.\nTitle of the fix: rollback.\n\n- a list item\n---\n"
+        "A line...\n...\n")))
     content, diagnostics = load_content(root, NOW.date())
     assert content is not None, diagnostics
 

@@ -28,6 +28,7 @@ from generator.content.source import (
     Located,
     SourceFile,
     aliases,
+    reads_as_front_matter,
 )
 from generator.errors import Diagnostic, Severity
 
@@ -195,8 +196,8 @@ def check_front_matter_end(doc: SourceFile, report: Reporter) -> None:
 
     The signs, each of which no description needs: a first line that is indented (a YAML value's
     continuation, a code block nobody meant), a line that starts as a front matter field does
-    (``internal:``, ``notes:``), and a ``---`` or ``...`` line right under text (the fence the author meant to
-    close the front matter with; Markdown would make it a heading's underline).
+    (``internal:``, ``notes:``), and a ``---`` or ``...`` line below text that reads as YAML keys or
+    comments (the fence the author meant to close the front matter with).
     """
     fields = _field_names(m.IncidentMeta)  # every level's: 'notes:' belongs under 'internal:'
     ended = doc.body_line - 1
@@ -214,11 +215,11 @@ def check_front_matter_end(doc: SourceFile, report: Reporter) -> None:
                       f"'{name}:' is a front matter field, but the front matter ended at line {ended}: move it above "
                       f"that '---' (a description line may not start with '{name}:')")
             return
-        if line.rstrip() in ("---", "...") and index and lines[index - 1].strip():
+        if line.rstrip() in ("---", "...") and reads_as_front_matter(lines[:index]):
             report.at(doc.body_line + index, 1, "front-matter-ended",
-                      f"a '{line.rstrip()}' line under text: the front matter ended at line {ended}, so this line "
-                      "would publish what is above it as the description; remove the earlier '---', or put a blank "
-                      "line above this one")
+                      f"the front matter ended at line {ended}, and the lines above this '{line.rstrip()}' read as "
+                      "more of it (keys or comments), which would be published as the description: remove the "
+                      "earlier '---' (a rule in a description is written '***')")
             return
 
 

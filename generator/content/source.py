@@ -467,6 +467,19 @@ def aliases(doc: SourceFile) -> list[tuple[int, int, str]]:
             for token in tokens if isinstance(token, yaml.AliasToken)]
 
 
+def reads_as_front_matter(lines: list[str]) -> bool:
+    """Text that YAML reads as keys, or lines that are all comments: what belongs above a closing fence."""
+    written = [line for line in lines if line.strip()]
+    if not written:
+        return False
+    if all(line.lstrip().startswith("#") for line in written):
+        return True
+    try:
+        return isinstance(yaml.load("\n".join(lines), Loader=_BaseLoader), dict)
+    except yaml.YAMLError:
+        return False
+
+
 def read_yaml_file(path: Path, rel: str) -> tuple[Located | None, list[Diagnostic]]:
     text, problems = read_text(path, rel)
     if text is None:

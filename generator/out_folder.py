@@ -70,8 +70,10 @@ def mark(folder: Path) -> None:
 @contextlib.contextmanager
 def out_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the folder that holds ``--out``: builds into it take turns, so no two swap at once, and a
-    ``.statusgen-build-*`` folder found there while holding it belongs to no running build."""
+    ``.statusgen-build-*`` folder found there while holding it belongs to no running build. The folders
+    made to hold ``--out`` are removed again if the build fails."""
     parent = out.parent
+    made = [folder for folder in (parent, *parent.parents) if not folder.exists()]  # deepest first
     try:
         parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
@@ -85,6 +87,13 @@ def out_lock(out: Path, waiting: Callable[[str], None] | None = None) -> Iterato
                 waiting(f"waiting for another build into {parent} to finish")
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
+    except BaseException:
+        for folder in made:  # a failed build leaves no trace: the folders made for it go, if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     finally:
         os.close(descriptor)  # releases the lock
 

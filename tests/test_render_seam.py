@@ -248,7 +248,8 @@ def test_validate_and_build_agree_on_theme_settings_of_any_shape(tmp_path: Path,
     config.write_text(kept.replace("  name: material\n", "  name: material\n" + setting), encoding="utf-8")
     runner = CliRunner()
     validated = runner.invoke(cli, ["--root", str(root), "validate", "--now", "2026-11-26T12:00:00Z"])
-    built = runner.invoke(cli, ["--root", str(root), "build", "-q", "--now", "2026-11-26T12:00:00Z"])
+    built = runner.invoke(cli, ["--root", str(root), "build", "-q", "--now", "2026-11-26T12:00:00Z",
+                                "--out", "new/folders/site"])
     for result in (validated, built):
         assert "Traceback" not in result.output and isinstance(result.exception, (SystemExit, type(None))), (
             result.output, result.exception)
@@ -256,7 +257,9 @@ def test_validate_and_build_agree_on_theme_settings_of_any_shape(tmp_path: Path,
     if built.exit_code:
         assert validated.output.splitlines()[0].startswith("mkdocs.yml:"), validated.output
         assert len(built.output.strip().splitlines()) == 1, built.output
-        assert not (root / "site").exists() and not list(root.glob(".statusgen-build-*"))
+        assert not (root / "new").exists(), "a failed build leaves the folders it made for --out"
+    else:
+        assert (root / "new/folders/site/public/index.html").is_file()
 
 
 @pytest.mark.parametrize("key", ["site_name", "site_description", "site_author", "repo_name"])

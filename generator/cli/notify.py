@@ -12,8 +12,8 @@ from generator import clock
 
 @click.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
-              help="The built sites (as given to build; a relative path is taken from --root): events are read from OUT/public/api/v2, and the ledger "
-                   "is written to OUT/public/api/notifications.json.")
+              help="The built sites (as given to build; a relative path is taken from --root): events are read "
+                   "from OUT/public/api/v2, and the ledger is written to OUT/public/api/notifications.json.")
 @click.option("--previous", metavar="PATH_OR_URL",
               help="The site published before: a folder or an http(s) URL (default: site_url).")
 @click.option("--dry-run", is_flag=True, help="Print the messages; send nothing and write no ledger.")

@@ -456,14 +456,14 @@ def split_front_matter(text: str, rel: str, parse: bool = True) -> tuple[SourceF
 def aliases(doc: SourceFile) -> list[tuple[int, int, str]]:
     """Every YAML alias (``*name``) in ``doc``'s front matter: (line, column, name). An alias repeats a value
     written elsewhere, so a public field can show what was written under an internal one."""
-    if "*" not in doc.text:  # no alias without one; most files have none
+    front = doc.text[:len(doc.text) - len(doc.body)]  # the fences too: the first is line 1, as below
+    if "*" not in front:  # no alias without one; most files have none
         return []
-    front = "\n".join(doc.text.split("\n")[1:doc.body_line - 2])
     try:
         tokens = list(yaml.scan(front, Loader=_BaseLoader))
     except yaml.YAMLError:
         return []  # the parse reports it
-    return [(token.start_mark.line + 2, token.start_mark.column + 1, token.value)
+    return [(token.start_mark.line + 1, token.start_mark.column + 1, token.value)
             for token in tokens if isinstance(token, yaml.AliasToken)]
 
 

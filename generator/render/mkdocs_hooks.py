@@ -4,8 +4,8 @@ Events used:
 - ``on_config``: loads the metadata statusgen wrote for every page (``extra.statusgen_pages``), and
   keeps only statusgen's own keys in ``extra``: the user's ``extra`` (``extra.statusgen`` above all),
   merged in from their ``mkdocs.yml`` through ``INHERIT``, reaches no template. The site name (and the
-  other text settings, :data:`TEXT_SETTINGS`) becomes escaped ``Markup``: Material inserts ``config.site_name`` raw in some places (``<title>``,
-  the header, ``aria-label``) and with ``| e`` in others, and escaped Markup reads as text in both
+  other text settings, :data:`TEXT_SETTINGS`) becomes escaped ``Markup``: Material inserts
+  ``config.site_name`` raw in some places (``<title>``, the header, ``aria-label``) and with ``| e`` in others, and escaped Markup reads as text in both
   (``| e`` leaves Markup as it is), so ``site_name: 'A "<b>"'`` shows as typed and nothing is live.
   The theme's files are listed without walking its dotted folders (:mod:`.theme_files`).
 - ``on_page_markdown``: first, the page's metadata as MkDocs read it must be exactly what statusgen

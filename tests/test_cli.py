@@ -174,3 +174,22 @@ def test_a_reader_that_goes_away_ends_the_process_quietly() -> None:
         assert process.stderr is not None
         errors = process.stderr.read().decode()
     assert process.returncode == 1 and "Traceback" not in errors and "Exception ignored" not in errors
+
+
+@pytest.mark.parametrize("args", [
+    ["--root", "{file}", "validate"], ["build", "--port", "3"], ["nosuch"], ["validate", "--format", "xml"],
+    ["build", "--now"], ["import", "statuspage", "--zzz"], ["oncall", "--zzz"], ["new", "incident"],
+    ["serve", "--port", "x"], ["schema", "nosuch"], ["--zzz"],
+], ids=lambda args: " ".join(args))
+def test_every_usage_error_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    """The class: whatever click refuses on the command line ends as one ``statusgen: error:`` line, exit 2."""
+    (tmp_path / "afile").write_text("x\n")
+    result = CliRunner().invoke(cli, [arg.format(file=tmp_path / "afile") for arg in args])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (result.output, result.exception)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("statusgen: error: ") and "--help" in lines[0], result.output
+
+
+def test_no_command_shows_the_help() -> None:
+    result = CliRunner().invoke(cli, [])
+    assert result.output.startswith("Usage: ") and "Commands:" in result.output

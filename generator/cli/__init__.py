@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import click
 
@@ -23,7 +23,15 @@ from generator.errors import Diagnostic, StatusgenError
 
 
 class StatusgenGroup(click.Group):
-    """The command group; user errors are caught here, once, as click catches its own."""
+    """The command group; user errors are caught here, once, as click catches its own. A usage error
+    click finds (an unknown option, ``--root`` naming a file) is one line too, as statusgen's own are."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            _usage_error(exc)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -32,6 +40,19 @@ class StatusgenGroup(click.Group):
             for line in exc.lines():
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            _usage_error(exc, ctx)
+
+
+def _usage_error(exc: click.UsageError, ctx: click.Context | None = None) -> NoReturn:
+    """``statusgen: error: <click's message> (try 'statusgen build --help')``, exit 2; help asked for by giving
+    no command is shown as click shows it. ``ctx``: the group's, for an error click raised without one."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        raise exc
+    where = exc.ctx or ctx
+    hint = f" (try '{where.command_path} --help')" if where is not None else ""
+    click.echo(f"statusgen: error: {' '.join(exc.format_message().split())}{hint}", err=True)
+    sys.exit(exc.exit_code)
 
 
 @click.group(cls=StatusgenGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -28,7 +28,7 @@ def utc_now() -> dt.datetime:
 
 def build_time(value: str | None) -> dt.datetime:
     """The build's ``now`` from ``--now``, ``SOURCE_DATE_EPOCH`` or the clock, in UTC."""
-    if value:
+    if value is not None:  # '--now ""' too: a given option is never the clock
         return parse_time(value, option="--now")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:

@@ -56,9 +56,14 @@ def _refuse(out: Path, why: str) -> None:
 
 
 def _marked(folder: Path, name: str = MARKER, text: str = MARKER_TEXT) -> bool:
+    """``folder`` holds the marker ``name`` with exactly the bytes statusgen writes (not a link, no other line
+    endings: reading it as text would take a ``\r\n`` someone wrote for statusgen's ``\n``)."""
     marker = folder / name
+    expected = text.encode("utf-8")
     try:
-        return marker.is_file() and not marker.is_symlink() and marker.read_text(errors="replace") == text
+        if not marker.is_file() or marker.is_symlink() or marker.stat().st_size != len(expected):
+            return False
+        return marker.read_bytes() == expected
     except OSError:
         return False
 

@@ -825,6 +825,14 @@ def test_relative_now_out_of_range_is_one_line(clock_site: Path, sign: str, amou
         assert result.exit_code == 2
 
 
+@pytest.mark.parametrize("value", ["", " ", "\t"])
+def test_an_empty_now_is_refused_not_taken_for_the_clock(clock_site: Path, value: str) -> None:
+    for command in ("validate", "build"):
+        result = _cli(clock_site, command, "--now", value)
+        _one_error_line(result, "statusgen: error: --now")
+        assert result.exit_code == 2
+
+
 EDGE_TIMES = ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-01:00",
               "9999-12-31T23:59:59Z", "1969-12-31T23:59:59Z", "2100-01-01T00:00:01Z", "2106-02-07T06:28:16Z", "+99999999999d",
               "-99999999999d", "-999999999999999999999s", "+40000d"]
@@ -1750,6 +1758,8 @@ OUT_NOT_OURS = {
     "a file": "{tmp}/notes.txt",
     "a link to the repository": "{tmp}/link",
     "a link to a folder of notes": "{tmp}/link-notes",
+    "a marker written with CRLF": "{tmp}/crlf",
+    "a marker with more after it": "{tmp}/longer",
 }
 
 
@@ -1763,6 +1773,12 @@ def test_out_that_statusgen_did_not_make_is_never_replaced(tmp_path: Path, monke
     write(tmp_path, "notes.txt", "a file\n")
     (tmp_path / "link").symlink_to(root)
     (tmp_path / "link-notes").symlink_to(tmp_path / "notes")
+    from generator.out_folder import MARKER, MARKER_TEXT
+
+    write(tmp_path, "crlf/keep.md", "mine\n")
+    (tmp_path / "crlf" / MARKER).write_bytes(MARKER_TEXT.replace("\n", "\r\n").encode())
+    write(tmp_path, "longer/keep.md", "mine\n")
+    (tmp_path / "longer" / MARKER).write_text(MARKER_TEXT + "and mine\n")
     before = tree_state(tmp_path)
     result = cli_build(root, out.format(tmp=tmp_path))
     assert result.exit_code == 2, result.output
@@ -1831,7 +1847,7 @@ def test_a_killed_build_leaves_nothing_behind_after_the_next(tmp_path: Path) -> 
     assert not list(root.glob(".statusgen-build-*"))
 
 
-@pytest.mark.parametrize("kind", ["folder", "symlink", "forged-marker"])
+@pytest.mark.parametrize("kind", ["folder", "symlink", "forged-marker", "crlf-marker"])
 def test_a_folder_of_ones_own_named_like_a_leftover_survives_a_build(tmp_path: Path, kind: str) -> None:
     """Only work folders a build marked are removed as leftovers, never one that merely has the name."""
     root = make_site(tmp_path / "repo")
@@ -1845,6 +1861,10 @@ def test_a_folder_of_ones_own_named_like_a_leftover_survives_a_build(tmp_path: P
         (mine / "keep.txt").write_text("mine\n")
         if kind == "forged-marker":  # a marker with other words in it is not the build's
             (mine / ".statusgen-work").write_text("not written by statusgen\n")
+        if kind == "crlf-marker":  # nor one with other line endings (text mode would read it as the build's)
+            from generator.out_folder import WORK_MARKER, WORK_MARKER_TEXT
+
+            (mine / WORK_MARKER).write_bytes(WORK_MARKER_TEXT.replace("\n", "\r\n").encode())
     assert cli_build(root, "site").exit_code == 0
     assert (mine / "keep.txt").read_text() == "mine\n"
 

@@ -1124,6 +1124,11 @@ COMMENT_PLACES = [
     "![alt <!-- SECRET --> text](x.png)",
     "[![a ![b <!-- SECRET --> c](y.png)](x.png)](https://example.com/)",
     "*emphasis ![alt <!-- SECRET -->](x.png)*",
+    "Visible text.\n\n   <!-- note:\n\n   SECRET do not publish\n\n   -->\n",
+    " <!-- SECRET -->\n\nVisible text.",
+    "  <!--\nSECRET\n\nSECRET\n-->\nVisible text.",
+    "- item\n\n   <!-- SECRET\n\n   SECRET -->\n",
+    "   <!-- one -->\n   <!-- two\n\n   SECRET -->\nVisible text.",
 ]
 
 
@@ -1154,12 +1159,15 @@ PLAIN = st.text(st.sampled_from("abc xyz.,!?"), min_size=1, max_size=10).filter(
 
 
 @settings(max_examples=60, deadline=None)
-@given(note=st.text(min_size=0, max_size=40).filter(lambda s: "-->" not in s), before=PLAIN, after=PLAIN)
-@example(note="\n\nSECRET\n\n```\n<script>", before="a", after="b")
-def test_comment_text_never_published_property(note: str, before: str, after: str) -> None:
-    """Any text in a comment, on its own lines or (without line breaks, as CommonMark says) inline."""
+@given(note=st.text(min_size=0, max_size=40).filter(lambda s: "-->" not in s), before=PLAIN, after=PLAIN,
+       indent=st.sampled_from(["", " ", "  ", "   "]))
+@example(note="\n\nSECRET\n\n```\n<script>", before="a", after="b", indent="")
+@example(note="\n\nSECRET\n\n", before="a", after="b", indent="   ")
+def test_comment_text_never_published_property(note: str, before: str, after: str, indent: str) -> None:
+    """Any text in a comment, on its own lines (indented as CommonMark allows a block) or (without line
+    breaks, as CommonMark says) inline."""
     marker = "ZQXJ"  # next to the random text, so the comment's whole content is checked
-    variants = [f"{before}\n\n<!--{marker}{note}{marker}-->\n\n{after}"]
+    variants = [f"{before}\n\n{indent}<!--{marker}{note}{marker}-->\n\n{after}"]
     if "\n" not in note and "\r" not in note:
         variants.append(f"{before}<!--{marker}{note}{marker}-->{after}")
     for markdown in variants:
@@ -1418,10 +1426,11 @@ def test_an_unclosed_quote_never_publishes_internal_fields(tmp_path: Path, needl
     assert not any(c.encode() in after or c.lower().encode() in after.lower() for c in QUOTE_CANARIES)
 
 
-@pytest.mark.parametrize("fence", ["---", "..."])
+@pytest.mark.parametrize("fence", ["---", "...", "---\n# paged again at 10:20", "---\n\n# a note\n"])
 def test_a_line_that_ends_the_front_matter_early_never_publishes_internal_fields(tmp_path: Path, fence: str) -> None:
-    """The class: a stray fence before any line of the front matter (an author's slip, a pasted separator)
-    is refused where it leaves text that reads as front matter, and nothing internal is ever published."""
+    """The class: a stray fence before any line of the front matter (an author's slip, a pasted separator,
+    with a comment after it) is refused where it leaves text that reads as front matter, and nothing
+    internal is ever published."""
     root = make_site(tmp_path / "repo")
     lines = CANARY_INCIDENT.split("\n")
     end = lines.index("---", 1)
@@ -1445,6 +1454,14 @@ def test_a_line_that_ends_the_front_matter_early_never_publishes_internal_fields
     ("commander: CANARY-Q-COMMANDER-31ab\n---\n", 1, "front-matter-ended"),
     ("# CANARY-Q-NOTES-42cd is on it\n...\n", 2, "front-matter-ended"),
     ("pager_note: CANARY-Q-NOTES-42cd\nescalated: yes\n---\n", 3, "front-matter-ended"),
+    ("# paged again\n  notes: CANARY-Q-NOTES-42cd\n  channel: '#CANARY-Q-CHANNEL-53ef'\n---\n", 4,
+     "front-matter-ended"),
+    ("# paged again\n  scribe: *someone\n  pager: !x CANARY-Q-NOTES-42cd\n---\n", 4, "front-matter-ended"),
+    ('"internal":\n  "x": CANARY-Q-NOTES-42cd\n', 1, "front-matter-ended"),
+    ("Public.\ninternal :\n  x: CANARY-Q-NOTES-42cd\n", 2, "front-matter-ended"),
+    ("Public.\n? internal\n: {x: CANARY-Q-NOTES-42cd}\n", 2, "front-matter-ended"),
+    ("Outage window: 2026-02-30\n---\nText.\n", 2, "front-matter-ended"),
+    ("Count: !!int many\n---\nText.\n", 2, "front-matter-ended"),
 ])
 def test_text_the_author_took_for_front_matter_is_refused(tmp_path: Path, body: str, line: int, code: str) -> None:
     root = make_site(tmp_path / "repo")

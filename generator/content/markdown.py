@@ -83,8 +83,11 @@ def _clean_inline(token: Token) -> None:
 
 
 def _html_block(content: str) -> list[Token]:
-    """A block markdown-it took for HTML: a comment is dropped, anything else parsed again as text."""
-    if content.startswith("<!--"):
+    """A block markdown-it took for HTML: a comment is dropped, anything else parsed again as text.
+
+    The block may be indented (up to three spaces, in CommonMark): its content then starts with them."""
+    if content.lstrip(" ").startswith("<!--"):
+        content = content.lstrip(" ")
         end = content.find(_COMMENT_END, 4)
         if end < 0:  # never closed: visible text, not a comment hiding everything after it
             return parser().parse(content)

@@ -28,7 +28,7 @@ from generator.content.source import (
     Located,
     SourceFile,
     aliases,
-    reads_as_front_matter,
+    continues_front_matter,
 )
 from generator.errors import Diagnostic, Severity
 
@@ -190,14 +190,18 @@ def check_components(located: Located, report: Reporter) -> m.ComponentsFile | N
 # --- incidents -------------------------------------------------------------------------
 
 
+#: A line that starts as a front matter key does: ``internal:``, ``"notes" :``, ``? commander``.
+_KEY_LINE = re.compile(r"""(?:\?\s+)?(["']?)([a-z_]+)\1\s*(?::|$)""")
+
+
 def check_front_matter_end(doc: SourceFile, report: Reporter) -> None:
     """Refuse a description that reads as the rest of the front matter: a stray ``---`` ended it early,
     and what follows (``internal:`` notes among it) would be published as the public description.
 
     The signs, each of which no description needs: a first line that is indented (a YAML value's
-    continuation, a code block nobody meant), a line that starts as a front matter field does
-    (``internal:``, ``notes:``), and a ``---`` or ``...`` line below text that reads as YAML keys or
-    comments (the fence the author meant to close the front matter with).
+    continuation, a code block nobody meant); a line that starts as a front matter key does (``internal:``,
+    ``notes:``, quoted or not); and lines above the body's first ``---`` or ``...`` line (the fence the author
+    meant to close the front matter with) that YAML reads as more of the front matter's mapping.
     """
     fields = _field_names(m.IncidentMeta)  # every level's: 'notes:' belongs under 'internal:'
     ended = doc.body_line - 1
@@ -208,19 +212,20 @@ def check_front_matter_end(doc: SourceFile, report: Reporter) -> None:
                   f"the description starts with an indented line, as a front matter value would; the front matter "
                   f"ended at line {ended}: move the line above that '---', or unindent it")
         return
-    for index, line in enumerate(lines):
-        name = line.split(":", 1)[0]
-        if ":" in line and name in fields:
-            report.at(doc.body_line + index, 1, "front-matter-ended",
-                      f"'{name}:' is a front matter field, but the front matter ended at line {ended}: move it above "
-                      f"that '---' (a description line may not start with '{name}:')")
-            return
-        if line.rstrip() in ("---", "...") and reads_as_front_matter(lines[:index]):
-            report.at(doc.body_line + index, 1, "front-matter-ended",
-                      f"the front matter ended at line {ended}, and the lines above this '{line.rstrip()}' read as "
-                      "more of it (keys or comments), which would be published as the description: remove the "
-                      "earlier '---' (a rule in a description is written '***')")
-            return
+    found: list[tuple[int, str]] = []  # (line index, message): the first is reported
+    key = next(((i, match[2]) for i, line in enumerate(lines) if (match := _KEY_LINE.match(line))
+                and match[2] in fields and (":" in line or line.startswith("?"))), None)
+    if key is not None:
+        found.append((key[0], f"'{key[1]}:' is a front matter field, but the front matter ended at line {ended}: "
+                               f"move it above that '---' (a description line may not start with '{key[1]}:')"))
+    fence = next((i for i, line in enumerate(lines) if line.rstrip() in ("---", "...")), None)
+    if fence is not None and (key is None or key[0] > fence) and continues_front_matter(doc, lines[:fence]):
+        found.append((fence, f"the front matter ended at line {ended}, and the lines above this "
+                             f"'{lines[fence].rstrip()}' read as more of it, which would be published as the "
+                             "description: remove the earlier '---' (a rule in a description is written '***')"))
+    if found:
+        index, message = min(found)
+        report.at(doc.body_line + index, 1, "front-matter-ended", message)
 
 
 def check_incident(doc: SourceFile, id_: str, component_ids: set[str] | None, report: Reporter

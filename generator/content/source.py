@@ -467,17 +467,18 @@ def aliases(doc: SourceFile) -> list[tuple[int, int, str]]:
             for token in tokens if isinstance(token, yaml.AliasToken)]
 
 
-def reads_as_front_matter(lines: list[str]) -> bool:
-    """Text that YAML reads as keys, or lines that are all comments: what belongs above a closing fence."""
-    written = [line for line in lines if line.strip()]
-    if not written:
+def continues_front_matter(doc: SourceFile, lines: list[str]) -> bool:
+    """``lines`` (the first lines of ``doc``'s body), put back after its front matter, read with it as one YAML
+    mapping: they are more of the front matter, cut off by a stray fence. Read as events only (no values, tags
+    or anchors resolved): whether they are YAML is the question, not whether they are valid front matter."""
+    if not any(line.strip() for line in lines):
         return False
-    if all(line.lstrip().startswith("#") for line in written):
-        return True
+    front = doc.text.split("\n")[1:doc.body_line - 2]
     try:
-        return isinstance(yaml.load("\n".join(lines), Loader=_BaseLoader), dict)
+        events = list(yaml.parse("\n".join(front + lines), Loader=_BaseLoader))
     except yaml.YAMLError:
         return False
+    return len(events) > 2 and isinstance(events[2], yaml.MappingStartEvent)
 
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Located | None, list[Diagnostic]]:

@@ -25,7 +25,7 @@ from generator.output.public_pages import public_pages
 from generator.settings import load_settings
 from generator.status.snapshot import build_snapshot
 
-from .conftest import INCIDENT, NOW, REPO, make_site, write
+from .conftest import INCIDENT, MAINTENANCE, NOW, REPO, make_site, write
 
 INC = "content/incidents/2026-03-30-payment-outage.md"
 XSS_TITLE = '<script>alert(1)</script><img src=x onerror=alert(2)> "q" \'s & more'
@@ -440,6 +440,38 @@ def test_ids_are_matched_whole_and_generated_names_are_reserved(site: Path, name
     assert content is None
     [found] = diagnostics
     assert found.code in ("invalid-id", "reserved-id", "unexpected-file") and found.format_text().isprintable(), found
+
+
+@pytest.mark.parametrize(("folder", "length"), [("incidents", 101), ("incidents", 252), ("runbooks", 101),
+                                               ("postmortems", 101), ("incidents", 100)])
+def test_an_id_too_long_for_a_file_name_is_refused_by_validate_as_by_build(tmp_path: Path, folder: str,
+                                                                         length: int) -> None:
+    """Ids name generated files (``<id>.ics``): one a file system cannot hold must not pass validate and
+    then stop the build with a traceback."""
+    from generator.content.models import MAX_ID_LENGTH
+
+    root = make_site(tmp_path / "repo")
+    source = next((root / "content" / folder).glob("*.md"))
+    text = MAINTENANCE if folder == "incidents" else source.read_text()  # maintenance: a calendar file too
+    id_ = "2026-12-12-" + "a" * (length - 11)
+    (source.parent / f"{id_}.md").write_text(text)
+    checked = _cli(root, "validate")
+    built = _cli(root, "build", "-q", "--now", "2026-11-26T12:00:00Z")
+    if length <= MAX_ID_LENGTH:
+        assert checked.exit_code == 0 and built.exit_code == 0, (checked.output, built.output)
+        return
+    assert checked.exit_code == 1 and "Traceback" not in checked.output
+    assert checked.output.startswith(f"content/{folder}/{id_}.md:1:1: error: file name"), checked.output
+    assert f"{length} characters long; the limit is {MAX_ID_LENGTH}" in checked.output
+    _one_error_line(built, f"content/{folder}/{id_}.md:1:1: error: ")
+
+
+def test_a_component_id_too_long_is_refused(site: Path) -> None:
+    path = site / "content/components.yml"
+    path.write_text(path.read_text().replace("id: dashboard", f"id: {'d' * 101}"))
+    _, diagnostics = load_content(site, NOW.date())
+    assert [(d.line, d.code) for d in diagnostics] == [(11, "invalid-id")]
+    assert "at most 100" in diagnostics[0].message
 
 
 @pytest.mark.parametrize("component", ["index", "status"])

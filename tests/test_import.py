@@ -631,3 +631,24 @@ def test_plain_text_reads_back_as_the_same_text(text: str) -> None:
                                                         for c in text):
         return
     assert to_text(markdown_text(text, "item", "body")) == expected
+
+
+def test_a_long_source_id_still_makes_an_id_the_site_accepts(tmp_path: Path) -> None:
+    """Two incidents of one title on one day: the second is named with its source id, which may be long;
+    every file written must validate (an id names files, and has a length limit)."""
+    documents = statuspage_documents()
+    incidents = documents["incidents.json"]["incidents"]
+    incidents[0]["name"] = "The dashboard was slow to load for every customer in every region of the world"
+    twin = json.loads(json.dumps(incidents[0]))
+    twin["id"] = "x" * 120
+    for number, item in enumerate(twin["incident_updates"]):
+        item["id"] = f"twin-{number}"
+    incidents.append(twin)
+    source = write_documents(tmp_path / "export" / "api" / "v2", documents)
+    root = empty_site(tmp_path / "site")
+    code, _, err = run(root, "import", "statuspage", str(source.parent.parent), "--force")
+    assert code == 0, err
+    names = sorted(p.stem for p in (root / "content/incidents").glob("*.md"))
+    assert len(names) == 4 and max(map(len, names)) <= 100 and any(len(n) > 90 for n in names), names
+    code, out, err = run(root, "validate", "--now", AT)
+    assert code == 0, out + err

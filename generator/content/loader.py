@@ -136,8 +136,10 @@ def _scan_kind(root: Path, folder: Path, kind: str, inventory: Inventory, proble
                         f"unknown template '{entry.name}'; templates are: {', '.join(TEMPLATE_NAMES)}")
             continue
         if not m.is_slug(id_):
-            problem(path, "invalid-id", f"file name {entry.name!r} is not a valid id: use lowercase letters, digits "
-                                        "and '-', like 2026-03-30-payment-outage.md")
+            long = len(id_) > m.MAX_ID_LENGTH
+            problem(path, "invalid-id", f"file name {entry.name!r} is not a valid id: " + (
+                f"it is {len(id_)} characters long; the limit is {m.MAX_ID_LENGTH}" if long else
+                "use lowercase letters, digits and '-', like 2026-03-30-payment-outage.md"))
             continue
         if id_ in m.RESERVED_IDS:
             problem(path, "reserved-id", f"id '{id_}' names a page statusgen generates; choose another file name")

@@ -41,7 +41,10 @@ from generator.content.values import (  # noqa: F401 - part of the model; here w
 
 # --- The rules for single values: ids, text, times ---------------------------------------
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+#: The longest id: ids name files (``<id>.ics``, ``<id>.svg``) and folders, which most file systems allow
+#: 255 bytes; 100 leaves room for any suffix, and an id made by ``new`` is at most 71 characters.
+MAX_ID_LENGTH = 100
+SLUG_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{MAX_ID_LENGTH - 1}}}$"
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
 
@@ -54,7 +57,7 @@ def _label_name(value: str) -> str:
 
 #: A Prometheus label name, as alert label matchers and the severity label name it.
 AlertLabel = Annotated[str, AfterValidator(_label_name)]
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SLUG = re.compile(SLUG_PATTERN)
 #: Ids that name a page or file statusgen generates itself: ``<folder>/index`` is each folder's
 #: listing page, ``badges/status.svg`` the whole-site badge beside the per-component ones.
 RESERVED_IDS = frozenset({"index", "status"})

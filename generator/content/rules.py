@@ -146,7 +146,7 @@ def _schema_error(model: type[BaseModel], error: Any, report: Reporter) -> None:
         report.key(loc, "invalid-date", f"invalid date {value!r} in '{name}'; expected YYYY-MM-DD")
     elif kind == "string_pattern_mismatch":
         report.key(loc, "invalid-id", f"invalid id {value!r} in '{name}'; ids are lowercase slugs like "
-                                      "'payments-api' (letters a-z, digits, '-')")
+                                      f"'payments-api' (letters a-z, digits, '-'; at most {m.MAX_ID_LENGTH})")
     elif kind.endswith("_type") or kind in ("model_attributes_type", "dict_type", "list_type"):
         wanted = {"string_type": "text", "dict_type": "a mapping", "model_type": "a mapping",
                   "model_attributes_type": "a mapping", "list_type": "a list"}.get(kind, kind.removesuffix("_type"))

@@ -137,8 +137,10 @@ def _name_files(root: Path, incidents: list[ImportedIncident]) -> dict[str, Impo
             candidates.append(incident.preferred_id)
         slug = slugify(incident.title) or "incident"
         base = f"{incident.day.isoformat()}-{slug}"
-        candidates += [base, f"{base}-{slugify(incident.source.partition(':')[2])}".rstrip("-")]
-        id_ = next((c for c in candidates if c.casefold() not in taken | used and c not in m.RESERVED_IDS), None)
+        with_source = f"{base}-{slugify(incident.source.partition(':')[2])}"[:m.MAX_ID_LENGTH].rstrip("-")
+        candidates += [base, with_source]
+        id_ = next((c for c in candidates  # is_slug: an id of the site's own rule (a long source id makes a long one)
+                    if m.is_slug(c) and c.casefold() not in taken | used and c not in m.RESERVED_IDS), None)
         if id_ is None:
             raise SourceError(f"{incident.item}: no free file name (tried {', '.join(candidates)})")
         used.add(id_.casefold())

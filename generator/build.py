@@ -109,10 +109,15 @@ def internal_site(settings: Settings, snap: Snapshot, alerts: AlertIndex | None 
         assets={**shared_assets(), **oncall_files(snap), "robots.txt": b"User-agent: *\nDisallow: /\n"}, nav=nav)
 
 
+_TRIAL_PAGE = "A page.\n\n## A heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n### Below it\n\n```python\nprint(1)\n```\n"
+
+
 def render_problems(root: Path, settings: Settings) -> list[Diagnostic]:
-    """What the renderer refuses in the settings, for ``statusgen validate``: one page of each site, framed as
-    a build frames it, rendered into a temporary folder. Some settings fail only as the theme's templates
-    read them (``theme.features: 5``), so a build would refuse them; validate then does too."""
+    """What the renderer refuses in the settings, for ``statusgen validate``: a few pages of each site, framed
+    as a build frames it, rendered into a temporary folder. Some settings fail only as the theme's templates
+    read them (``theme.features: 5``, an icon only a page with a next page shows), so a build would refuse
+    them; validate then does too. Three pages in the navigation, so that one has a page before and after it,
+    each with headings (a table of contents), a table and code."""
     from generator.output.page import Page
     from generator.output.public_pages import meta
     from generator.render import render
@@ -122,10 +127,12 @@ def render_problems(root: Path, settings: Settings) -> list[Diagnostic]:
     with tempfile.TemporaryDirectory(prefix="statusgen-validate-") as folder:
         work = Path(folder)
         for frame in (_PUBLIC_FRAME, _INTERNAL_FRAME):
+            nav = [NavItem(f"Page {number}", path)
+                   for number, path in enumerate(["index.md", "first/index.md", "second/index.md"])]
             site = Site(**frame, name=settings.site_name,
                         url=settings.site_url if frame is _PUBLIC_FRAME else settings.internal_url,
-                        pages={"index.md": Page(meta(settings.site_name), "A page.\n")}, assets=shared_assets(),
-                        nav=[NavItem(settings.site_name, "index.md")])
+                        pages={item.path: Page(meta(item.title), _TRIAL_PAGE) for item in nav},
+                        assets=shared_assets(), nav=nav)
             try:
                 render(site, root, settings.raw, work / "site" / frame["audience"], work=work, strict=False, epoch=0)
             except ContentError as exc:

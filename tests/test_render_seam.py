@@ -232,7 +232,9 @@ def test_an_error_in_the_sites_own_templates_is_one_line(tmp_path: Path) -> None
 @pytest.mark.parametrize("setting", [
     "  features: 5\n", "  features: [5]\n", "  icon: 5\n", "  icon: {logo: [1]}\n", "  logo: {a: 1}\n",
     "  favicon: [1]\n", "  direction: 5\n", "  language: [en]\n", "  font: {text: 5}\n",
-], ids=lambda setting: setting.strip())
+    "  features: [navigation.footer]\n  icon: {next: nope/nope}\n",
+    "  features: [navigation.footer]\n  icon: {previous: nope/nope}\n",
+], ids=lambda setting: " ".join(setting.split()))
 def test_validate_and_build_agree_on_theme_settings_of_any_shape(tmp_path: Path, setting: str) -> None:
     """The class: a theme setting of a shape the theme's templates do not expect fails in both commands, with one
     located line and no traceback, or in neither; a build that fails leaves nothing behind."""

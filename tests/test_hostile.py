@@ -1494,6 +1494,9 @@ def test_a_line_that_ends_the_front_matter_early_never_publishes_internal_fields
     ("Public.\n? internal\n: {x: CANARY-Q-NOTES-42cd}\n", 2, "front-matter-ended"),
     ("Outage window: 2026-02-30\n---\nText.\n", 2, "front-matter-ended"),
     ("Count: !!int many\n---\nText.\n", 2, "front-matter-ended"),
+    ("---\n  tech_lead: bob\n  notes: |\n    CANARY-Q-NOTES-42cd\n---\n", 1, "front-matter-ended"),
+    ("# scribe notes\n  notes: Root cause: gateway timeouts CANARY-Q-NOTES-42cd\n---\n", 3, "front-matter-ended"),
+    ("```\n  notes: CANARY-Q-NOTES-42cd\n---\n", 3, "front-matter-ended"),
 ])
 def test_text_the_author_took_for_front_matter_is_refused(tmp_path: Path, body: str, line: int, code: str) -> None:
     root = make_site(tmp_path / "repo")
@@ -1508,19 +1511,46 @@ def test_text_the_author_took_for_front_matter_is_refused(tmp_path: Path, body: 
 def test_a_description_may_hold_rules_and_colons_that_are_not_front_matter(tmp_path: Path) -> None:
     root = make_site(tmp_path / "repo")
     write(root, INC, INCIDENT.replace("Public description.\n", (
-        "Public description.\n\n---\n\nNote: the *title* is kept.\nTitle of the fix: rollback.\n\n- a list item\n---\n"
-        "A line...\n...\n")))
+        "Public description.\n\n***\n\nNote: the *title* is kept.\nTitle of the fix: rollback.\n\n- a list item\n"
+        "----\nImpact: EU\n- - -\nA line...\n....\n\n```\nstatus: 503\nmessage: upstream timeout\n```\n")))
     content, diagnostics = load_content(root, NOW.date())
     assert content is not None, diagnostics
 
 
-def test_yaml_aliases_are_refused_in_incidents(tmp_path: Path) -> None:
-    """An alias would copy an internal note into a public message while the diff shows only '*name'."""
+@pytest.mark.parametrize("fence", ["---", "...", "---  ", "---\u00a0", "...\t"])
+def test_a_fence_line_in_a_public_body_is_refused(tmp_path: Path, fence: str) -> None:
+    """A stray fence leaves the author's own closing fence in the body: every body that holds one is refused
+    (a public postmortem's too), whatever lies between, parseable or not."""
+    root = make_site(tmp_path / "repo")
+    between = "# reviewer notes CANARY-Q-NOTES-42cd: not cleared\n  notes: Root cause: CANARY-Q-NOTES-42cd\n"
+    write(root, INC, INCIDENT.replace("Public description.\n", f"{between}{fence}\nPublic description.\n"))
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None and [d.code for d in diagnostics] == ["front-matter-ended"], diagnostics
+    write(root, INC, INCIDENT)
+    rel = "content/postmortems/2026-03-30-payment-outage.md"
+    text = (root / rel).read_text()
+    public = re.sub(r"\nvisibility: \w+\n", "\n", text).replace("status: published\n",
+                                                                "status: published\nvisibility: public\n", 1)
+    assert public.count("visibility: public") == 1
+    body_start = public.index("\n---\n", 4) + 5
+    write(root, rel, public[:body_start] + between + fence + "\n" + public[body_start:])
+    content, diagnostics = load_content(root, NOW.date())
+    assert content is None and [d.code for d in diagnostics] == ["front-matter-ended"], diagnostics
+
+
+@pytest.mark.parametrize(("opening", "closing"), [("---", "---"), ("---\u00a0", "---"), ("---", "---\u3000"),
+                                                  ("--- ", "...")])
+def test_yaml_aliases_are_refused_in_incidents(tmp_path: Path, opening: str, closing: str) -> None:
+    """An alias would copy an internal note into a public message while the diff shows only '*name'; fences
+    with spaces after them (a non-breaking one, pasted from a web page) must not hide it."""
     root = make_site(tmp_path / "repo")
     internal = CANARY_INCIDENT[CANARY_INCIDENT.index("internal:"):CANARY_INCIDENT.rindex("---")]
     text = (CANARY_INCIDENT.replace(internal, "").replace("updates:\n", internal + "updates:\n")  # anchor first
             .replace(f"notes: '{QUOTE_CANARIES[1]} is on it'", f"notes: &n '{QUOTE_CANARIES[1]}'")
             .replace(LAST_MESSAGE, "message: *n"))
+    lines = text.split("\n")
+    end = lines.index("---", 1)
+    text = "\n".join([opening] + lines[1:end] + [closing] + lines[end + 1:])
     write(root, INC, text)
     content, diagnostics = load_content(root, NOW.date())
     assert content is None

@@ -101,7 +101,7 @@ internal:
 Body with **Markdown**.
 
 - a list item
----
+----
 not front matter
 """
 

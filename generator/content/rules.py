@@ -28,7 +28,7 @@ from generator.content.source import (
     Located,
     SourceFile,
     aliases,
-    continues_front_matter,
+    is_fence,
 )
 from generator.errors import Diagnostic, Severity
 
@@ -192,46 +192,49 @@ def check_components(located: Located, report: Reporter) -> m.ComponentsFile | N
 
 #: A line that starts as a front matter key does: ``internal:``, ``"notes" :``, ``? commander``.
 _KEY_LINE = re.compile(r"""(?:\?\s+)?(["']?)([a-z_]+)\1\s*(?::|$)""")
+_CODE_FENCE = re.compile(r" {0,3}(```|~~~)")
 
 
-def check_front_matter_end(doc: SourceFile, report: Reporter) -> None:
-    """Refuse a description that reads as the rest of the front matter: a stray ``---`` ended it early,
-    and what follows (``internal:`` notes among it) would be published as the public description.
+def check_front_matter_end(doc: SourceFile, fields: tuple[str, ...], report: Reporter) -> None:
+    """Refuse a body that may hold the rest of the front matter: a stray ``---`` ended it early, and what
+    follows (``internal:`` notes among it) would be published.
 
-    The signs, each of which no description needs: a first line that is indented (a YAML value's
-    continuation, a code block nobody meant); a line that starts as a front matter key does (``internal:``,
-    ``notes:``, quoted or not); and lines above the body's first ``---`` or ``...`` line (the fence the author
-    meant to close the front matter with) that YAML reads as more of the front matter's mapping.
+    If a stray fence ended the front matter, the fence the author meant to close it with is still below it,
+    in the body: so a body may hold no fence line (:func:`~.source.is_fence`; a rule is written ``----``).
+    Two more signs catch fields written after the closing fence: a first line that is indented (a YAML
+    value's continuation), and, outside code blocks, a line that starts as a front matter key does
+    (``internal:``, ``notes:``, quoted or not; ``fields`` are the names).
     """
-    fields = _field_names(m.IncidentMeta)  # every level's: 'notes:' belongs under 'internal:'
     ended = doc.body_line - 1
     lines = doc.body.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first][:1] in (" ", "\t"):
         report.at(doc.body_line + first, 1, "front-matter-ended",
-                  f"the description starts with an indented line, as a front matter value would; the front matter "
-                  f"ended at line {ended}: move the line above that '---', or unindent it")
+                  f"the text after the front matter starts with an indented line, as a front matter value would; "
+                  f"the front matter ended at line {ended}: move the line above that '---', or unindent it")
         return
-    found: list[tuple[int, str]] = []  # (line index, message): the first is reported
-    key = next(((i, match[2]) for i, line in enumerate(lines) if (match := _KEY_LINE.match(line))
-                and match[2] in fields and (":" in line or line.startswith("?"))), None)
-    if key is not None:
-        found.append((key[0], f"'{key[1]}:' is a front matter field, but the front matter ended at line {ended}: "
-                               f"move it above that '---' (a description line may not start with '{key[1]}:')"))
-    fence = next((i for i, line in enumerate(lines) if line.rstrip() in ("---", "...")), None)
-    if fence is not None and (key is None or key[0] > fence) and continues_front_matter(doc, lines[:fence]):
-        found.append((fence, f"the front matter ended at line {ended}, and the lines above this "
-                             f"'{lines[fence].rstrip()}' read as more of it, which would be published as the "
-                             "description: remove the earlier '---' (a rule in a description is written '***')"))
-    if found:
-        index, message = min(found)
-        report.at(doc.body_line + index, 1, "front-matter-ended", message)
+    code = False
+    for index, line in enumerate(lines):
+        if _CODE_FENCE.match(line):
+            code = not code
+        if is_fence(line):
+            report.at(doc.body_line + index, 1, "front-matter-ended",
+                      f"a line '{line.rstrip()}' after the front matter, which ended at line {ended}: if this line "
+                      "was meant to end it, remove the earlier one (what is between would be published); a rule "
+                      "or a heading's underline is written '----'")
+            return
+        key = None if code else _KEY_LINE.match(line)
+        if key and key[2] in fields and (":" in line or line.startswith("?")):
+            report.at(doc.body_line + index, 1, "front-matter-ended",
+                      f"'{key[2]}:' is a front matter field, but the front matter ended at line {ended}: move it "
+                      f"above that '---' (a line here may not start with '{key[2]}:')")
+            return
 
 
 def check_incident(doc: SourceFile, id_: str, component_ids: set[str] | None, report: Reporter
                    ) -> m.Incident | None:
     assert doc.front is not None
-    check_front_matter_end(doc, report)
+    check_front_matter_end(doc, _field_names(m.IncidentMeta), report)  # every level's: 'notes:' too
     for line, column, name in aliases(doc):
         report.at(line, column, "yaml-alias", f"YAML alias '*{name}' repeats a value from elsewhere in the front "
                   "matter, which could publish an internal one; write the value out")
@@ -451,6 +454,8 @@ def check_postmortem(doc: SourceFile, id_: str, incident_ids: set[str], template
                      template_path: str, today: dt.date, report: Reporter) -> m.Postmortem | None:
     assert doc.front is not None
     meta = apply_schema(m.PostmortemMeta, doc.front, report)
+    if meta is not None and meta.visibility == "public":  # published: nothing meant for the front matter may be
+        check_front_matter_end(doc, _field_names(m.PostmortemMeta), report)
     # A draft may be half-written: what it lacks is a warning until it goes to review.
     missing: Severity = "warning" if meta is not None and meta.status == m.PostmortemStatus.DRAFT else "error"
     sections = check_sections(doc, template, template_path, report, missing) if template is not None else []

@@ -435,6 +435,11 @@ def unprintable_characters(text: str, rel: str, limit: int = 20) -> list[Diagnos
     return found
 
 
+def is_fence(line: str) -> bool:
+    """A line that closes front matter: ``---`` or ``...``, with any spaces after it."""
+    return line.rstrip() in ("---", "...")
+
+
 def split_front_matter(text: str, rel: str, parse: bool = True) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Split ``---``-fenced YAML front matter from the Markdown body and parse it (unless ``parse`` is off)."""
     lines = text.split("\n")
@@ -442,7 +447,7 @@ def split_front_matter(text: str, rel: str, parse: bool = True) -> tuple[SourceF
         return None, [Diagnostic(rel, 1, 1, "error", "no-front-matter",
                                  "file must start with YAML front matter: a line '---', the fields, and a closing '---'")]
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
+        if is_fence(lines[index]):
             break
     else:
         return None, [Diagnostic(rel, 1, 1, "error", "unclosed-front-matter",
@@ -455,30 +460,17 @@ def split_front_matter(text: str, rel: str, parse: bool = True) -> tuple[SourceF
 
 def aliases(doc: SourceFile) -> list[tuple[int, int, str]]:
     """Every YAML alias (``*name``) in ``doc``'s front matter: (line, column, name). An alias repeats a value
-    written elsewhere, so a public field can show what was written under an internal one."""
-    front = doc.text[:len(doc.text) - len(doc.body)]  # the fences too: the first is line 1, as below
+    written elsewhere, so a public field can show what was written under an internal one. The text scanned is
+    the text :func:`parse_yaml` reads, so a text this cannot scan is one the parse refuses."""
+    front = "\n".join(doc.text.split("\n")[1:doc.body_line - 2])
     if "*" not in front:  # no alias without one; most files have none
         return []
     try:
         tokens = list(yaml.scan(front, Loader=_BaseLoader))
     except yaml.YAMLError:
-        return []  # the parse reports it
-    return [(token.start_mark.line + 1, token.start_mark.column + 1, token.value)
+        return []  # the parse of this same text reports it
+    return [(token.start_mark.line + 2, token.start_mark.column + 1, token.value)
             for token in tokens if isinstance(token, yaml.AliasToken)]
-
-
-def continues_front_matter(doc: SourceFile, lines: list[str]) -> bool:
-    """``lines`` (the first lines of ``doc``'s body), put back after its front matter, read with it as one YAML
-    mapping: they are more of the front matter, cut off by a stray fence. Read as events only (no values, tags
-    or anchors resolved): whether they are YAML is the question, not whether they are valid front matter."""
-    if not any(line.strip() for line in lines):
-        return False
-    front = doc.text.split("\n")[1:doc.body_line - 2]
-    try:
-        events = list(yaml.parse("\n".join(front + lines), Loader=_BaseLoader))
-    except yaml.YAMLError:
-        return False
-    return len(events) > 2 and isinstance(events[2], yaml.MappingStartEvent)
 
 
 def read_yaml_file(path: Path, rel: str) -> tuple[Located | None, list[Diagnostic]]:

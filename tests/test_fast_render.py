@@ -193,6 +193,46 @@ def test_the_second_process_returns_errors_as_the_same_exceptions() -> None:
     assert Background(fine, "a test job").result() == (7, ["a warning"])
 
 
+def test_the_second_process_dies_with_its_parent(tmp_path: Path) -> None:
+    """A killed build leaves no process writing behind it (Linux's PR_SET_PDEATHSIG, asked for in the child)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("a child is told to die with its parent on Linux only")
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys, time
+        from generator.background import Background
+
+        def job():
+            print(os.getpid(), flush=True)
+            time.sleep(120)
+
+        Background(job, "a test job")
+        time.sleep(120)
+    """))
+    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}) as parent:
+        try:
+            child = int(parent.stdout.readline())  # type: ignore[union-attr]
+        finally:
+            parent.kill()
+    status = Path(f"/proc/{child}/status")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if "\nState:\tZ" in status.read_text():  # killed; not yet reaped by whoever adopted it
+                break
+        except (FileNotFoundError, ProcessLookupError):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        pytest.fail("the second process outlived its parent")
+
 def test_no_markdown_tree_is_written(tmp_path: Path) -> None:
     """Pages reach MkDocs in memory: the docs folders stay empty."""
     from generator.render import render

@@ -20,19 +20,38 @@ from generator.errors import ContentError, Diagnostic
 Meta = dict[str, Any]
 
 
-class Page(str):
-    """A generated page's text (front matter + body), knowing its metadata and the file it shows."""
+class Page:
+    """A generated page: its metadata, its body and the file it shows; as a string (``str(page)``), the
+    Markdown file with front matter that a renderer reading files takes.
 
-    meta: Meta
-    #: the page's Markdown, or HTML when ``meta["statusgen_html"]`` is true
-    body: str
-    #: the content file behind the page (``content/incidents/….md``), or ``mkdocs.yml`` for settings
-    source: str
+    That text is written when first asked for: the pages filled from a shell are never read as files, and
+    writing it for each (a copy of the body and the front matter's quoting) was 3% of a long history's build.
+    """
 
-    def __new__(cls, meta: Meta, body: str, source: str = "mkdocs.yml") -> Page:
-        text = super().__new__(cls, f"---\n{dump(meta)}---\n{body}")
-        text.meta, text.body, text.source = meta, body, source
-        return text
+    __slots__ = ("meta", "body", "source", "_text")
+
+    def __init__(self, meta: Meta, body: str, source: str = "mkdocs.yml") -> None:
+        self.meta: Meta = meta
+        #: the page's Markdown, or HTML when ``meta["statusgen_html"]`` is true
+        self.body = body
+        #: the content file behind the page (``content/incidents/….md``), or ``mkdocs.yml`` for settings
+        self.source = source
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = f"---\n{dump(self.meta)}---\n{self.body}"
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Page):
+            return NotImplemented
+        return (self.meta, self.body, self.source) == (other.meta, other.body, other.source)
+
+    __hash__ = None  # type: ignore[assignment]  # its metadata is a dict
+
+    def __repr__(self) -> str:
+        return f"Page({self.meta!r}, {self.body[:40]!r}..., {self.source!r})"
 
 
 def dump(meta: Meta) -> str:

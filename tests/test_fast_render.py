@@ -16,6 +16,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from generator.cli import cli
@@ -288,3 +290,24 @@ def test_an_error_in_the_feeds_process_is_one_line_and_nothing_is_published(tmp_
     assert result.exit_code == 1, result.output
     assert result.output.strip() == "statusgen: error: the feeds could not be made"
     assert not (tmp_path / "site").exists() and not list(tmp_path.glob(".statusgen-*"))
+
+
+_PATH_PART = st.text(st.sampled_from("abcXYZ019_-. %#?é/"), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(folders=st.lists(_PATH_PART, min_size=1, max_size=3), name=st.one_of(_PATH_PART, st.sampled_from(
+    ["index", "README", "a.b", "x y", "100%", "caf\u00e9"])))
+def test_a_hidden_page_is_given_the_address_mkdocs_derives(folders: list[str], name: str) -> None:
+    """The output path and address the fast renderer sets on a hidden page's file are MkDocs' own, or it
+    leaves the page to MkDocs."""
+    from mkdocs.structure.files import File
+
+    from generator.render.fast_adapter import _address
+
+    path = "/".join(folders + [f"{name}.md"])
+    address = _address(path)
+    if address is None:
+        return
+    file = File(path, src_dir=None, dest_dir="/site", use_directory_urls=True)
+    assert address == (file.dest_uri, file.url), path

@@ -227,6 +227,42 @@ def on_files(files: Any, config: Any) -> None:
                 and inclusion(file.inclusion)]
 
     files.documentation_pages = documentation_pages
+    _set_addresses(plan, files, config)
+
+
+#: A page's path whose address is plain text: folders and a name of letters, digits, ``-`` and ``_``.
+_PLAIN_PAGE = re.compile(r"((?:[A-Za-z0-9_-]+/)+)([A-Za-z0-9_-]+)\.md\Z")
+
+
+def _address(path: str) -> tuple[str, str] | None:
+    """A page's output path and address with directory URLs (``incidents/x.md`` -> ``incidents/x/index.html``,
+    ``incidents/x/``), where nothing in its path needs quoting; otherwise None."""
+    found = _PLAIN_PAGE.match(path)
+    if found is None or found[2] in ("index", "README"):
+        return None
+    return f"{found[1]}{found[2]}/index.html", f"{found[1]}{found[2]}/"
+
+
+def _set_addresses(plan: Plan, files: Any, config: Any) -> None:
+    """Each hidden page's output path and address (``File.dest_uri`` and ``File.url``, which MkDocs lets
+    ``on_files`` set), written as MkDocs derives them, for the kinds whose witness MkDocs derives the same.
+
+    MkDocs derives them per page through ``posixpath`` and ``urllib.parse.quote``: 2% of a long history's
+    build. A page whose path is not plain text is left to MkDocs.
+    """
+    if not config["use_directory_urls"]:
+        return
+    by_path = files.src_uris
+    agreed = set()
+    for key, kind in plan.kinds.items():
+        witness = by_path.get(kind.witness)
+        if witness is not None and _address(kind.witness) == (witness.dest_uri, witness.url):
+            agreed.add(key)
+    for path in plan.hidden:
+        address = _address(path) if plan.members[path] in agreed else None
+        if address is not None:
+            file = by_path[path]
+            file.dest_uri, file.url = address
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> None:

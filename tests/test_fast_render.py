@@ -16,9 +16,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.errors import ContentError, Diagnostic, StatusgenError

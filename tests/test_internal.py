@@ -8,10 +8,12 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from generator.build import build
 from generator.content.loader import load_content
-from generator.status.metrics import monthly, response
+from generator.status.metrics import mean, month_of, monthly, response
 
 from .conftest import INCIDENT, NOW, POSTMORTEM, REPO, make_site, write
 from .htmltext import texts
@@ -308,3 +310,18 @@ def test_an_internal_incident_page_shows_every_fact_as_text(tmp_path: Path) -> N
     assert updates.rstrip().endswith("Public description Public description.")
     html = path.read_text()
     assert "<script>x" not in html and "<b>failing" not in html and "<em>back</em>" in html
+
+
+@given(st.lists(st.one_of(st.integers(-10**9, 10**9).map(float), st.integers(-2**60, 2**60).map(float),
+                          st.floats(-1e12, 1e12)), min_size=1, max_size=300))
+@example([1.0, 2.0, 2.0])  # a mean that is no whole number
+@example([float(2**52), float(2**52) + 2.0, 1.0])  # a sum no float holds: left to statistics.mean
+def test_the_metrics_mean_is_statistics_mean(values: list[float]) -> None:
+    import statistics
+
+    assert mean(values) == statistics.mean(values)
+
+
+@given(st.datetimes(min_value=dt.datetime(1000, 1, 1), timezones=st.just(dt.timezone.utc)))
+def test_a_month_is_named_as_strftime_names_it(moment: dt.datetime) -> None:
+    assert month_of(moment) == moment.strftime("%Y-%m") == month_of(moment.date())

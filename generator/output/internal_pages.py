@@ -37,6 +37,7 @@ from generator.output.template_cache import template_cache
 from generator.status import timeline as tl
 from generator.status.metrics import (
     Response,
+    month_of,
     monthly,
     outage_minutes,
     response,
@@ -296,7 +297,7 @@ def _metrics_page(render, responses: list[Response], content: Content, now: dt.d
     resolve_minutes: dict[str, list[float]] = defaultdict(list)
     for item in responses:
         if item.time_to_resolve is not None and item.incident.meta.started is not None:
-            resolve_minutes[item.incident.meta.started.strftime("%Y-%m")].append(
+            resolve_minutes[month_of(item.incident.meta.started)].append(
                 item.time_to_resolve.total_seconds() / 60)
     mttr = {"MTTR": [sum(resolve_minutes[m]) / len(resolve_minutes[m]) if resolve_minutes[m] else 0.0
                      for m in months]}
@@ -335,7 +336,7 @@ def _last_months(now: dt.datetime, count: int) -> list[str]:
     year, month = now.year, now.month
     result = []
     for _ in range(count):
-        result.append(f"{year:04d}-{month:02d}")
+        result.append(month_of(dt.date(year, month, 1)))
         month -= 1
         if month == 0:
             year, month = year - 1, 12

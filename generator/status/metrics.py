@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from statistics import mean
+from statistics import mean as exact_mean
 
 from generator import policy
 from generator.content.models import (
@@ -85,13 +85,27 @@ class MonthRow:
     mttr: dt.timedelta | None
 
 
+def month_of(moment: dt.date) -> str:
+    """The month a moment falls in, as the metrics name it: ``2026-03`` (the one place this is written)."""
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def mean(values: Sequence[float]) -> float:
+    """``statistics.mean``, the same value: for whole numbers (seconds, as content times are written) whose sum a
+    float holds exactly, that sum over the count is rounded once, as ``statistics.mean`` rounds its exact
+    fraction; it was a third of the metrics page (a ``Fraction`` per value). Other values go to it."""
+    if values and all(value.is_integer() for value in values) and max(map(abs, values)) * len(values) < 2 ** 53:
+        return sum(values) / len(values)
+    return exact_mean(values)
+
+
 def monthly(responses: Sequence[Response]) -> list[MonthRow]:
     """Per month (newest first) and severity: count, mean time to detect, mean time to resolve."""
     buckets: dict[tuple[str, str], list[Response]] = defaultdict(list)
     for item in responses:
         started = item.incident.meta.started
         assert started is not None
-        key = (started.strftime("%Y-%m"), str(item.incident.meta.severity))
+        key = (month_of(started), str(item.incident.meta.severity))
         buckets[key].append(item)
     rows = []
     for (month, severity), items in sorted(buckets.items(), key=lambda kv: (kv[0][0], -int(kv[0][1][3])),
@@ -116,7 +130,7 @@ def outage_minutes(spans: dict[str, list[Span]], now: dt.datetime) -> dict[str, 
                 month_end = (a.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=32)
                              ).replace(day=1)
                 piece_end = min(b, month_end)
-                key = a.strftime("%Y-%m")
+                key = month_of(a)
                 major, partial = result[key].get(component, (0.0, 0.0))
                 length = (piece_end - a).total_seconds() / 60
                 if state == ComponentState.MAJOR_OUTAGE:

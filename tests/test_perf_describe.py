@@ -99,6 +99,15 @@ def test_utc_is_strftime(moment: dt.datetime, with_date: bool) -> None:
     assert iso(moment) in fragments.time(moment, with_date)
 
 
+@given(st.datetimes(min_value=dt.datetime(1000, 1, 1), timezones=st.sampled_from(
+    [dt.timezone.utc, dt.timezone(dt.timedelta(hours=5, minutes=30)), dt.timezone(-dt.timedelta(hours=11))])))
+def test_iso_is_strftime(moment: dt.datetime) -> None:
+    """From the year 1000 on (and the moment's UTC year is one), as strftime writes it; every moment in UTC."""
+    if moment.astimezone(dt.timezone.utc).year < 1000:
+        return
+    assert iso(moment) == moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 ADD_TO_CALENDAR = """\
 {% macro add_to_calendar(view, root) -%}
 <a class="sg-ics" href="{{ root }}maintenance/{{ view.id }}.ics" type="text/calendar" download>Add to calendar</a>

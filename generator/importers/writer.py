@@ -25,6 +25,7 @@ from pathlib import Path
 
 from generator.authoring.incident_files import SCHEMA_COMMENT, yaml_scalar
 from generator.authoring.new import slugify
+from generator.clock import iso
 from generator.content import models as m
 from generator.content.loader import CONTENT_DIR, TEMP_PREFIX, load_content
 from generator.content.source import read_markdown_file, yaml_quote
@@ -42,9 +43,8 @@ UNRECORDED_COMMANDER = "not recorded (imported)"
 def _time(moment: dt.datetime) -> str:
     """UTC, ``2026-03-30T14:15:00Z``; milliseconds kept when the source has them (two updates may share a second)."""
     moment = moment.astimezone(dt.timezone.utc)
-    if moment.microsecond:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = iso(moment)
+    return f"{text[:-1]}.{moment.microsecond // 1000:03d}Z" if moment.microsecond else text
 
 
 def components_text(imported: Imported) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.clock import iso
 from generator.errors import StatusgenError
 from generator.notify.events import Event, parse_ts
 
@@ -33,7 +34,7 @@ KEEP = dt.timedelta(days=90)
 
 
 def ts(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(moment)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator import policy
+from generator.clock import iso
 from generator.content.markdown import to_text
 from generator.content.models import ComponentState, UpdateStatus
 from generator.status.snapshot import IncidentView, Snapshot
@@ -196,8 +197,8 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
 
 
 def ts(moment: dt.datetime) -> str:
-    """Statuspage's timestamp shape: 2026-03-30T14:15:00.000Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    """Statuspage's timestamp shape: 2026-03-30T14:15:00.000Z (statusgen's, with the milliseconds it has)."""
+    return f"{iso(moment)[:-1]}.000Z"
 
 
 def stable_id(*parts: str) -> str:

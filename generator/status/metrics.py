@@ -93,7 +93,7 @@ def month_of(moment: dt.date) -> str:
 def mean(values: Sequence[float]) -> float:
     """``statistics.mean``, the same value: for whole numbers (seconds, as content times are written) whose sum a
     float holds exactly, that sum over the count is rounded once, as ``statistics.mean`` rounds its exact
-    fraction; it was a third of the metrics page (a ``Fraction`` per value). Other values go to it."""
+    fraction, without the ``Fraction`` it makes of every value. Other values go to it."""
     if values and all(value.is_integer() for value in values) and max(map(abs, values)) * len(values) < 2 ** 53:
         return sum(values) / len(values)
     return exact_mean(values)

@@ -227,7 +227,7 @@ def on_files(files: Any, config: Any) -> None:
                 and inclusion(file.inclusion)]
 
     files.documentation_pages = documentation_pages
-    _set_addresses(plan, files, config)
+    _set_addresses(plan, files)
 
 
 #: A page's path whose address is plain text: folders and a name of letters, digits, ``-`` and ``_``.
@@ -243,15 +243,14 @@ def _address(path: str) -> tuple[str, str] | None:
     return f"{found[1]}{found[2]}/index.html", f"{found[1]}{found[2]}/"
 
 
-def _set_addresses(plan: Plan, files: Any, config: Any) -> None:
+def _set_addresses(plan: Plan, files: Any) -> None:
     """Each hidden page's output path and address (``File.dest_uri`` and ``File.url``, which MkDocs lets
     ``on_files`` set), written as MkDocs derives them, for the kinds whose witness MkDocs derives the same.
 
     MkDocs derives them per page through ``posixpath`` and ``urllib.parse.quote``: 2% of a long history's
-    build. A page whose path is not plain text is left to MkDocs.
+    build. A page whose path is not plain text is left to MkDocs, and so is every page of a kind whose witness
+    MkDocs addresses otherwise (without directory URLs, say).
     """
-    if not config["use_directory_urls"]:
-        return
     by_path = files.src_uris
     agreed = set()
     for key, kind in plan.kinds.items():

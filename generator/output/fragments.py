@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from generator.clock import iso
 from generator.content.markdown import to_html
-from generator.output.labels import ICONS, IMPACT_LABELS, STATE_LABELS, STATUS_LABELS
+from generator.output.labels import ICONS, IMPACT_LABELS, STATE_LABELS, STATUS_HTML
 from generator.output.markup import utc
 
 #: the public templates' ``labels``: a state's value -> what people read
@@ -33,20 +33,24 @@ def time(moment: dt.datetime, with_date: bool = True) -> Markup:
 
 @lru_cache(maxsize=1 << 16)  # each moment is shown on several pages (incident, history, component, home)
 def _time(moment: dt.datetime, offset: dt.timedelta | None, with_date: bool) -> Markup:
-    return Markup(f'<time class="sg-t" datetime="{escape(iso(moment))}">{escape(utc(moment, with_date))}</time>')
+    # Both texts are digits, ASCII letters, spaces and ",:-": nothing to escape (tests/test_perf_describe.py).
+    return Markup(f'<time class="sg-t" datetime="{iso(moment)}">{utc(moment, with_date)}</time>')
 
 
+@lru_cache(maxsize=None, typed=True)  # a few states, named on every page
 def state(value: object) -> Markup:
     """A component state: its icon (for readers without colour vision) and its label."""
     return Markup(f'<span class="sg-state sg-state--{escape(value)}"><span class="sg-icon" aria-hidden="true">'
                   f'{escape(ICONS[value])}</span> {escape(LABELS[value])}</span>')  # type: ignore[index]
 
 
+@lru_cache(maxsize=None, typed=True)  # a few impacts, named on every page
 def impact(value: object) -> Markup:
     """An incident's impact as a label coloured by its class."""
     return Markup(f'<span class="sg-impact sg-impact--{escape(value)}">{escape(IMPACT_LABELS[value])}</span>')  # type: ignore[index]
 
 
+@lru_cache(maxsize=1 << 12, typed=True)  # many incidents last as long as others
 def duration(text: object) -> Markup:
     return Markup(f'<span class="sg-duration">{escape(text)}</span>')
 
@@ -60,7 +64,7 @@ def add_to_calendar(view: object, root: str) -> Markup:
 def update_item(update: Any, changes: dict[str, str], names: dict[str, str]) -> Markup:
     """One update of an incident page: its status, time and message, and the component states it sets."""
     parts = ['<li class="sg-update', " sg-update--automatic" if update.automatic else "",
-             '">\n<p class="sg-update__head"><strong>', escape(STATUS_LABELS[update.status]), "</strong> ",
+             '">\n<p class="sg-update__head"><strong>', STATUS_HTML[update.status], "</strong> ",
              time(update.at), '</p>\n<div class="sg-update__body">', escape(to_html(update.message)), "</div>\n"]
     if changes:
         parts += ['<p class="sg-update__changes"><span class="sg-sr">Components: </span>',
@@ -72,7 +76,7 @@ def update_item(update: Any, changes: dict[str, str], names: dict[str, str]) -> 
 
 def entry(view: Any, root: str) -> Markup:
     """An incident or maintenance in a list (home page, history, component page): title, impact, when, where."""
-    label = escape(STATUS_LABELS[view.status])
+    label = STATUS_HTML[view.status]
     if view.is_maintenance:
         when = f"{label} · {time(view.start)} – {time(view.end)}"
     else:

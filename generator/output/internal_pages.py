@@ -27,7 +27,14 @@ from generator.alerts.check import AlertIndex
 from generator.content.markdown import to_html, to_text
 from generator.content.models import ActionItem, Content, Incident, Postmortem, Severity
 from generator.output.charts import stacked_bars
-from generator.output.labels import IMPACT_LABELS, POSTMORTEM_LABELS, STATE_LABELS, STATUS_LABELS
+from generator.output.labels import (
+    IMPACT_LABELS,
+    POSTMORTEM_LABELS,
+    STATE_HTML,
+    STATE_LABELS,
+    STATUS_HTML,
+    STATUS_LABELS,
+)
 from generator.output.oncall_pages import oncall_pages
 from generator.output.markup import md_code, md_text, raw_block, raw_table, to_page_markdown, utc
 from generator.output.page import Meta, Page
@@ -81,7 +88,7 @@ _DASH = Markup("—")
 
 def _when(moment: dt.datetime | None) -> Markup:
     """A moment in UTC, or a dash: ``m.when`` of internal/_macros.md, on the HTML pages made in Python."""
-    return escape(utc(moment)) if moment else _DASH
+    return Markup(utc(moment)) if moment else _DASH  # nothing to escape in it (as in fragments.time)
 
 
 def _span(delta: dt.timedelta | None) -> Markup:
@@ -91,9 +98,9 @@ def _span(delta: dt.timedelta | None) -> Markup:
 
 def _update_item(update: Any, names: dict[str, str]) -> Markup:
     """One update on an internal incident page: status, time, the component states it sets, its message."""
-    text = f"<li><strong>{escape(_status_label(update.status))}</strong> {escape(utc(update.at))}"
+    text = f"<li><strong>{STATUS_HTML[update.status]}</strong> {utc(update.at)}"
     if update.components:
-        text += " · " + ", ".join(f"{escape(names.get(cid, cid))} → {escape(_state_label(state))}"
+        text += " · " + ", ".join(f"{escape(names.get(cid, cid))} → {STATE_HTML[state]}"
                                   for cid, state in update.components.items())
     return Markup(f"{text}{escape(to_html(update.message))}</li>")  # (the template trimmed the line break)
 
@@ -104,7 +111,7 @@ def _incident_row(r: Response) -> Markup:
     flags = (f'<span title="{escape("; ".join(r.flags))}">⚠ {len(r.flags)}</span>' if r.flags else _DASH)
     return Markup(f'<tr><td class="sg-cards__title"><a href="{escape(incident.id)}/">{escape(incident.title)}</a></td>'
                   f'<td data-label="Severity">{escape(incident.meta.severity)}</td>'
-                  f'<td data-label="Status">{escape(_status_label(incident.updates[-1].status))}</td>'
+                  f'<td data-label="Status">{STATUS_HTML[incident.updates[-1].status]}</td>'
                   f'<td data-label="Started">{_when(incident.meta.started)}</td>'
                   f'<td data-label="Detect">{_span(r.time_to_detect)}</td>'
                   f'<td data-label="First update">{_span(r.time_to_first_update)}</td>'
@@ -127,12 +134,12 @@ def _incident_page(incident: Incident, response: Response | None, names: dict[st
     else:
         still_open = "" if incident.resolved_at else " (open)"
         lines += [f"<tr><td>Severity</td><td><strong>{escape(meta.severity)}</strong></td></tr>",
-                  f"<tr><td>Status</td><td>{escape(_status_label(incident.updates[-1].status))}{still_open}</td></tr>",
+                  f"<tr><td>Status</td><td>{STATUS_HTML[incident.updates[-1].status]}{still_open}</td></tr>",
                   f"<tr><td>Impact</td><td>{escape(IMPACT_LABELS[str(tl.impact(incident))])}</td></tr>",
                   f"<tr><td>Started</td><td>{_when(meta.started)}</td></tr>",
                   f"<tr><td>Detected</td><td>{_when(meta.detected)}</td></tr>",
                   f"<tr><td>Resolved</td><td>{_when(incident.resolved_at)}</td></tr>"]
-    states = ", ".join(f"{escape(names.get(cid, cid))} ({escape(_state_label(state))})"
+    states = ", ".join(f"{escape(names.get(cid, cid))} ({STATE_HTML[state]})"
                        for cid, state in meta.components.items())
     lines.append(f"<tr><td>Components</td><td>{states}</td></tr>")
     for label, value in (("Commander", internal.commander if internal else None),

@@ -6,6 +6,8 @@ same thing is never called two ways.
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 from generator.content.models import ComponentState
 
 S = ComponentState
@@ -20,6 +22,10 @@ STATUS_LABELS = {"investigating": "Investigating", "identified": "Identified", "
 IMPACT_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical",
                  "maintenance": "Maintenance"}
 POSTMORTEM_LABELS = {"draft": "Draft", "in_review": "In review", "published": "Published"}
+#: The labels as HTML text, escaped once here instead of on every page that names one (the pages of a long
+#: history name them tens of thousands of times); looked up by a state's or status's value.
+STATE_HTML = {str(state.value): str(escape(label)) for state, label in STATE_LABELS.items()}
+STATUS_HTML = {key: str(escape(label)) for key, label in STATUS_LABELS.items()}
 #: Shapes as well as colours, so a state reads without colour vision.
 ICONS = {"operational": "✔", "degraded_performance": "▲", "partial_outage": "◆", "major_outage": "✖",
          "under_maintenance": "⚙"}

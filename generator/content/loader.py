@@ -226,6 +226,11 @@ def _load_content(root: Path, today: dt.date, cache: ReadCache | None, meanwhile
     oncall = _yaml_document(root, inventory.oncall,
                             lambda located, report: check_oncall(located, component_ids, report), diagnostics, cache)
 
+    incidents, problems = _incidents(root, inventory.files["incidents"], component_ids, cache, meanwhile)
+    diagnostics += problems
+
+    # The templates after the incidents: their sections are the first text parsed as Markdown, and a long
+    # history's build imports the parser while a second process reads incidents (``meanwhile``).
     templates: dict[str, tuple[list[m.TemplateSection] | None, str]] = {}
     for name in ("postmortem", "runbook"):
         rel = f"{CONTENT_DIR}/templates/{name}.md"
@@ -242,9 +247,6 @@ def _load_content(root: Path, today: dt.date, cache: ReadCache | None, meanwhile
             doc = None
         diagnostics += report.items
         templates[name] = (template_sections(doc) if doc is not None else None, rel)
-
-    incidents, problems = _incidents(root, inventory.files["incidents"], component_ids, cache, meanwhile)
-    diagnostics += problems
 
     incident_ids = {id_ for id_, _, _ in inventory.files["incidents"]}
     postmortems: list[m.Postmortem] = []

@@ -13,16 +13,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
+
+if TYPE_CHECKING:  # imported when first parsing: see parser()
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _COMMENT_END = "-->"
 
 
 @lru_cache(maxsize=4)
 def parser(html: bool = False, blocks: bool = True, highlight: bool = False) -> MarkdownIt:
-    """The parser; ``html`` only to find comments (every other tag becomes text again)."""
+    """The parser; ``html`` only to find comments (every other tag becomes text again).
+
+    markdown-it is imported here, when first needed: reading incidents seldom parses (most texts are plain,
+    and small enough not to be measured), and its import was a tenth of a build's serial start, before a
+    long history is read by two processes."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False}).enable(
         ["table", "strikethrough"])
     if highlight:

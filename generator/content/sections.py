@@ -10,8 +10,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when first parsing (as content.markdown.parser)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 OPTIONAL_MARK = re.compile(r"<!--\s*optional\s*-->", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -20,6 +23,8 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table")
 
 

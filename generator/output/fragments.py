@@ -65,7 +65,7 @@ def update_item(update: Any, changes: dict[str, str], names: dict[str, str]) -> 
     """One update of an incident page: its status, time and message, and the component states it sets."""
     parts = ['<li class="sg-update', " sg-update--automatic" if update.automatic else "",
              '">\n<p class="sg-update__head"><strong>', STATUS_HTML[update.status], "</strong> ",
-             time(update.at), '</p>\n<div class="sg-update__body">', escape(to_html(update.message)), "</div>\n"]
+             time(update.at), '</p>\n<div class="sg-update__body">', to_html(update.message), "</div>\n"]
     if changes:
         parts += ['<p class="sg-update__changes"><span class="sg-sr">Components: </span>',
                   " · ".join(f"{escape(names.get(cid, cid))}: {state(value)}" for cid, value in changes.items()),

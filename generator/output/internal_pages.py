@@ -102,7 +102,7 @@ def _update_item(update: Any, names: dict[str, str]) -> Markup:
     if update.components:
         text += " · " + ", ".join(f"{escape(names.get(cid, cid))} → {STATE_HTML[state]}"
                                   for cid, state in update.components.items())
-    return Markup(f"{text}{escape(to_html(update.message))}</li>")  # (the template trimmed the line break)
+    return Markup(f"{text}{to_html(update.message)}</li>")  # (the template trimmed the line break)
 
 
 def _incident_row(r: Response) -> Markup:

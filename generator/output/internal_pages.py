@@ -31,9 +31,9 @@ from generator.output.labels import (
     IMPACT_LABELS,
     POSTMORTEM_LABELS,
     STATE_HTML,
-    STATE_LABELS,
     STATUS_HTML,
-    STATUS_LABELS,
+    state_label,
+    status_label,
 )
 from generator.output.oncall_pages import oncall_pages
 from generator.output.markup import md_code, md_text, raw_block, raw_table, to_page_markdown, utc
@@ -74,7 +74,7 @@ def environment(markdown: bool = True) -> jinja2.Environment:
                              finalize=_inert if markdown else None, auto_reload=False)
     env.filters.update(public_environment().filters)
     env.filters.update(minutes=tl.format_duration, utc=utc, page_markdown=to_page_markdown, code=md_code, text=to_text,
-                       state=_state_label, status=_status_label, impact=lambda value: IMPACT_LABELS[str(value)],
+                       state=state_label, status=status_label, impact=lambda value: IMPACT_LABELS[str(value)],
                        postmortem_status=lambda value: POSTMORTEM_LABELS[str(value)])
     if not markdown:
         # The incidents page (a row per incident): a row is one Python call, not the macros of
@@ -175,18 +175,6 @@ def _incident_page(incident: Incident, response: Response | None, names: dict[st
 @lru_cache(maxsize=1 << 14)  # four per incident, and many incidents share a time to detect or to resolve
 def _minutes(delta: dt.timedelta) -> Markup:
     return escape(tl.format_duration(delta))
-
-
-_STATE_LABELS = {str(s.value): label for s, label in STATE_LABELS.items()}
-
-
-def _state_label(state: object) -> str:
-    """A component state as people read it ("Major Outage"), never the enum value."""
-    return _STATE_LABELS[str(getattr(state, "value", state))]
-
-
-def _status_label(status: object) -> str:
-    return STATUS_LABELS[str(getattr(status, "value", status))]
 
 
 @dataclass

@@ -21,7 +21,7 @@ from generator.content import source
 from generator.content.rules import _texts
 from generator.content.source import _Builder, _Lines, _Loader, parse_yaml, resolve_tag
 
-from .conftest import NOW
+from .conftest import NOW, REPO
 
 #: Any character of Unicode that a Python text can hold, with the ones YAML treats specially drawn often.
 _SPECIAL = "\n\r\t \x85\u2028\u2029\ufeff#:-?[]{},&*!|>'\"%@`~0123456789.+eEoOxXyYnNtTfF_"
@@ -263,6 +263,17 @@ def test_build_imports_only_what_building_needs(site) -> None:  # type: ignore[n
     only_others = ("httpx", "rnc2rng", "generator.alerts.payloads", "generator.authoring.comms",
                    "generator.authoring.incident_files", "generator.importers.records", "generator.notify")
     assert sorted(name for name in only_others if name in loaded) == []
+
+
+def test_incidents_are_read_before_the_markdown_parser_is_imported() -> None:
+    """A build imports markdown-it while a long history's second process reads incidents, not before it starts
+    (a tenth of that serial start): reading the example's content up to its incidents parses no Markdown."""
+    code = (f"import datetime as dt\nfrom pathlib import Path\nimport generator.cli, generator.build\n"
+            f"from generator.content import loader\nseen = []\nreal = loader._incidents\n"
+            f"def spy(*args, **kwargs):\n    seen.append('markdown_it' in sys.modules)\n    return real(*args, **kwargs)\n"
+            f"loader._incidents = spy\nloader.load_content(Path({str(REPO)!r}), dt.date(2026, 11, 26))\n"
+            f"assert seen == [False], seen")
+    assert "markdown_it" in _imported(code)  # the templates, read after the incidents, parsed it
 
 
 def test_the_cli_lists_the_model_values_it_offers() -> None:

@@ -19,17 +19,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from generator.alerts.check import AlertIndex, require_alerts
 from generator.background import Background, parallel
 from generator.content.loader import ReadCache, require_content
 from generator.errors import ContentError, Diagnostic, StatusgenError
 from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
 from generator.output.memo import Memo
 from generator.output.site import Audience, NavItem, Site
-from generator.settings import Settings, load_settings
-from generator.status.snapshot import Snapshot, build_snapshot
+
+if TYPE_CHECKING:  # imported when first used: on a long history, while a second process reads incidents
+    from generator.alerts.check import AlertIndex
+    from generator.content.models import Content
+    from generator.settings import Settings
+    from generator.status.snapshot import Snapshot
 
 
 class Progress:
@@ -186,14 +189,45 @@ class LastHeap(Heap):
 def _preload() -> None:
     """What the processes that render the sites and make the feeds import, imported while a second process
     reads incidents (:func:`~generator.content.loader.require_content`): once, where two cores are busy,
-    instead of in each of them after the fork."""
+    instead of in each of them after the fork. With them what only this process uses after reading (the alert
+    rules, the snapshot): the reading process needs none of it, so none is imported before it starts."""
+    import generator.alerts.check
     import generator.output.internal_pages
     import generator.output.oncall_pages
     import generator.output.public_pages
     import generator.output.subscriber_files
     import generator.render
+    import generator.status.snapshot
 
     generator.render.preload()
+
+
+def _load_settings(root: Path) -> Settings:
+    """The site's settings; refuses settings without ``site_url``, as validate does."""
+    from generator.settings import load_settings  # not before reading starts (see _read)
+
+    return load_settings(root)
+
+
+def _read(root: Path, today: dt.date, cache: ReadCache | None) -> tuple[Settings, Content, list[Diagnostic]]:
+    """The settings and the content, or the first of them refused (the settings first, as validate lists them).
+
+    On a long history the settings are loaded while a second process reads incidents, with :func:`_preload`:
+    their module and its models are a sixth of the start before that process can begin.
+    """
+    loaded: list[Settings] = []
+
+    def meanwhile() -> None:
+        loaded.append(_load_settings(root))
+        _preload()
+
+    try:
+        content, diagnostics = require_content(root, today, cache, meanwhile=meanwhile)
+    except ContentError:
+        if not loaded:
+            _load_settings(root)  # raises if the settings are refused too: that is reported, not the content
+        raise
+    return (loaded[0] if loaded else _load_settings(root)), content, diagnostics
 
 
 #: The sites a build makes: both, unless a preview asks for the one it serves.
@@ -223,8 +257,10 @@ def build(root: Path, out: Path, now: dt.datetime, *, strict: bool = False, prog
     heap = heap or Heap()
     heap.start()
     try:
-        settings = load_settings(root)  # refuses settings without site_url, as validate does
-        content, diagnostics = require_content(root, now.date(), cache, meanwhile=_preload)
+        settings, content, diagnostics = _read(root, now.date(), cache)
+        from generator.alerts.check import require_alerts  # loaded by _preload() on a long history
+        from generator.status.snapshot import build_snapshot  # likewise
+
         alerts, alert_warnings = require_alerts(root, settings, content.runbooks)
         diagnostics = sorted(diagnostics + alert_warnings)
         progress.stage(f"{len(content.incidents)} incidents and maintenance, {len(content.components)} components, "

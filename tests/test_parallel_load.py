@@ -155,3 +155,52 @@ def test_a_chunk_that_never_comes_back_fails_the_reading(history: Path, monkeypa
     monkeypatch.setattr(Connection, "send", send)
     with pytest.raises(RuntimeError, match=r"^reading incidents failed: \d+ of 24 chunks came back$"):
         loaded(history, True, monkeypatch, chunk=1, delay=0.5)  # the other process claims every chunk meanwhile
+
+
+@pytest.mark.parametrize("in_parallel", [False, True])
+def test_refused_settings_are_reported_before_the_content(history: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, in_parallel: bool) -> None:
+    """A long history's build loads the settings while a second process reads incidents, a short one's after
+    reading: either way, settings and content both refused, the settings' error is the one reported (as when
+    they were loaded first), and content refused alone is reported as such."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    monkeypatch.setattr(loader, "PARALLEL_FILES", 2 if in_parallel else 10**9)
+    root = tmp_path / "site"
+    shutil.copytree(history, root)
+    incident = sorted((root / "content" / "incidents").glob("*.md"))[5]
+    incident.write_text(BREAKS["bad-time"](incident.read_text(encoding="utf-8")), encoding="utf-8")
+    command = ["--root", str(root), "build", "-q", "--now", "2026-11-26T12:00:00Z", "--out", str(tmp_path / "out")]
+    content_only = CliRunner().invoke(cli, command)
+    assert content_only.exit_code == 1 and content_only.output.startswith(f"content/incidents/{incident.name}:")
+    config = root / "mkdocs.yml"
+    config.write_text("\n".join(line for line in config.read_text().splitlines()
+                                if not line.startswith("site_url:")) + "\n")
+    both = CliRunner().invoke(cli, command)
+    assert both.exit_code == 1 and both.output.startswith("mkdocs.yml:1:1: error: site_url is not set"), both.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_long_history_is_read_before_the_settings_are_imported(history: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings' module and models, the alert rules and the snapshot are not imported before the second
+    process starts reading (a sixth of the serial start, for modules it does not use): this process imports
+    them while it reads. Run in a fresh interpreter, where nothing has imported them yet."""
+    import subprocess
+    import sys
+
+    code = (f"import sys\nfrom pathlib import Path\nimport generator.build\nfrom generator.content import loader\n"
+            f"loader.PARALLEL_FILES = 2\nseen = []\nreal = loader._incidents\n"
+            f"def spy(*args, **kwargs):\n"
+            f"    seen.append(sorted(name for name in ('generator.settings', 'generator.alerts.check', "
+            f"'generator.status.snapshot') if name in sys.modules))\n"
+            f"    return real(*args, **kwargs)\n"
+            f"loader._incidents = spy\n"
+            f"generator.build.build(Path({str(history)!r}), Path({str(tmp_path / 'out')!r}), "
+            f"generator.build.dt.datetime(2026, 11, 26, 12, tzinfo=generator.build.dt.timezone.utc))\n"
+            f"assert seen == [[]], seen\nprint('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.split() == ["ok"], done.stderr
+    assert (tmp_path / "out" / "public" / "index.html").is_file()

@@ -1,5 +1,6 @@
-"""One job in another, forked process, where two cores allow: the internal site, and the feeds, render beside
-the public site, and a long history's incident files are read by two processes at once.
+"""One job in another, forked process, where two cores allow: the internal site renders beside the public
+site, and a long history's incident files are read by two processes at once; numbered jobs that both processes
+take turns at (:class:`Claims`) keep them busy until both are done.
 
 The child shares what is loaded copy-on-write, dies with its parent (a killed build leaves no
 renderer writing behind it), and sends its result or its error back through a pipe, so a failure in
@@ -13,8 +14,9 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import struct
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from generator.errors import ContentError, StatusgenError, UsageError
@@ -100,3 +102,53 @@ def _die_with(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before that took effect
         os._exit(1)
+
+
+class Claims:
+    """The numbers of a few jobs (:meth:`of`), each taken by the first process free for it: made before a fork,
+    then read by both processes (:meth:`__iter__`) until none is left.
+
+    The numbers are written into a pipe whose writing end is then closed. A read of 4 bytes takes one number
+    whole (the kernel serialises reads of a pipe), and none once all are taken. No semaphore, which not every
+    system gives a process (multiprocessing's locks need one).
+    """
+
+    #: At most this many numbers (4 bytes each): a pipe holds them all before either process reads (Linux and
+    #: macOS give a pipe at least 16 KB).
+    MOST = 4096
+
+    def __init__(self, taking: int) -> None:
+        self._taking = taking
+
+    @classmethod
+    def of(cls, count: int) -> Claims | None:
+        """The claims of jobs ``0 .. count - 1``; None where the pipe cannot hold them all (a system may give a pipe
+        less room than usual, when its user holds many): then one process does every job."""
+        if count > cls.MOST:
+            raise ValueError(f"{count} jobs: at most {cls.MOST} can be claimed")
+        taking, giving = os.pipe()
+        try:
+            filled = _fill(giving, b"".join(struct.pack("=I", number) for number in range(count)))
+        finally:
+            os.close(giving)
+        if not filled:
+            os.close(taking)
+            return None
+        return cls(taking)
+
+    def __iter__(self) -> Iterator[int]:
+        """The numbers this process takes, one at a time: each is taken when asked for, not before."""
+        while claimed := os.read(self._taking, 4):
+            yield struct.unpack("=I", claimed)[0]
+
+    def close(self) -> None:
+        os.close(self._taking)
+
+
+def _fill(pipe: int, data: bytes) -> bool:
+    """Write all of ``data`` into an empty ``pipe`` without waiting; False if it does not fit."""
+    os.set_blocking(pipe, False)
+    try:
+        return os.write(pipe, data) == len(data)
+    except BlockingIOError:
+        return False

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -255,7 +256,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def test_the_processes_of_a_build_make_what_one_process_makes(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """Incidents read by two processes, the sites and the feeds made by three: every file as one process makes it."""
+    """Incidents read by two processes, the sites and the feeds made by two: every file as one process makes it."""
     import generator.build
     import generator.content.loader
     from benchmarks.synthetic import write_site
@@ -273,23 +274,66 @@ def test_the_processes_of_a_build_make_what_one_process_makes(tmp_path: Path,
     assert [name for name in one if three[name] != one[name]] == []
 
 
-def test_an_error_in_the_feeds_process_is_one_line_and_nothing_is_published(tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_making_the_feeds_is_one_line_and_nothing_is_published(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part of the feeds fails, in whichever process took it: one line, as when one process made them all."""
     import generator.output.subscriber_files
-    from generator.background import parallel
 
-    if not parallel():
-        tool_missing("one core only: the feeds are made in the public site's process here (CI has two)")
+    def failing(*args: object) -> list[object]:
+        def job() -> dict[str, bytes]:
+            raise StatusgenError("the feeds could not be made")
+        return [job, job, job]
 
-    def failing(*args: object) -> None:
-        raise StatusgenError("the feeds could not be made")
-
-    monkeypatch.setattr(generator.output.subscriber_files, "subscriber_files", failing)  # the fork inherits it
+    monkeypatch.setattr(generator.output.subscriber_files, "subscriber_jobs", failing)  # the fork inherits it
     root = sample_site(tmp_path / "repo")
     result = build(root, tmp_path / "site")
     assert result.exit_code == 1, result.output
     assert result.output.strip() == "statusgen: error: the feeds could not be made"
     assert not (tmp_path / "site").exists() and not list(tmp_path.glob(".statusgen-*"))
+
+
+def test_the_internal_sites_process_makes_the_feeds_the_public_one_has_not_taken(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds' parts go to whichever process is free first. Here the public site's process is slow (a pause
+    before describing its site), so the internal one's takes every part: the same files, which this process
+    writes, as when it made them all itself."""
+    import os
+    import time
+
+    import generator.build
+    import generator.output.subscriber_files
+    from generator.background import parallel
+
+    if not parallel():
+        tool_missing("one core only: the feeds are made in the public site's process here (CI has two)")
+    root = sample_site(tmp_path / "repo")
+    generator.build.build(root, tmp_path / "alone", NOW, sites=("public",))
+    real_jobs, real_public = generator.output.subscriber_files.subscriber_jobs, generator.build.public_site
+    makers, parts = tmp_path / "makers", []
+
+    def recorded(*args: object) -> list[object]:
+        def record(job: Any) -> Any:
+            def made() -> dict[str, bytes]:
+                with makers.open("a") as log:
+                    log.write(f"{os.getpid()}\n")
+                return job()  # type: ignore[no-any-return]
+            return made
+        jobs = [record(job) for job in real_jobs(*args)]  # type: ignore[arg-type]
+        parts.append(len(jobs))
+        return jobs
+
+    def slow_public(*args: object, **kwargs: object) -> object:
+        time.sleep(3)  # the internal site's process renders its site, then takes every part meanwhile
+        return real_public(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator.output.subscriber_files, "subscriber_jobs", recorded)
+    monkeypatch.setattr(generator.build, "public_site", slow_public)
+    generator.build.build(root, tmp_path / "both", NOW)
+    pids = makers.read_text().split()
+    assert len(pids) == parts[0] > 3 and str(os.getpid()) not in pids  # each part made once, all by the other
+    alone, both = _tree(tmp_path / "alone" / "public"), _tree(tmp_path / "both" / "public")
+    assert "history.atom" in alone and "api/v2/summary.json" in alone and "maintenance.ics" in alone
+    assert [name for name in alone if both.get(name) != alone[name]] == []
 
 
 _PATH_PART = st.text(st.sampled_from("abcXYZ019_-. %#?é/"), min_size=1, max_size=12)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import write_site
+from generator import background
 from generator.background import parallel
 from generator.content import loader
 from tests.conftest import NOW
@@ -60,7 +61,7 @@ def loaded(root: Path, in_parallel: bool, monkeypatch: pytest.MonkeyPatch, chunk
     with monkeypatch.context() as patch:
         patch.setattr(loader, "PARALLEL_FILES", 2 if in_parallel else 10**9)
         patch.setattr(loader, "CHUNK_FILES", chunk)
-        patch.setattr(loader, "_CHUNKS_PER_PIPE", per_pipe)
+        patch.setattr(loader.Claims, "MOST", per_pipe)
         patch.setattr(loader, "Background", Counted)
         found = loader.load_content(root, NOW.date(), meanwhile=meanwhile)
     assert started == (["reading incidents"] if in_parallel else [])
@@ -116,7 +117,7 @@ def test_a_pipe_too_small_for_the_chunks_means_one_process_reads(history: Path,
     """Where the system gives the pipe of chunk numbers less room than they need, no second process waits on
     it: this one reads every file, as with a short history."""
     serial = loaded(history, False, monkeypatch)
-    monkeypatch.setattr(loader, "_fill", lambda pipe, data: False)
+    monkeypatch.setattr(background, "_fill", lambda pipe, data: False)
 
     def no_second_process(*args: object) -> None:
         raise AssertionError("a second process without its chunks")
@@ -131,8 +132,8 @@ def test_the_chunk_numbers_fit_a_small_pipe() -> None:
     read, written = os.pipe()
     try:
         fcntl.fcntl(written, 1031, 16384)  # F_SETPIPE_SZ: 16 KB, a macOS pipe's first size (Linux gives 64 KB)
-        assert loader._fill(written, b"\0" * 4 * loader._CHUNKS_PER_PIPE)
-        assert not loader._fill(written, b"\0")  # full now: refused at once, not waited on
+        assert background._fill(written, b"\0" * 4 * background.Claims.MOST)
+        assert not background._fill(written, b"\0")  # full now: refused at once, not waited on
     finally:
         os.close(read)
         os.close(written)

@@ -14,13 +14,12 @@ import fcntl
 import gc
 import multiprocessing
 import os
-import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.background import Background, parallel
+from generator.background import Background, Claims, parallel
 from generator.content import models as m
 from generator.content.rules import (
     Reporter,
@@ -306,11 +305,9 @@ def _documents(root: Path, files: list[tuple[str, Path, str]], diagnostics: list
 #: From this many incident files on, a second process reads part of them (where two cores allow): below it,
 #: starting the process and sending its part back cost more than they save.
 PARALLEL_FILES = 400
-#: Incident files claimed at a time by the process that reads them (a few milliseconds of work).
+#: Incident files claimed at a time by the process that reads them (a few milliseconds of work); a history of
+#: more than :attr:`Claims.MOST` chunks has larger chunks.
 CHUNK_FILES = 16
-#: At most this many chunks (4 bytes each): a pipe holds them all before either process reads (Linux and
-#: macOS give a pipe at least 16 KB); a longer history has larger chunks.
-_CHUNKS_PER_PIPE = 4096
 
 Chunk = tuple[int, tuple[list[m.Incident], list[Diagnostic]]]
 
@@ -328,36 +325,23 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
     """
     if cache is not None or len(files) < PARALLEL_FILES or not parallel():
         return _checked_incidents(root, files, component_ids, cache)
-    # The chunks to claim: their first files' numbers, written into a pipe whose writing end is then closed.
-    # A read of 4 bytes takes one number whole (the kernel serialises reads of a pipe), and none once all are
-    # taken. No semaphore, which not every system gives a process (multiprocessing's locks need one).
-    size = max(CHUNK_FILES, -(-len(files) // _CHUNKS_PER_PIPE))
-    firsts = range(0, len(files), size)
-    starts, ends = os.pipe()
-    try:
-        filled = _fill(ends, b"".join(struct.pack("=I", start) for start in firsts))
-    finally:
-        os.close(ends)
-    if not filled:  # a pipe smaller than asked for: read them all here
-        os.close(starts)
+    size = max(CHUNK_FILES, -(-len(files) // Claims.MOST))
+    total = -(-len(files) // size)
+    claims = Claims.of(total)  # chunk k: files[k * size:(k + 1) * size]
+    if claims is None:  # a pipe smaller than asked for: read them all here
         return _checked_incidents(root, files, component_ids, cache)
 
-    total = len(firsts)
     # The other process sends each chunk it read as soon as it is read, and this one takes them between its
     # own: pickling and unpickling them then overlap the reading, instead of following it.
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
     _widen(send.fileno())  # room for what it reads while this one is busy with ``meanwhile``
 
-    def read(start: int) -> Chunk:
-        return start, _checked_incidents(root, files[start:start + size], component_ids, None)
-
-    def claims() -> Iterator[int]:
-        while claimed := os.read(starts, 4):
-            yield struct.unpack("=I", claimed)[0]
+    def read(number: int) -> Chunk:
+        return number, _checked_incidents(root, files[number * size:(number + 1) * size], component_ids, None)
 
     def send_each() -> None:
-        for start in claims():
-            send.send(read(start))
+        for number in claims:
+            send.send(read(number))
 
     chunks: list[Chunk] = []
 
@@ -378,8 +362,8 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
             if meanwhile is not None:
                 meanwhile()
             sending = True
-            for start in claims():
-                chunks.append(read(start))
+            for number in claims:
+                chunks.append(read(number))
                 sending = sending and take(wait=False)
             while sending and len(chunks) < total:
                 sending = take(wait=True)
@@ -389,7 +373,7 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
         finally:
             helper.stop()
     finally:
-        os.close(starts)
+        claims.close()
         receive.close()
         send.close()
     incidents: list[m.Incident] = []
@@ -405,16 +389,6 @@ def _widen(pipe: int) -> None:
     only makes its writer wait for the reader."""
     with contextlib.suppress(AttributeError, OSError):
         fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
-
-
-def _fill(pipe: int, data: bytes) -> bool:
-    """Write all of ``data`` into an empty ``pipe`` without waiting; False if it does not fit (a system may give
-    a pipe less room than usual, when its user holds many)."""
-    os.set_blocking(pipe, False)
-    try:
-        return os.write(pipe, data) == len(data)
-    except BlockingIOError:
-        return False
 
 
 def _checked_incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: set[str] | None,

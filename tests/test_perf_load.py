@@ -109,6 +109,88 @@ def test_texts_read_with_the_values_are_the_texts_of_the_values(parts: list[str]
     assert located.texts == list(_texts(located.data, ()))
 
 
+def _reference_check_rendering(located: Any, body: str | None, body_line: int, report: Any) -> bool:
+    """check_rendering as it was, every text measured alone: the oracle of the one-line values measured at once."""
+    from generator.content.markdown import rendered_size, size_bound, table_cells
+    from generator.content.source import MAX_RENDERED_BYTES, MAX_TABLE_CELLS
+
+    texts: list[tuple[str, Any]] = []
+    if located is not None:
+        found = located.texts if located.texts is not None else _texts(located.data, ())
+        texts += [(text, path) for path, text in found]
+    if body:
+        texts.append((body, None))
+
+    def where(path: Any, line: int) -> tuple[int, int]:
+        return (body_line + line, 1) if path is None else located.position(path)  # type: ignore[no-any-return]
+
+    cells_left, bounds = MAX_TABLE_CELLS, []
+    for text, path in texts:
+        cells = 0
+        for line, run in table_cells(text):
+            cells, cells_left = cells + run, cells_left - run
+            if cells_left < 0:
+                report.at(*where(path, line), "table-too-large", "x")
+                return False
+        bounds.append(size_bound(text, cells))
+    if None not in bounds and sum(b for b in bounds if b is not None) <= MAX_RENDERED_BYTES:
+        return True
+    bytes_left = MAX_RENDERED_BYTES
+    for text, path in texts:
+        size, line = rendered_size(text, bytes_left)
+        bytes_left -= size
+        if line is not None:
+            report.at(*where(path, line), "render-too-large", "x")
+            return False
+    return True
+
+
+#: Texts that reach every branch: line breaks (a table needs two lines), table rows, link definitions (``]:``),
+#: NUL (the join's separator), multi-byte characters, and sizes on both sides of the budget (1 MB of HTML at 40
+#: bytes per byte: 26,214 bytes of text).
+_MEASURED = st.one_of(
+    st.text(st.sampled_from("ab ]:|-\n\r\x00é€"), max_size=30),
+    st.builds(lambda piece, times: piece * times, st.sampled_from(["a", "é", "]:", "x]", ":y", "\x00", "| a | b |\n"]),
+              st.sampled_from([1, 1000, 5000, 8737, 13107, 26213, 26214, 26215])),
+    st.sampled_from(["[a]: http://x\n\n" + "[a] " * 200, "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 50]),
+    # tables of more cells than a file may have, with either line break
+    st.builds(lambda rows, end: f"| a | b |{end}|---|---|{end}" + f"| 1 | 2 |{end}" * rows,
+              st.sampled_from([4998, 10001]), st.sampled_from(["\n", "\r", "\r\n"])))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(_MEASURED, max_size=8), body=st.one_of(st.none(), _MEASURED), walked=st.booleans())
+def test_values_of_one_line_are_measured_as_each_alone(values: list[str], body: str | None, walked: bool) -> None:
+    """check_rendering measures the one-line values of a file at once: the same outcome and problems, at the
+    same places, as measuring each alone (the values read with the file, or found by a walk)."""
+    from generator.content.rules import Reporter, check_rendering
+    from generator.content.source import Located
+
+    data = {f"k{number}": value for number, value in enumerate(values)}
+    positions = {(key,): (number + 2, 3) for number, key in enumerate(data)}
+    texts = None if walked else [((key,), value) for key, value in data.items()]
+    located = Located(data, {(): (1, 1), **positions}, texts)
+    fast, slow = Reporter("f.md", located), Reporter("f.md", located)
+    assert check_rendering(located, body, 20, fast) == _reference_check_rendering(located, body, 20, slow)
+    assert [(d.line, d.column, d.code) for d in fast.items] == [(d.line, d.column, d.code) for d in slow.items]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(st.text(st.sampled_from("ab ]:|-\n\r\x00é€\U0001F600"), max_size=12), max_size=10))
+def test_the_bound_of_one_line_values_is_the_sum_of_their_bounds(texts: list[str]) -> None:
+    """``one_line_bound``: each text's ``size_bound`` (no cells: a table needs two lines) summed, None if one is
+    None; False as soon as one text has a line break as ``table_cells`` counts them."""
+    from generator.content.markdown import one_line_bound, size_bound, table_cells
+
+    found = one_line_bound(texts)
+    if any("\n" in text or "\r" in text for text in texts):
+        assert found is False
+        return
+    assert all(table_cells(text) == [] for text in texts)
+    each = [size_bound(text, 0) for text in texts]
+    assert found == (None if None in each else sum(b for b in each if b is not None))
+
+
 class _General(_Builder):
     """The builder as it was: every position mapped from the mark's index."""
 

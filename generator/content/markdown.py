@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup
 
@@ -205,6 +205,17 @@ def size_bound(markdown: str, cells: int) -> int | None:
     if "]:" in markdown:
         return None
     return (len(markdown.encode("utf-8")) + cells) * _HTML_PER_BYTE
+
+
+def one_line_bound(texts: list[str]) -> int | None | Literal[False]:
+    """The sum of the texts' :func:`size_bound` (None if one is None), where no text has a line break (so none
+    has a table cell); False where one has. At once rather than text by text: a file's front matter holds a
+    few dozen short values. Joined by NUL, which is neither a line break nor part of ``]:``, one byte each."""
+    joined = "\0".join(texts)
+    if "\n" in joined or "\r" in joined:  # the line breaks of table_cells
+        return False
+    bound = size_bound(joined, 0)
+    return None if bound is None else bound - max(len(texts) - 1, 0) * _HTML_PER_BYTE
 
 
 def rendered_size(markdown: str, limit: int) -> tuple[int, int | None]:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator import policy
 from generator.content import models as m
-from generator.content.markdown import rendered_size, size_bound, table_cells
+from generator.content.markdown import one_line_bound, rendered_size, size_bound, table_cells
 from generator.content.rotation import shared_turns
 from generator.content.sections import RawSection, Table, normalize_title, read_sections
 from generator.content.source import (
@@ -500,19 +500,19 @@ def check_rendering(located: Located | None, body: str | None, body_line: int, r
     or of short table rows would otherwise make a page of many MB, or exhaust
     memory while parsing. Run it before anything else parses the body.
     """
+    found = [] if located is None else located.texts if located.texts is not None else list(_texts(located.data, ()))
     #: each text with the path of its value, or None for the body
-    texts: list[tuple[str, tuple[str | int, ...] | None]] = []
-    if located is not None:
-        found = located.texts if located.texts is not None else _texts(located.data, ())
-        texts += [(text, path) for path, text in found]
+    texts: list[tuple[str, tuple[str | int, ...] | None]] = [(text, path) for path, text in found]
     if body:
         texts.append((body, None))
 
     def where(path: tuple[str | int, ...] | None, line: int) -> tuple[int, int]:
         return (body_line + line, 1) if path is None else located.position(path)  # type: ignore[union-attr]
 
-    cells_left, bounds = MAX_TABLE_CELLS, []
-    for text, path in texts:
+    cells_left, bounds, tabled = MAX_TABLE_CELLS, [], texts
+    if (bound := one_line_bound([text for _, text in found])) is not False:  # most files: values of one line
+        bounds, tabled = [bound], texts[len(found):]  # measured at once; then the body
+    for text, path in tabled:
         cells = 0
         for line, run in table_cells(text):
             cells, cells_left = cells + run, cells_left - run

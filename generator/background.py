@@ -105,7 +105,7 @@ def _die_with(parent: int) -> None:
 
 
 class Claims:
-    """The numbers of a few jobs (:meth:`of`), each taken by the first process free for it: made before a fork,
+    """The numbers of some jobs (:meth:`of`), each taken by the first process free for it: made before a fork,
     then read by both processes (:meth:`__iter__`) until none is left.
 
     The numbers are written into a pipe whose writing end is then closed. A read of 4 bytes takes one number

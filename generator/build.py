@@ -360,7 +360,8 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
                     made.update(theirs)
                     for paths in theirs.values():
                         move_files(aside, staging / "public", paths)
-                progress.stage(f"feeds, JSON API, calendar and badges: {_count_files(made, len(jobs))} files")
+                written = _count_files(made, len(jobs))
+                progress.stage(f"feeds, JSON API, calendar and badges: {written} files")
             if "internal" in sites:
                 if background is None:
                     progress.stage("rendering the internal site")

@@ -122,10 +122,11 @@ class Claims:
 
     @classmethod
     def of(cls, count: int) -> Claims | None:
-        """The claims of jobs ``0 .. count - 1``; None where the pipe cannot hold them all (a system may give a pipe
-        less room than usual, when its user holds many): then one process does every job."""
+        """The claims of jobs ``0 .. count - 1``; None where the pipe cannot hold them all (more than :attr:`MOST`,
+        or a system that gives a pipe less room than usual, when its user holds many): then one process does every
+        job."""
         if count > cls.MOST:
-            raise ValueError(f"{count} jobs: at most {cls.MOST} can be claimed")
+            return None
         taking, giving = os.pipe()
         try:
             filled = _fill(giving, b"".join(struct.pack("=I", number) for number in range(count)))

@@ -336,6 +336,25 @@ def test_the_internal_sites_process_makes_the_feeds_the_public_one_has_not_taken
     assert [name for name in alone if both.get(name) != alone[name]] == []
 
 
+def test_feeds_of_more_parts_than_can_be_claimed_are_made_by_the_public_sites_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the parts cannot be claimed (more than a pipe holds), the public site's process makes them all,
+    and the internal site's process none: the same files."""
+    import generator.build
+    from generator import background
+    from generator.background import parallel
+
+    if not parallel():
+        tool_missing("one core only: the feeds are made in the public site's process here (CI has two)")
+    root = sample_site(tmp_path / "repo")
+    generator.build.build(root, tmp_path / "claimed", NOW)
+    monkeypatch.setattr(background.Claims, "MOST", 2)  # the sample site has more parts than that
+    generator.build.build(root, tmp_path / "unclaimed", NOW)
+    claimed, unclaimed = _tree(tmp_path / "claimed"), _tree(tmp_path / "unclaimed")
+    assert sorted(claimed) == sorted(unclaimed) and "public/maintenance.ics" in claimed
+    assert [name for name in claimed if claimed[name] != unclaimed[name]] == []
+
+
 _PATH_PART = st.text(st.sampled_from("abcXYZ019_-. %#?é/"), min_size=1, max_size=12)
 
 

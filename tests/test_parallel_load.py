@@ -205,3 +205,15 @@ def test_a_long_history_is_read_before_the_settings_are_imported(history: Path, 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.split() == ["ok"], done.stderr
     assert (tmp_path / "out" / "public" / "index.html").is_file()
+
+
+def test_more_jobs_than_a_pipe_holds_are_done_by_one_process() -> None:
+    """More numbers than :attr:`Claims.MOST` (a site of thousands of components has as many feed parts): no
+    claims, so the caller does every job itself; up to it, every number is taken once, in order."""
+    assert background.Claims.of(background.Claims.MOST + 1) is None
+    claims = background.Claims.of(background.Claims.MOST)
+    assert claims is not None
+    try:
+        assert list(claims) == list(range(background.Claims.MOST)) and list(claims) == []
+    finally:
+        claims.close()

@@ -232,7 +232,7 @@ def _read(root: Path, today: dt.date, cache: ReadCache | None) -> tuple[Settings
 
     try:
         content, diagnostics = require_content(root, today, cache, meanwhile=meanwhile)
-    except ContentError:
+    except StatusgenError:  # refused content, or no content folder
         if not loaded:
             _load_settings(root)  # raises if the settings are refused too: that is reported, not the content
         raise

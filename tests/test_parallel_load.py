@@ -217,3 +217,15 @@ def test_more_jobs_than_a_pipe_holds_are_done_by_one_process() -> None:
         assert list(claims) == list(range(background.Claims.MOST)) and list(claims) == []
     finally:
         claims.close()
+
+
+def test_a_folder_with_neither_settings_nor_content_is_reported_for_its_settings(tmp_path: Path) -> None:
+    """The settings are loaded after the content is read, or beside it: a folder with neither ``mkdocs.yml`` nor
+    ``content/`` is still reported for its missing settings (as validate reports it), not for its content."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "build", "-q", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and result.output.startswith("mkdocs.yml:1:1: error: no mkdocs.yml"), result.output
+    assert not (tmp_path / "out").exists()

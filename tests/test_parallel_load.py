@@ -221,7 +221,7 @@ def test_more_jobs_than_a_pipe_holds_are_done_by_one_process() -> None:
 
 def test_a_folder_with_neither_settings_nor_content_is_reported_for_its_settings(tmp_path: Path) -> None:
     """The settings are loaded after the content is read, or beside it: a folder with neither ``mkdocs.yml`` nor
-    ``content/`` is still reported for its missing settings (as validate reports it), not for its content."""
+    ``content/`` is still reported for its missing settings, as a build reported it before, not for its content."""
     from click.testing import CliRunner
 
     from generator.cli import cli

@@ -146,6 +146,15 @@ class Claims:
         os.close(self._taking)
 
 
+def in_order(done: dict[int, T], count: int, what: str, unit: str) -> list[T]:
+    """The results of claimed jobs ``0 .. count - 1`` (:class:`Claims`), by number, in their order. Never with one
+    left out (a process that ended before sending all it took): ``<what> failed: <n> of <count> <unit> came back``.
+    """
+    if sorted(done) != list(range(count)):
+        raise RuntimeError(f"{what} failed: {len(done)} of {count} {unit} came back")
+    return [done[number] for number in range(count)]
+
+
 def _fill(pipe: int, data: bytes) -> bool:
     """Write all of ``data`` into an empty ``pipe`` without waiting; False if it does not fit."""
     os.set_blocking(pipe, False)

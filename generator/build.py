@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from generator.background import Background, Claims, parallel
+from generator.background import Background, Claims, in_order, parallel
 from generator.content.loader import ReadCache, require_content
 from generator.errors import ContentError, Diagnostic, StatusgenError
 from generator.out_folder import InPlace, check_out, folder_files, out_lock, swap, temporary_folder
@@ -378,9 +378,7 @@ def _render(root: Path, out: Path, now: dt.datetime, settings: Settings, snap: S
 
 def _count_files(made: dict[int, list[str]], count: int) -> int:
     """How many files the subscriber jobs made; never a site with a job's files left out, nor a file two made."""
-    if sorted(made) != list(range(count)):
-        raise RuntimeError(f"making the feeds failed: {len(made)} of {count} parts came back")
-    paths = [path for number in range(count) for path in made[number]]
+    paths = [path for part in in_order(made, count, "making the feeds", "parts") for path in part]
     if len(set(paths)) != len(paths):
         raise RuntimeError("making the feeds failed: two parts made the same file")
     return len(paths)

@@ -229,3 +229,11 @@ def test_a_folder_with_neither_settings_nor_content_is_reported_for_its_settings
     result = CliRunner().invoke(cli, ["--root", str(tmp_path), "build", "-q", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and result.output.startswith("mkdocs.yml:1:1: error: no mkdocs.yml"), result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_claimed_results_come_back_in_order_or_the_build_stops() -> None:
+    """The results of claimed jobs, whichever process made them, in the jobs' order; one missing (a process that
+    ended early) stops the build rather than publish without it."""
+    assert background.in_order({2: "c", 0: "a", 1: "b"}, 3, "making x", "parts") == ["a", "b", "c"]
+    with pytest.raises(RuntimeError, match=r"^making x failed: 2 of 3 parts came back$"):
+        background.in_order({0: "a", 2: "c"}, 3, "making x", "parts")

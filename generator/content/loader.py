@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.background import Background, Claims, parallel
+from generator.background import Background, Claims, in_order, parallel
 from generator.content import models as m
 from generator.content.rules import (
     Reporter,
@@ -368,8 +368,7 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
             while sending and len(chunks) < total:
                 sending = take(wait=True)
             helper.result()
-            if len(chunks) != total:  # never publish a history with files left out
-                raise RuntimeError(f"reading incidents failed: {len(chunks)} of {total} chunks came back")
+            read_in_order = in_order(dict(chunks), total, "reading incidents", "chunks")  # never a file left out
         finally:
             helper.stop()
     finally:
@@ -378,7 +377,7 @@ def _incidents(root: Path, files: list[tuple[str, Path, str]], component_ids: se
         send.close()
     incidents: list[m.Incident] = []
     problems: list[Diagnostic] = []
-    for _, (found, found_problems) in sorted(chunks, key=lambda chunk: chunk[0]):
+    for found, found_problems in read_in_order:
         incidents += found
         problems += found_problems
     return incidents, problems
